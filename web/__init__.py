@@ -1,0 +1,64 @@
+"""The Flask application factory. Nothing is built at import time: no engine, no app, no scheduler."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from flask import Flask
+
+from jobs.runtime import Runtime, build_runtime
+
+EXTENSION = "bangfu"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults, then ``BANGFU_``-prefixed environment variables, then ``test_config``.
+
+    Configuration keys (environment: ``BANGFU_<KEY>``): ``DATABASE_URL`` (default: SQLite in the instance
+    folder), ``SECRET_KEY`` (default: a key file generated in the instance folder), ``OLD_SECRET_KEYS``
+    (comma-separated, for key rotation), ``LOOKUP_KEY``, ``INSTANCE_PATH`` (environment only).
+    """
+    instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("BANGFU_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance_path) if instance_path else None,
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(
+        DATABASE_URL=None,
+        SECRET_KEY=None,
+        OLD_SECRET_KEYS="",
+        LOOKUP_KEY=None,
+        SQL_ECHO=False,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=False,
+        JSON_AS_ASCII=False,
+    )
+    app.config.from_prefixed_env("BANGFU")
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    runtime = build_runtime(
+        instance_path=app.instance_path,
+        database_url=app.config["DATABASE_URL"],
+        secret=app.config["SECRET_KEY"],
+        old_secrets=tuple(s for s in str(app.config["OLD_SECRET_KEYS"] or "").split(",") if s),
+        lookup_secret=app.config["LOOKUP_KEY"],
+        echo_sql=bool(app.config["SQL_ECHO"]),
+    )
+    # Sessions are signed with a key derived from the secret, never with the secret itself.
+    app.config["SECRET_KEY"] = runtime.session_key
+    app.extensions[EXTENSION] = runtime
+    app.json.ensure_ascii = False
+
+    from web import errors, pages
+
+    errors.init_app(app)
+    app.register_blueprint(pages.blueprint)
+    return app
+
+
+def runtime_of(app: Flask) -> Runtime:
+    return app.extensions[EXTENSION]

@@ -1,0 +1,29 @@
+"""The ``bangfu`` console script: a Flask CLI group over the app factory, so ``bangfu --help`` lists everything.
+
+Exit status (FORMATS.md §4): 0 done (even if some rows were rejected), 1 the command failed, 2 bad usage or an
+unreadable input. Commands that report results take ``--format json`` and then print one JSON document on
+stdout; progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup
+
+from web import create_app
+from web.commands import db, demo, region, serve
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
+def cli() -> None:
+    """帮扶（bangfu）：就业帮扶人岗匹配与劳务输出服务平台的命令行。"""
+
+
+cli.add_command(db.db_group)
+cli.add_command(region.region_group)
+cli.add_command(demo.demo)
+cli.add_command(serve.serve)
+
+
+def main() -> None:
+    cli.main(prog_name="bangfu")

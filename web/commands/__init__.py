@@ -1,0 +1,1 @@
+"""The ``bangfu`` sub-commands, one module per area."""

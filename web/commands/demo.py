@@ -1,0 +1,36 @@
+"""``bangfu demo``: build the demo world in the configured database."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import click
+from flask.cli import with_appcontext
+
+from jobs.clock import china_today
+from jobs.demo import build_demo
+from web.cli_support import FORMAT_OPTION, emit_json, runtime
+
+
+@click.command("demo")
+@click.option("--workers", default=2000, show_default=True, type=click.IntRange(10, 200_000), help="劳动力人数")
+@click.option("--posts", default=200, show_default=True, type=click.IntRange(5, 20_000), help="岗位数")
+@click.option("--seed", default=20240220, show_default=True, type=int, help="随机种子（同一种子生成同样的数据）")
+@FORMAT_OPTION
+@with_appcontext
+def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
+    """生成演示数据：四个输出地县、输入地劳务工作站、劳动力、岗位、经纪人、输出批次和就业安置。"""
+    rt = runtime()
+    click.echo("正在生成演示数据……", err=True)
+    with rt.db.transaction() as session:
+        summary = build_demo(session, rt.vault, today=china_today(), workers=workers, posts=posts, seed=seed)
+    if output_format == "json":
+        emit_json(dataclasses.asdict(summary))
+        return
+    head = "演示数据已生成" if summary.created else "数据库中已有演示数据，未重复生成"
+    click.echo(
+        f"{head}：劳动力 {summary.people} 人，岗位 {summary.posts} 个，用人单位 {summary.employers} 家，"
+        f"劳务经纪人及机构 {summary.brokers} 个，劳务工作站 {summary.workstations} 个，"
+        f"输出批次 {summary.dispatches} 批，就业安置 {summary.placements} 条"
+    )
+    click.echo(f"数据库：{rt.db.url}", err=True)
