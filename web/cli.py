@@ -11,7 +11,7 @@ import click
 from flask.cli import FlaskGroup
 
 from web import create_app
-from web.commands import db, demo, region, serve
+from web.commands import db, demo, keys, region, serve
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
@@ -22,6 +22,7 @@ def cli() -> None:
 cli.add_command(db.db_group)
 cli.add_command(region.region_group)
 cli.add_command(demo.demo)
+cli.add_command(keys.keys_group)
 cli.add_command(serve.serve)
 
 

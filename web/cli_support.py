@@ -8,6 +8,7 @@ from typing import Any
 import click
 from flask import current_app
 
+from jobs.keys import LookupKeyMismatch, check_lookup_key
 from jobs.runtime import Runtime
 from web import runtime_of
 
@@ -33,8 +34,15 @@ def emit_json(document: Any) -> None:
 def runtime(*, needs_database: bool = True) -> Runtime:
     """The app's runtime; an embedded SQLite database is brought up to date by itself."""
     rt = runtime_of(current_app)
-    if needs_database and not rt.db.ensure_current():
+    if not needs_database:
+        return rt
+    if not rt.db.ensure_current():
         raise click.ClickException("数据库结构不是最新版本，请先运行 bangfu db upgrade")
+    try:
+        with rt.db.transaction() as session:
+            check_lookup_key(session, rt.vault)
+    except LookupKeyMismatch as error:
+        raise click.ClickException(error.message) from error
     return rt
 
 
