@@ -13,7 +13,7 @@ from jobs.db import file_digest
 from jobs.models import AppMeta, Region
 from jobs.regions import region_table
 
-REGION_FILES = ("provinces.csv", "cities.csv", "areas.csv", "retired_regions.csv")
+REGION_FILES = ("provinces.csv", "cities.csv", "areas.csv", "retired_regions.csv", "statistical_zones.csv")
 META_KEY = "regions_digest"
 
 

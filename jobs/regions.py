@@ -186,7 +186,7 @@ def _strip_ethnic(base: str) -> str:
     return base[:-1]  # 鄂温克族自治旗 → 鄂温克
 
 
-def name_stem(name: str, level: Level) -> str:
+def _name_stem(name: str, level: Level) -> str:
     """The usual short form of ``name`` (湖南省 → 湖南, 宁乡市 → 宁乡, 煤炭坝镇 → 煤炭坝)."""
     for suffix in _SUFFIXES[level]:
         if name.endswith(suffix) and len(name) > len(suffix):
@@ -501,13 +501,15 @@ class RegionTable:
             parses = self._complete_parses(candidate)
             if parses:
                 return self._choose(raw, parses, home_record, partial="")
-        prefix = self._best_prefix(text)
-        if prefix is not None:
-            rest = text[prefix.end:]
-            fuzzy = self._fuzzy(raw, rest, prefix.last, home_record)
-            if fuzzy is not None:
-                return fuzzy
-            return self._choose(raw, [prefix], home_record, partial=rest)
+        prefixes = self._longest_prefixes(text)
+        if prefixes:
+            rest = text[prefixes[0].end:]
+            best = max(prefixes, key=lambda p: p.weight)
+            if len({p.last.target for p in prefixes}) == 1:
+                fuzzy = self._fuzzy(raw, rest, best.last, home_record)
+                if fuzzy is not None:
+                    return fuzzy
+            return self._choose(raw, prefixes, home_record, partial=rest)
         fuzzy = self._fuzzy(raw, text, None, home_record)
         if fuzzy is not None:
             return fuzzy
@@ -525,12 +527,11 @@ class RegionTable:
     def _complete_parses(self, text: str) -> list[_Parse]:
         return [p for p in self._parses(text) if p.end == len(text)]
 
-    def _best_prefix(self, text: str) -> _Parse | None:
+    def _longest_prefixes(self, text: str) -> list[_Parse]:
+        """The chains that recognise the longest start of ``text`` (at least two characters)."""
         parses = [p for p in self._parses(text) if p.end >= 2]
-        if not parses:
-            return None
-        longest = max(p.end for p in parses)
-        return max((p for p in parses if p.end == longest), key=lambda p: p.weight)
+        longest = max((p.end for p in parses), default=0)
+        return [p for p in parses if p.end == longest]
 
     def _parses(self, text: str) -> list[_Parse]:
         """All chains of names from the start of ``text``: complete ones and maximal prefixes."""
@@ -562,7 +563,8 @@ class RegionTable:
             entries += [e for e in self._townships.get(segment, []) if _inside(e, parent)]
         elif at_end:
             # a township alone only by its full name ("煤炭坝镇"), never by a bare stem
-            entries = entries + [e for e in self._townships.get(segment, []) if e.weight == _W_FULL]
+            full = [e for e in self._townships.get(segment, []) if e.weight == _W_FULL]
+            entries = entries + full
         return entries
 
     def _choose(
@@ -607,7 +609,8 @@ class RegionTable:
         if home is not None:
             near = _prefer_near(outer, home.code)
             if len(near) == 1:
-                return near, f"同名地区不止一个，已按户籍地就近理解为{self._records[near[0]].full_name}"
+                chosen = self._records[near[0]].full_name
+                return near, f"同名地区不止一个，已按户籍地就近理解为{chosen}"
             outer = near
         shortest = min(len(t) for t in outer)
         top = [t for t in outer if len(t) == shortest]
@@ -687,7 +690,9 @@ class RegionTable:
         if method == "newer":
             return (f"代码{record.code}（{record.name}）是本表截止日（2023年6月30日）之后设立的，"
                     f"按所属的{now.code}{now.name}处理")
-        coarse = "（只能确定到地市一级）" if now.level == "prefecture" and record.level == "county" else ""
+        coarse = ""
+        if now.level == "prefecture" and record.level == "county":
+            coarse = "（只能确定到地市一级）"
         return f"旧代码{record.code}已撤销，现为{now.code}{now.name}{coarse}"
 
     # ----------------------------------------------------------------- index
@@ -758,7 +763,7 @@ def _prefer_near(codes: list[str], home: str) -> list[str]:
 
 def _short_forms(record: RegionRecord) -> list[str]:
     forms = list(_EXTRA_SHORT_FORMS.get(record.code, ()))
-    short = name_stem(record.name, record.level)
+    short = _name_stem(record.name, record.level)
     if short != record.name and len(short) >= 2:
         forms.append(short)
         if record.level == "county" and record.name[-3:] in {"自治县", "自治旗"}:

@@ -54,15 +54,15 @@ HERE = Path(__file__).resolve().parent
 # The packaged current table is the NBS 2023 statistical division list (cut-off 2023-06-30).
 TABLE_YEAR = 2023
 
-# Minority nationality names (the 55 recognised groups), used to strip "…族自治县" and "…族乡"
+# Minority nationality names (the 55 recognised groups, and 各 for "各族"), used to strip "…族自治县" and "…族乡"
 # suffixes down to the place-name stem (恭城瑶族自治县 → 恭城).
 ETHNIC_GROUPS = (
     "蒙古 回 藏 维吾尔 苗 彝 壮 布依 朝鲜 满 侗 瑶 白 土家 哈尼 哈萨克 傣 黎 傈僳 佤 畲 高山 拉祜 水 "
     "东乡 纳西 景颇 柯尔克孜 土 达斡尔 仫佬 羌 布朗 撒拉 毛南 仡佬 锡伯 阿昌 普米 塔吉克 怒 乌孜别克 "
     "俄罗斯 鄂温克 德昂 保安 裕固 京 塔塔尔 独龙 鄂伦春 赫哲 门巴 珞巴 基诺 各"
 ).split()
-_ETHNIC_RUN = re.compile(
-    "(?:(?:" + "|".join(sorted(ETHNIC_GROUPS, key=len, reverse=True)) + ")族)+$"
+_ETHNIC_RUN = re.compile(  # 新疆维吾尔自治区 is the one name with a nationality but no 族
+    "(?:(?:" + "|".join(sorted(ETHNIC_GROUPS, key=len, reverse=True)) + ")族|维吾尔)+$"
 )
 _ADMIN_SUFFIXES = (
     "自治区", "自治州", "自治县", "自治旗", "特别行政区", "地区", "特区", "林区",
@@ -137,18 +137,18 @@ OVERRIDES: dict[str, tuple[str, str]] = {
     "5327": ("5308", "思茅地区 became 思茅市 (2003), renamed 普洱市 (2007)"),
     "6421": ("6403", "银南地区 became 吴忠市 (1998)"),
     "6541": ("6540", "伊犁地区 merged into 伊犁哈萨克自治州 (2001)"),
-    "3414": ("", "地级巢湖市 split in 2011 between 合肥, 芜湖 and 马鞍山 (国函〔2011〕84号)"),
+    "3414": ("", "地级巢湖市 split in 2011 between 合肥, 芜湖 and 马鞍山"),
     "3423": ("3411", "滁县地区 became 滁州市 (1992)"),
     "3524": ("3505", "晋江地区 became 泉州市 (1985)"),
-    "3712": ("3701", "地级莱芜市 abolished and merged into 济南市 (国函〔2019〕4号, 2019)"),
+    "3712": ("3701", "地级莱芜市 abolished and merged into 济南市 (2019)"),
     "5127": ("5101", "温江地区 abolished 1983, its counties went to 成都市"),
     "5302": ("530113", "地级东川市 became 昆明市东川区 (1998)"),
     # county level
-    "110103": ("110101", "崇文区 merged into 东城区 (国函〔2010〕72号, 2010)"),
-    "110104": ("110102", "宣武区 merged into 西城区 (国函〔2010〕72号, 2010)"),
-    "120107": ("120116", "塘沽区 merged into 滨海新区 (国函〔2009〕109号, 2009)"),
-    "120108": ("120116", "汉沽区 merged into 滨海新区 (国函〔2009〕109号, 2009)"),
-    "120109": ("120116", "大港区 merged into 滨海新区 (国函〔2009〕109号, 2009)"),
+    "110103": ("110101", "崇文区 merged into 东城区 (2010)"),
+    "110104": ("110102", "宣武区 merged into 西城区 (2010)"),
+    "120107": ("120116", "塘沽区 merged into 滨海新区 (2009)"),
+    "120108": ("120116", "汉沽区 merged into 滨海新区 (2009)"),
+    "120109": ("120116", "大港区 merged into 滨海新区 (2009)"),
     "130230": ("130209", "唐海县 became 曹妃甸区 (2012)"),
     "132124": ("130430", "丘县 is written 邱县 since 1996"),
     "152124": ("150782", "喜桂图旗 became 牙克石市 (1983)"),
@@ -169,7 +169,7 @@ OVERRIDES: dict[str, tuple[str, str]] = {
     "352126": ("350782", "崇安县 became 武夷山市 (1989)"),
     "370634": ("370614", "长岛县 merged with 蓬莱市 into 蓬莱区 (2020)"),
     "370721": ("370781", "益都县 became 青州市 (1986)"),
-    "371202": ("370116", "莱芜市莱城区 became 济南市莱芜区 (国函〔2019〕4号, 2019)"),
+    "371202": ("370116", "莱芜市莱城区 became 济南市莱芜区 (2019)"),
     "371421": ("371403", "陵县 became 陵城区 (2014)"),
     "130122": ("130110", "获鹿县 became 鹿泉市 (1994), now 鹿泉区"),
     "132334": ("130110", "获鹿县 (石家庄地区 code) became 鹿泉市 (1994), now 鹿泉区"),
@@ -361,7 +361,6 @@ class Current:
     provinces: set[str]
     prefectures: dict[str, str]  # code → name
     counties: dict[str, str]  # code → name (statistical zones excluded)
-    county_prefecture: dict[str, str]
 
     def counties_by_stem(self, area: str, wanted: str) -> list[str]:
         """Current county codes under ``area`` (2 or 4 digits) whose stem is ``wanted``."""
@@ -388,7 +387,6 @@ def load_current(data_dir: Path, zones: set[str]) -> Current:
         provinces={r["code"] for r in read_csv(data_dir / "provinces.csv")},
         prefectures=prefectures,
         counties={r["code"]: r["name"] for r in areas if r["code"] not in zones},
-        county_prefecture={r["code"]: r["cityCode"] for r in areas},
     )
 
 
@@ -558,7 +556,9 @@ def retired_units(loc: dict[str, Unit], legacy: dict[str, Unit], current: Curren
             yield unit
 
 
-def build(loc_path: Path, legacy_path: Path, data_dir: Path) -> tuple[list[Retired], list[tuple[str, str]]]:
+def build(
+    loc_path: Path, legacy_path: Path, data_dir: Path
+) -> tuple[list[Retired], list[tuple[str, str]]]:
     """Compute the retired rows and the statistical zones."""
     loc = parse_loc(loc_path)
     zones = statistical_zones(data_dir, loc)
