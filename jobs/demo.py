@@ -36,7 +36,7 @@ from jobs.enums import (
     PostStatus,
     TransportMode,
 )
-from jobs.identity import generate_id_number, mask_phone, parse_id_number
+from jobs.identity import generate_id_number, parse_id_number
 from jobs.models import (
     AppMeta,
     Broker,
@@ -55,6 +55,7 @@ from jobs.models import (
 )
 from jobs.people import PersonData, save_person
 from jobs.regions import region_table
+from jobs.subsidy.engine import add_months
 
 DEMO_MARK = "demo_world"
 
@@ -209,7 +210,6 @@ def _summary(session: Session, *, created: bool) -> DemoSummary:
 
 
 def _credit_code(rng: random.Random, county: str) -> str:
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     org = "".join(rng.choice("0123456789") for _ in range(8))
     org += _org_code_check(org)
     first17 = "91" + county + org
@@ -340,7 +340,6 @@ def _people(session, vault, rng, regions, offices, count: int, today: dt.date):
         session.add(DemandEntry(demand_list=demand_lists[county], person=person, row_key=str(len(people) + 1),
                                 row_number=len(people) + 4))
         people.append(person)
-        assert mask_phone(phone) == person.phone_masked
     return people
 
 
@@ -431,7 +430,7 @@ def _place_member(session, rng, dispatch, person, post, broker, per_head, i) -> 
         person.employment_place = None
         return
     for months in (3, 6) if stage in (1, 2, 4) else (1,):
-        session.add(EmploymentCheck(placement=placement, check_date=_add_months(start, months) + dt.timedelta(days=1),
+        session.add(EmploymentCheck(placement=placement, check_date=add_months(start, months) + dt.timedelta(days=1),
                                     employed=True, evidence=rng.choice(list(CheckEvidence))))
     if stage == 3:  # left within two months: a job loss
         placement.status = PlacementStatus.ENDED
@@ -443,14 +442,6 @@ def _place_member(session, rng, dispatch, person, post, broker, per_head, i) -> 
         session.add(JobLoss(person=person, placement=placement, loss_date=placement.end_date, reason=EndReason.QUIT))
     if stage == 4:
         placement.status = PlacementStatus.ENDED
-        placement.end_date = _add_months(start, 12)
+        placement.end_date = add_months(start, 12)
         placement.end_reason = EndReason.CONTRACT_ENDED
 
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year = day.year + month // 12
-    month = month % 12 + 1
-    days_in_month = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30,
-                     31, 30, 31][month - 1]
-    return dt.date(year, month, min(day.day, days_in_month))
