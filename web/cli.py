@@ -12,6 +12,7 @@ from flask.cli import FlaskGroup
 
 from web import create_app
 from web.commands import db, demo, keys, region, serve
+from web.commands import occupation
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
@@ -24,6 +25,7 @@ cli.add_command(region.region_group)
 cli.add_command(demo.demo)
 cli.add_command(keys.keys_group)
 cli.add_command(serve.serve)
+cli.add_command(occupation.occupation_group)
 
 
 def main() -> None:

@@ -42,6 +42,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from jobs.enums import BrokerKind, ClaimStatus, EmploymentType
+from jobs.clock import age_on
+from jobs.regions import region_table
 from jobs.subsidy.packs import covering, governing_pack
 from jobs.subsidy.schema import (
     PLACEMENT_TRIGGER,
@@ -177,43 +179,21 @@ class ClaimResult:
         }
 
 
-# --- regions: the prefix stand-in for jobs.regions.scope_of, kept here in one place ------------------------------
-
-_PROVINCE_NAMES = {
-    "11": "北京市", "12": "天津市", "13": "河北省", "14": "山西省", "15": "内蒙古自治区", "21": "辽宁省",
-    "22": "吉林省", "23": "黑龙江省", "31": "上海市", "32": "江苏省", "33": "浙江省", "34": "安徽省",
-    "35": "福建省", "36": "江西省", "37": "山东省", "41": "河南省", "42": "湖北省", "43": "湖南省",
-    "44": "广东省", "45": "广西壮族自治区", "46": "海南省", "50": "重庆市", "51": "四川省", "52": "贵州省",
-    "53": "云南省", "54": "西藏自治区", "61": "陕西省", "62": "甘肃省", "63": "青海省", "64": "宁夏回族自治区",
-    "65": "新疆维吾尔自治区", "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
-}
-
-
-def _check_county(code: str, what: str) -> None:
-    if len(code) != 6 or not code.isdigit():
-        raise ValueError(f"{what}必须是已解析的6位县级行政区划代码，收到：{code!r}")
+# --- regions ------------------------------------------------------------------------------------------------------
 
 
 def job_scope(origin_county: str, job_county: str) -> Scope:
-    """Scope of a job seen from the origin, by code prefixes (POLICIES.md, Definitions: Scope of a job).
+    """Scope of a job seen from the origin (POLICIES.md, Definitions: Scope of a job).
 
-    Province = first 2 digits, prefecture = first 4, county = all 6. Both codes must already be resolved to
-    current county codes; ``jobs.regions.scope_of`` (which also resolves retired and coarse codes, and returns
-    the same ``Scope`` enum) can replace this function.
+    Delegates to ``jobs.regions``: retired codes are resolved to their successors first, and a job known only
+    at prefecture or province level is placed as precisely as its code allows.
     """
-    _check_county(origin_county, "户籍地")
-    _check_county(job_county, "就业地")
-    if job_county == origin_county:
-        return Scope.SAME_COUNTY
-    if job_county[:4] == origin_county[:4]:
-        return Scope.SAME_PREFECTURE
-    if job_county[:2] == origin_county[:2]:
-        return Scope.SAME_PROVINCE
-    return Scope.OUTSIDE_PROVINCE
+    return region_table().scope_of(origin_county, job_county)
 
 
 def _province_label(code: str) -> str:
-    return _PROVINCE_NAMES.get(code[:2], f"省份{code[:2]}")
+    record = region_table().get(code[:2])
+    return record.name if record is not None else f"省份{code[:2]}"
 
 
 # --- calendar ----------------------------------------------------------------------------------------------------
@@ -225,11 +205,6 @@ def add_months(day: dt.date, months: int) -> dt.date:
     year, month = day.year + index // 12, index % 12 + 1
     next_month = dt.date(year + month // 12, month % 12 + 1, 1)
     return dt.date(year, month, min(day.day, (next_month - dt.timedelta(days=1)).day))
-
-
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    """Age in completed years on ``day``."""
-    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 @dataclass(frozen=True)

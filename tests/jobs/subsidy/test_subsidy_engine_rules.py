@@ -57,13 +57,18 @@ def test_age_counts_completed_years():
     ("430481", Scope.SAME_PROVINCE),
     ("441900", Scope.OUTSIDE_PROVINCE),
 ])
-def test_scope_compares_code_prefixes(job, scope):
+def test_scope_compares_county_prefecture_and_province(job, scope):
     assert job_scope("430182", job) is scope
 
 
-def test_scope_refuses_codes_that_are_not_resolved_counties():
-    with pytest.raises(ValueError, match="6位县级行政区划代码"):
+def test_scope_refuses_an_origin_known_only_at_prefecture_level():
+    with pytest.raises(ValueError, match="只能确定到地市一级"):
         job_scope("4301", "441900")
+
+
+def test_scope_resolves_retired_codes_before_comparing():
+    # 430124 (宁乡县, retired) is today's 430182 宁乡市: a job there is in the same county.
+    assert job_scope("430124", "430182") is Scope.SAME_COUNTY
 
 
 # --- verified stable employment ---------------------------------------------------------------------------------
