@@ -31,7 +31,7 @@ from jobs import audit
 from jobs.clock import now_utc
 from jobs.dispatches import organises_output, travel_cost, travelled_with_dispatch
 from jobs.enums import ClaimKind, ClaimStatus, PlacementStatus, Role
-from jobs.models import Broker, ClaimEvent, Placement, SubsidyClaim, User
+from jobs.models import Broker, ClaimEvent, Employer, Person, Placement, SubsidyClaim, User
 from jobs.placements import PlacementError, job_county, origin_county
 from jobs.policy_store import active_packs
 from jobs.regions import region_table
@@ -100,6 +100,7 @@ class _Target:
     result: ClaimResult
     beneficiary_broker_id: int | None
     beneficiary_person_id: int | None
+    beneficiary_employer_id: int | None
     policy_pack_id: int | None
     rule_key: str | None
     limit_group: str | None
@@ -131,14 +132,7 @@ def evaluate_claims(
     summary.placements = len(facts)
     results = evaluate(facts, pack_list, as_of=as_of)
     packs_by_id = {p.id: p for p in pack_list}
-    targets = []
-    for result in results:
-        target = _target(by_key[result.placement], result, packs_by_id, rows)
-        if target is None:
-            summary.skipped.append({"placement": result.placement, "message":
-                                    f"{result.kind}补贴的对象是用人单位，补贴申领表暂不能记录用人单位为补贴对象"})
-        else:
-            targets.append(target)
+    targets = [_target(by_key[result.placement], result, packs_by_id, rows) for result in results]
     _mark_slots(targets)
     _store(session, targets, as_of, summary, user)
     return summary
@@ -220,18 +214,15 @@ def _dispatch_key(session: Session, placement: Placement) -> str | None:
     return dispatch.external_key or str(dispatch.id)
 
 
-def _target(placement: Placement, result: ClaimResult, packs: dict[str, Pack],
-            rows: dict[str, int]) -> _Target | None:
+def _target(placement: Placement, result: ClaimResult, packs: dict[str, Pack], rows: dict[str, int]) -> _Target:
     rule = None
     if result.pack_id is not None and result.rule_id is not None:
         rule = next(r for r in packs[result.pack_id].rules if r.id == result.rule_id)
     who = rule.beneficiary if rule is not None else ("broker" if result.kind == ClaimKind.REFERRAL else "worker")
     broker_id = placement.broker_id if who == "broker" else None
     person_id = placement.person_id if who == "worker" else None
+    employer_id = placement.employer_id if who == "employer" else None
     status = ClaimStatus(result.status.value)
-    if who == "employer" and status not in (ClaimStatus.NO_POLICY, ClaimStatus.INELIGIBLE):
-        # SubsidyClaim has no employer beneficiary column: such rules cannot be stored (see the issue report).
-        return None
     group = None
     if rule is not None and rule.limits.per_person_per_year == 1:
         group = f"{result.pack_id}:{rule.id}"
@@ -240,6 +231,7 @@ def _target(placement: Placement, result: ClaimResult, packs: dict[str, Pack],
         result=result,
         beneficiary_broker_id=broker_id,
         beneficiary_person_id=person_id,
+        beneficiary_employer_id=employer_id,
         policy_pack_id=rows.get(result.pack_id) if result.pack_id else None,
         rule_key=f"{result.pack_id}:{result.rule_id}" if rule is not None else None,
         limit_group=group,
@@ -272,6 +264,7 @@ def _values(target: _Target) -> dict[str, Any]:
         "person_id": target.placement.person_id,
         "beneficiary_broker_id": target.beneficiary_broker_id,
         "beneficiary_person_id": target.beneficiary_person_id,
+        "beneficiary_employer_id": target.beneficiary_employer_id,
         "policy_pack_id": target.policy_pack_id,
         "document_number": target.result.policy,
         "rule_key": target.rule_key,
@@ -284,6 +277,14 @@ def _values(target: _Target) -> dict[str, Any]:
         "fund": target.result.fund,
         "reason": target.reason,
     }
+
+
+def _beneficiary_name(session: Session, claim: SubsidyClaim, broker: Broker | None, person: Person) -> str:
+    if broker is not None:
+        return broker.name
+    if claim.beneficiary_employer_id is not None:
+        return session.get(Employer, claim.beneficiary_employer_id).name
+    return person.name
 
 
 def claim_snapshot(claim: SubsidyClaim) -> dict[str, Any]:
@@ -556,7 +557,7 @@ def public_notice(session: Session, *, statuses: Iterable[ClaimStatus] = (ClaimS
             id_masked=person.id_number_masked,
             origin=table.current(person.household_region_code).full_name,
             kind=_kind_label(claim.kind),
-            beneficiary=broker.name if broker is not None else person.name,
+            beneficiary=_beneficiary_name(session, claim, broker, person),
             amount="" if claim.amount is None else f"{claim.amount:.2f}",
             milestone_date=claim.milestone_date.isoformat() if claim.milestone_date else "",
             policy=claim.document_number or "",

@@ -632,6 +632,7 @@ class SubsidyClaim(Timestamped, Base):
     instalment: Mapped[int] = mapped_column(default=1)
     beneficiary_broker_id: Mapped[int | None] = mapped_column(ForeignKey("broker.id"), index=True)
     beneficiary_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    beneficiary_employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"))
     policy_pack_id: Mapped[int | None] = mapped_column(ForeignKey("policy_pack.id"))
     document_number: Mapped[str | None] = mapped_column(String(64))
     rule_key: Mapped[str | None] = mapped_column(String(128))
@@ -660,7 +661,7 @@ class SubsidyClaim(Timestamped, Base):
         CheckConstraint("instalment >= 1", name="instalment"),
         CheckConstraint(
             "(beneficiary_broker_id IS NOT NULL) OR (beneficiary_person_id IS NOT NULL)"
-            " OR status IN ('no_policy', 'ineligible')",
+            " OR (beneficiary_employer_id IS NOT NULL) OR status IN ('no_policy', 'ineligible')",
             name="beneficiary",
         ),
         CheckConstraint("status <> 'paid' OR (payment_reference IS NOT NULL AND paid_on IS NOT NULL)", name="paid"),

@@ -423,6 +423,7 @@ def _output(session: Session, world: _World, as_of: dt.date) -> dict[str, Any]:
     placement_keys = {v: k for k, v in world.placements.items()}
     person_keys = {v: k for k, v in world.people.items()}
     broker_keys = {b.id: k for k, b in world.brokers.items()}
+    employer_keys = {e.id: k for k, e in world.employers.items()}
     claims = session.scalars(select(SubsidyClaim)).all()
     rows = []
     for claim in claims:
@@ -430,6 +431,8 @@ def _output(session: Session, world: _World, as_of: dt.date) -> dict[str, Any]:
             beneficiary = broker_keys[claim.beneficiary_broker_id]
         elif claim.beneficiary_person_id is not None:
             beneficiary = person_keys[claim.beneficiary_person_id]
+        elif claim.beneficiary_employer_id is not None:
+            beneficiary = employer_keys[claim.beneficiary_employer_id]
         else:
             beneficiary = None
         rows.append({

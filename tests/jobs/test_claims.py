@@ -332,3 +332,39 @@ def test_a_round_trip_cost_far_above_the_route_median_is_signalled(session, vaul
     placements = [make_placement(session, vault, round_trip_cost=Decimal(c)) for c in costs]
     signals = fraud_signals(session)
     assert [(s.kind, s.placement_ids) for s in signals] == [("cost_above_route_median", (placements[3].id,))]
+
+
+EMPLOYER_PACK = """
+id: ningxiang-2024-employer
+document_number: 宁人社发〔2024〕9号（测试）
+title: 测试用县级文件：吸纳脱贫人口就业的用人单位奖补
+issuer: 宁乡市人力资源和社会保障局（虚构）
+jurisdiction: ['430182']
+effective_from: 2024-01-01
+effective_to: 2025-12-31
+version: 1
+source: 测试数据，非真实文件
+rules:
+  - id: hiring-reward
+    kind: hiring_reward
+    article: 第一条
+    beneficiary: employer
+    categories: [脱贫人口]
+    conditions:
+      min_verified_months: 6
+    amount:
+      fixed: "1000.00"
+    fund: 就业补助资金
+"""
+
+
+def test_a_rule_that_pays_the_employer_stores_the_employer_as_beneficiary(session, vault) -> None:
+    from jobs.subsidy import parse_pack, shipped_packs
+
+    placement = make_placement(session, vault, "verified_6_months", broker=make_broker(session))
+    packs = [*shipped_packs(), parse_pack(EMPLOYER_PACK)]
+    evaluate_claims(session, as_of=AS_OF, packs=packs)
+    claim = _claim(session, placement, kind="hiring_reward")
+    assert claim.status is ClaimStatus.ELIGIBLE and claim.amount == Decimal("1000.00")
+    assert claim.beneficiary_employer_id == placement.employer_id
+    assert claim.beneficiary_broker_id is None and claim.beneficiary_person_id is None
