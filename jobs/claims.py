@@ -648,6 +648,16 @@ def _overlap(a: Placement, b: Placement) -> bool:
                 and b.start_date <= (a.end_date or far))
 
 
+def _worker(placement: Placement) -> str:
+    """How a reviewer recognises a worker: name and masked ID number."""
+    return f"{placement.person.name}（{placement.person.id_number_masked}）"
+
+
+def _broker_name(session: Session, broker_id: int | None) -> str:
+    broker = session.get(Broker, broker_id) if broker_id is not None else None
+    return f"“{broker.name}”" if broker is not None else "（无经纪人）"
+
+
 def _claimed_by_two_brokers(session: Session) -> list[FraudSignal]:
     claims = session.scalars(
         select(SubsidyClaim).where(SubsidyClaim.kind == ClaimKind.REFERRAL.value,
@@ -665,10 +675,11 @@ def _claimed_by_two_brokers(session: Session) -> list[FraudSignal]:
                  if a.broker_id != b.broker_id and _overlap(a, b)]
         if pairs:
             ids = tuple(sorted({p.id for pair in pairs for p in pair}))
+            brokers = "、".join(_broker_name(session, b) for b in sorted({p.broker_id for pair in pairs for p in pair}))
             signals.append(FraudSignal(
                 "worker_claimed_by_two_brokers",
-                f"同一劳动力在重叠的时间内由{len({p.broker_id for pair in pairs for p in pair})}个劳务经纪人"
-                f"申领就业创业服务补助（安置{'、'.join(map(str, ids))}），请核实实际介绍人",
+                f"{_worker(items[0])}在重叠的时间内由{brokers}分别申领就业创业服务补助"
+                f"（安置编号{'、'.join(map(str, ids))}），请核实实际介绍人",
                 ids, person_id=person_id))
     return signals
 
@@ -676,7 +687,7 @@ def _claimed_by_two_brokers(session: Session) -> list[FraudSignal]:
 def _ended_soon_after_payment(session: Session) -> list[FraudSignal]:
     claims = session.scalars(
         select(SubsidyClaim).where(SubsidyClaim.status == ClaimStatus.PAID)
-        .options(selectinload(SubsidyClaim.placement)).order_by(SubsidyClaim.id)
+        .options(selectinload(SubsidyClaim.placement).selectinload(Placement.person)).order_by(SubsidyClaim.id)
     ).all()
     signals = []
     for claim in claims:
@@ -687,8 +698,8 @@ def _ended_soon_after_payment(session: Session) -> list[FraudSignal]:
         if 0 <= days <= ENDED_AFTER_PAYMENT_DAYS:
             signals.append(FraudSignal(
                 "ended_soon_after_payment",
-                f"补贴申领{claim.id}于{claim.paid_on.isoformat()}发放，安置{claim.placement_id}在"
-                f"{days}天后（{end.isoformat()}）离岗",
+                f"{_worker(claim.placement)}的{_kind_label(claim.kind)}于{claim.paid_on.isoformat()}发放，"
+                f"{days}天后（{end.isoformat()}）即离岗（安置编号{claim.placement_id}）",
                 (claim.placement_id,), person_id=claim.person_id, broker_id=claim.beneficiary_broker_id))
     return signals
 
@@ -713,7 +724,7 @@ def _brokers_ending_early(session: Session) -> list[FraudSignal]:
         if median < overall * EARLY_END_SHARE:
             signals.append(FraudSignal(
                 "broker_placements_end_early",
-                f"劳务经纪人{broker_id}介绍的{len(days)}个已结束安置在岗天数中位数为{median}天，"
+                f"劳务经纪人{_broker_name(session, broker_id)}介绍的{len(days)}个已结束安置在岗天数中位数为{median}天，"
                 f"不到全部已结束安置中位数{overall}天的一半",
                 broker_id=broker_id))
     return signals
@@ -735,6 +746,7 @@ def _costs_above_route_median(session: Session) -> list[FraudSignal]:
             continue
         routes[route].append((placement, cost))
     signals = []
+    table = region_table()
     for (origin, job), entries in sorted(routes.items()):
         if len(entries) < MIN_COSTS_PER_ROUTE:
             continue
@@ -743,7 +755,8 @@ def _costs_above_route_median(session: Session) -> list[FraudSignal]:
             if cost > median * COST_MEDIAN_MULTIPLE:
                 signals.append(FraudSignal(
                     "cost_above_route_median",
-                    f"安置{placement.id}往返交通费{cost:.2f}元，超过{origin}至{job}线路中位数{median:.2f}元的"
+                    f"{_worker(placement)}往返交通费{cost:.2f}元，超过{table.get(origin).full_name}至"
+                    f"{table.get(job).full_name}线路中位数{median:.2f}元的"
                     f"{COST_MEDIAN_MULTIPLE}倍",
                     (placement.id,), person_id=placement.person_id, broker_id=placement.broker_id))
     return signals

@@ -95,10 +95,14 @@ class Database:
         from jobs import migrate
 
         migrate.upgrade(self.engine)
+        from jobs.policy_store import seed_shipped
         from jobs.reference import sync_reference_data
 
         with self.transaction() as session:
             sync_reference_data(session)
+            # The shipped policy packs are stored once, here, so that concurrent first evaluations never race
+            # to seed an empty table.
+            seed_shipped(session)
 
     def is_current(self) -> bool:
         from jobs import migrate

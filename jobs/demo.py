@@ -389,6 +389,14 @@ def _dispatches_and_placements(session, rng, people, posts, brokers, offices) ->
     session.flush()
 
 
+def _round_trip_cost(rng, dispatch, per_head: Decimal, i: int) -> Decimal | None:
+    """Twice the per-head fare, or no receipt yet; one planted claim far above its route's median, so that the
+    demo's fraud-signal report has something for a reviewer to look at."""
+    if dispatch.external_key == "D004" and i == 4:
+        return per_head * 8
+    return per_head * 2 if rng.random() < 0.8 else None
+
+
 def _place_member(session, rng, dispatch, person, post, broker, per_head, i) -> None:
     arrival = ArrivalStatus.DID_NOT_TRAVEL if i == 11 else ArrivalStatus.ARRIVED
     member = DispatchMember(
@@ -410,7 +418,7 @@ def _place_member(session, rng, dispatch, person, post, broker, per_head, i) -> 
         contract_months=post.contract_months,
         employment_type=EmploymentType.DISPATCH_AGENCY if i == 7 else EmploymentType.DIRECT,
         social_insurance=rng.random() < 0.7,
-        round_trip_cost=per_head * 2 if rng.random() < 0.8 else None,
+        round_trip_cost=_round_trip_cost(rng, dispatch, per_head, i),
         round_trip_evidence="车票及包车发票" if rng.random() < 0.8 else None,
         status=PlacementStatus.ACTIVE,
     )

@@ -12,7 +12,7 @@ from flask.cli import FlaskGroup
 
 from web import create_app
 from web.commands import db, demo, keys, policy, region, scenario, serve
-from web.commands import occupation
+from web.commands import claims, occupation
 from web.commands import lists
 
 
@@ -32,6 +32,7 @@ cli.add_command(lists.export_group)
 cli.add_command(policy.policy_group)
 cli.add_command(scenario.scenario_group)
 cli.add_command(occupation.occupation_group)
+cli.add_command(claims.claims_group)
 
 
 def main() -> None:

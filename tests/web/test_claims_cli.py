@@ -1,0 +1,51 @@
+"""``bangfu claims``: evaluation over the demo world, the ledger, the public notice and the fraud signals."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from web.cli import cli
+
+
+@pytest.fixture
+def demo_world(runner):
+    result = runner.invoke(cli, ["demo", "--workers", "300", "--posts", "60"])
+    assert result.exit_code == 0, result.output
+
+
+def test_evaluation_over_the_demo_creates_claims_and_a_second_run_changes_nothing(runner, demo_world):
+    first = json.loads(runner.invoke(cli, ["claims", "evaluate", "--as-of", "2025-06-30", "--format", "json"]).stdout)
+    assert first["placements"] > 0 and first["created"] >= first["placements"]
+    again = json.loads(runner.invoke(cli, ["claims", "evaluate", "--as-of", "2025-06-30", "--format", "json"]).stdout)
+    assert again["created"] == 0 and again["updated"] == 0 and again["unchanged"] == first["created"]
+
+
+def test_the_ledger_and_the_public_notice_are_exported(runner, demo_world, tmp_path):
+    runner.invoke(cli, ["claims", "evaluate", "--as-of", "2025-06-30"])
+    ledger_file = tmp_path / "台账.xlsx"
+    assert runner.invoke(cli, ["claims", "ledger", "-o", str(ledger_file)]).exit_code == 0
+    sheet = load_workbook(ledger_file).active
+    assert sheet.max_row > 1
+    notice_file = tmp_path / "公示.html"
+    result = runner.invoke(cli, ["claims", "notice", "-o", str(notice_file)])
+    assert result.exit_code == 0
+    html = notice_file.read_text(encoding="utf-8")
+    assert "公示" in html and "********" in html
+
+
+def test_an_output_file_of_the_wrong_kind_is_bad_usage(runner, tmp_path):
+    result = runner.invoke(cli, ["claims", "ledger", "-o", str(tmp_path / "台账.pdf")])
+    assert result.exit_code == 2 and "xlsx" in result.output
+
+
+def test_fraud_signals_are_listed_for_review(runner, demo_world):
+    runner.invoke(cli, ["claims", "evaluate", "--as-of", "2025-06-30"])
+    result = runner.invoke(cli, ["claims", "signals", "--format", "json"])
+    assert result.exit_code == 0
+    signals = json.loads(result.stdout)
+    # The demo plants one round trip far above its route's median (jobs/demo.py, _round_trip_cost).
+    costly = [signal for signal in signals if signal["kind"] == "cost_above_route_median"]
+    assert len(costly) == 1 and "中位数" in costly[0]["message"]
