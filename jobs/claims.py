@@ -130,12 +130,27 @@ def evaluate_claims(
     placements = _placements(session, person_ids)
     facts, by_key = _facts(session, placements, as_of, summary)
     summary.placements = len(facts)
-    results = evaluate(facts, pack_list, as_of=as_of)
+    results = evaluate(facts, pack_list, as_of=as_of, withdrawn=_withdrawn(session, by_key))
     packs_by_id = {p.id: p for p in pack_list}
     targets = [_target(by_key[result.placement], result, packs_by_id, rows) for result in results]
     _mark_slots(targets)
     _store(session, targets, as_of, summary, user)
     return summary
+
+
+def _withdrawn(session: Session, by_key: dict[str, Placement]) -> set[tuple[str, str, str]]:
+    """(placement key, pack id, rule id) of claims rejected or revoked after review: their slot is free again."""
+    keys = {placement.id: key for key, placement in by_key.items()}
+    claims = session.scalars(
+        select(SubsidyClaim).where(SubsidyClaim.status.in_([ClaimStatus.REJECTED, ClaimStatus.REVOKED]),
+                                   SubsidyClaim.rule_key.is_not(None))
+    ).all()
+    withdrawn = set()
+    for claim in claims:
+        if claim.placement_id in keys:
+            pack_id, _, rule_id = (claim.rule_key or "").partition(":")
+            withdrawn.add((keys[claim.placement_id], pack_id, rule_id))
+    return withdrawn
 
 
 def _placements(session: Session, person_ids: Iterable[int] | None) -> list[Placement]:

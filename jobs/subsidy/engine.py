@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -705,7 +705,7 @@ def _slots(unit: _Unit) -> list[_Slot]:
     return slots
 
 
-def _apply_limits(claims: list[_Claim]) -> None:
+def _apply_limits(claims: list[_Claim], withdrawn: Collection[tuple[str, str, str]] = ()) -> None:
     """Once per person per year and the other limits (POLICIES.md, Definitions: Once per person per year).
 
     A placement's claims under one rule (all its instalments) form one unit. A unit competes once its first
@@ -713,10 +713,13 @@ def _apply_limits(claims: list[_Claim]) -> None:
     its year is the year of that first milestone. Units are taken in milestone order — the first to reach its
     milestone wins — with ties broken by the earlier start date, then the placement key. A unit over a limit
     becomes ineligible, all instalments, and its reason names the earlier placement(s). Units still short of
-    their milestone do not compete yet.
+    their milestone do not compete yet, nor do ``withdrawn`` units (placement key, pack id, rule id): claims
+    that a clerk rejected or revoked give their slot back.
     """
     used: dict[tuple[Any, ...], list[tuple[str, dt.date]]] = defaultdict(list)
     for unit in _units(claims):
+        if (unit.placement.key, unit.pack.id, unit.rule.id) in withdrawn:
+            continue
         slots = _slots(unit)
         full = next((slot for slot in slots if len(used[slot.counter]) >= slot.limit), None)
         if full is None:
@@ -734,8 +737,17 @@ def _apply_limits(claims: list[_Claim]) -> None:
 # --- entry point --------------------------------------------------------------------------------------------------
 
 
-def evaluate(placements: Iterable[PlacementFacts], packs: Iterable[Pack], *, as_of: dt.date) -> list[ClaimResult]:
+def evaluate(
+    placements: Iterable[PlacementFacts],
+    packs: Iterable[Pack],
+    *,
+    as_of: dt.date,
+    withdrawn: Collection[tuple[str, str, str]] = (),
+) -> list[ClaimResult]:
     """Evaluate every placement against the packs as of a date.
+
+    ``withdrawn`` names (placement key, pack id, rule id) whose claims were rejected or revoked after review:
+    they no longer hold a yearly slot, so another placement of the same person may take it.
 
     ``as_of`` is the day of the evaluation: checks and end dates after it are not known yet, and a claim still
     pending is decided by the pack governing on that day. Returns one claim per (placement, kind, instalment),
@@ -749,7 +761,7 @@ def evaluate(placements: Iterable[PlacementFacts], packs: Iterable[Pack], *, as_
     _require_unique([p.key for p in placement_list], "就业安置 key")
     governs = _Governance(pack_list)
     claims = [c for p in placement_list for c in _decide(p, pack_list, governs, as_of)]
-    _apply_limits(claims)
+    _apply_limits(claims, frozenset(withdrawn))
     results = [c.result() for c in claims]
     return sorted(results, key=lambda r: (r.placement, r.kind, r.instalment))
 

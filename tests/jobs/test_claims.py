@@ -144,6 +144,23 @@ def test_a_slot_held_by_an_approved_claim_makes_a_later_winner_ineligible(sessio
     assert "已审核" in late.reason and "每人每年只享受一次" in late.reason
 
 
+def test_a_revoked_claim_gives_its_yearly_slot_to_the_persons_next_placement(session, vault) -> None:
+    claim, _ = _eligible_referral(session, vault)
+    later = make_placement(session, vault, person=claim.placement.person, broker=make_broker(session),
+                           start_date=dt.date(2024, 3, 1))
+    session.add(EmploymentCheck(placement=later, check_date=dt.date(2024, 9, 2), employed=True))
+    session.flush()
+    evaluate_claims(session, as_of=AS_OF)
+    assert _claim(session, later).status is ClaimStatus.INELIGIBLE  # the first placement won the year
+    county = make_user(session)
+    approve_claim(session, claim.id, user=county)
+    revoke_claim(session, claim.id, user=county, reason="核实发现未实际到岗")
+    evaluate_claims(session, as_of=AS_OF)
+    now = _claim(session, later)
+    assert now.status is ClaimStatus.ELIGIBLE and now.counts_toward_limit
+    assert _claim(session, claim.placement).status is ClaimStatus.REVOKED
+
+
 # --- workflow -------------------------------------------------------------------------------------------------
 
 
