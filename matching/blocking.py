@@ -12,7 +12,7 @@ Blocking on the occupation group (:func:`matching.scoring.block_key`) uses ``blo
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import date
 
 import numpy as np
@@ -52,6 +52,13 @@ def _area_parts(area: str) -> tuple[int, int]:
     return (0, 0) if area == ANY else (len(area), int(area))
 
 
+def _intern(values: Iterable[Hashable]) -> tuple[list, np.ndarray]:
+    """Distinct values in first-seen order, and for each input the index of its value."""
+    ids: dict[Hashable, int] = {}
+    inverse = [ids.setdefault(v, len(ids)) for v in values]
+    return list(ids), np.array(inverse, dtype=np.int64)
+
+
 def _pad(rows: list[list[int]], fill: int = -1) -> np.ndarray:
     width = max((len(r) for r in rows), default=0) or 1
     out = np.full((len(rows), width), fill, dtype=np.int32)
@@ -73,26 +80,36 @@ class SeekerIndex:
         self.titles = TextTable()
         codes = code_table()
 
-        wanted = [[t for raw in s.wanted_titles for t in split_titles(raw)] for s in self.seekers]
-        wanted = [list(dict.fromkeys(ts)) for ts in wanted]
-        skills = [list(skill_items(s.skills)) for s in self.seekers]
+        # Work per distinct value, not per seeker: many workers share wanted titles, skills and areas.
+        wanted_values, wanted_of = _intern(s.wanted_titles for s in self.seekers)
+        skill_values, skill_of = _intern(s.skills for s in self.seekers)
+        area_values, area_of = _intern(s.wanted_areas or (ANY,) for s in self.seekers)
+
+        wanted = [list(dict.fromkeys(t for raw in value for t in split_titles(raw))) for value in wanted_values]
+        skills = [list(skill_items(value)) for value in skill_values]
         unique = list(dict.fromkeys([t for ts in wanted for t in ts] + [t for ts in skills for t in ts]))
         classified = dict(zip(unique, classify_many(unique), strict=True))
 
-        self.wanted_text = _pad([[self.titles.id(t) for t in ts] for ts in wanted])
-        self.wanted_code = _pad([[codes.id(classified[t].code if classified[t] else None) for t in ts]
-                                 for ts in wanted])
-        self.wanted_names: list[tuple[str, ...]] = [tuple(ts) for ts in wanted]
-        self.has_wanted = np.array([bool(ts) for ts in wanted], dtype=bool)
-        self.skill_code = _pad([[codes.id(classified[t].code if classified[t] else None) for t in ts]
-                                for ts in skills])
-        self.skill_names: list[tuple[str, ...]] = [tuple(ts) for ts in skills]
-        self.block_keys: list[tuple[str, ...]] = [
-            tuple(dict.fromkeys(k for t in ts if classified[t] and (k := block_key(classified[t].code))))
-            for ts in wanted
-        ]
+        def code_of(text: str) -> int:
+            found = classified[text]
+            return codes.id(found.code) if found else -1
 
-        self.home = np.array([int(s.home_county) for s in self.seekers], dtype=np.int64)
+        self.wanted_text = _pad([[self.titles.id(t) for t in ts] for ts in wanted])[wanted_of]
+        self.wanted_code = _pad([[code_of(t) for t in ts] for ts in wanted])[wanted_of]
+        self.has_wanted = np.array([bool(ts) for ts in wanted], dtype=bool)[wanted_of]
+        names = [tuple(ts) for ts in wanted]
+        self.wanted_names: list[tuple[str, ...]] = [names[i] for i in wanted_of.tolist()]
+        keys = [tuple(dict.fromkeys(k for t in ts if classified[t] and (k := block_key(classified[t].code))))
+                for ts in wanted]
+        self.block_keys: list[tuple[str, ...]] = [keys[i] for i in wanted_of.tolist()]
+
+        skills = [[t for t in ts if classified[t]] for ts in skills]  # only skills that name an occupation
+        self.skill_code = _pad([[code_of(t) for t in ts] for ts in skills])[skill_of]
+        skill_names = [tuple(ts) for ts in skills]
+        self.skill_names: list[tuple[str, ...]] = [skill_names[i] for i in skill_of.tolist()]
+        self.held = np.array([certificates_held(v) for v in skill_values], dtype=np.int64)[skill_of]
+
+        self.home = np.array([s.home_county for s in self.seekers], dtype=np.int64)
         self.birth_year = np.array([s.birth_date.year if s.birth_date else 0 for s in self.seekers],
                                    dtype=np.int32)
         self.birth_md = np.array([s.birth_date.month * 100 + s.birth_date.day if s.birth_date else 0
@@ -100,24 +117,44 @@ class SeekerIndex:
         self.priority = np.array([s.is_priority for s in self.seekers], dtype=bool)
         self.ability = np.array([ABILITY_INDEX[s.labour_ability] for s in self.seekers], dtype=np.int8)
         self.expected = np.array([_expected(s) for s in self.seekers], dtype=np.float32)
-        self.education = np.array([_level(education_level(s.education)) for s in self.seekers], dtype=np.int8)
-        self.held = np.array([certificates_held(s.skills) for s in self.seekers], dtype=np.int64)
+        education_values, education_of = _intern(s.education for s in self.seekers)
+        self.education = np.array([_level(education_level(v)) for v in education_values], dtype=np.int8)[education_of]
 
-        self.areas: list[tuple[str, ...]] = [s.wanted_areas or (ANY,) for s in self.seekers]
-        parts = [[_area_parts(a) for a in areas] for areas in self.areas]
-        self.area_len = _pad([[p[0] for p in ps] for ps in parts], fill=0)
-        self.area_code = _pad([[p[1] for p in ps] for ps in parts], fill=0).astype(np.int64)
-        self.area_count = np.array([len(a) for a in self.areas], dtype=np.int32)
+        self.areas: list[tuple[str, ...]] = [area_values[i] for i in area_of.tolist()]
+        parts = [[_area_parts(a) for a in areas] for areas in area_values]
+        self.area_len = _pad([[p[0] for p in ps] for ps in parts], fill=0)[area_of]
+        self.area_code = _pad([[p[1] for p in ps] for ps in parts], fill=0).astype(np.int64)[area_of]
+        self.area_count = np.array([len(a) for a in area_values], dtype=np.int32)[area_of]
+        self._area_of = area_of
 
-        postings: dict[str, tuple[list[int], list[int]]] = {}
-        for i, areas in enumerate(self.areas):
+        # Profiles: seekers that agree on everything a factor of the score depends on share its computation
+        # (engine._parts). Place depends on the matching date (age), so the engine builds that one.
+        _, wage = np.unique(self.expected.view(np.int32), return_inverse=True)
+        _, education = np.unique(self.education.astype(np.int64) * 8 + self.ability, return_inverse=True)
+        # Occupation agreement is the best over the wanted titles: their order and repeats do not matter.
+        title_sets = [tuple(sorted({self.titles.id(t) for t in ts})) for ts in wanted]
+        _, set_of = _intern(title_sets)
+        self.profiles: dict[str, np.ndarray] = {
+            "occupation": set_of[wanted_of],
+            "skills": skill_of,
+            "wage": wage.reshape(-1).astype(np.int64),
+            "education": education.reshape(-1).astype(np.int64),
+        }
+        self._area_values = area_values
+
+        groups = self.signatures()
+        postings: dict[str, tuple[list[np.ndarray], list[int]]] = {}
+        for areas, rows in groups.items():
             for pos, area in enumerate(areas):
-                rows, positions = postings.setdefault(area, ([], []))
-                rows.append(i)
-                positions.append(pos)
-        self._postings = {a: (np.array(r, dtype=np.int64), np.array(p, dtype=np.int32))
-                          for a, (r, p) in postings.items()}
+                entry = postings.setdefault(area, ([], []))
+                entry[0].append(rows)
+                entry[1].append(pos)
+        self._postings = {
+            a: (np.concatenate(r), np.concatenate([np.full(len(x), p, dtype=np.int32) for x, p in zip(r, ps, strict=True)]))
+            for a, (r, ps) in postings.items()
+        }
         self.size = n
+        self._on: tuple[date, np.ndarray, np.ndarray] | None = None
 
     def __len__(self) -> int:
         return self.size
@@ -136,17 +173,25 @@ class SeekerIndex:
         return rows[first], positions[first]
 
     def signatures(self) -> dict[tuple[str, ...], np.ndarray]:
-        """Seekers grouped by their tuple of wanted areas (one region block per tuple)."""
-        groups: dict[tuple[str, ...], list[int]] = {}
-        for i, areas in enumerate(self.areas):
-            groups.setdefault(areas, []).append(i)
-        return {k: np.array(v, dtype=np.int64) for k, v in groups.items()}
+        """Seekers grouped by their tuple of wanted areas (one region block per tuple), rows ascending."""
+        order = np.argsort(self._area_of, kind="stable")
+        bounds = np.flatnonzero(np.diff(self._area_of[order])) + 1
+        return {self._area_values[int(self._area_of[chunk[0]])]: chunk for chunk in np.split(order, bounds)
+                if len(chunk)}
 
     def ages(self, today: date) -> np.ndarray:
         """Whole years of age on ``today``; -1 where the birth date is unknown."""
         md = today.month * 100 + today.day
         age = today.year - self.birth_year - (self.birth_md > md)
         return np.where(self.birth_year > 0, age, -1).astype(np.int32)
+
+    def on(self, today: date) -> tuple[np.ndarray, np.ndarray]:
+        """Ages on ``today`` and place profiles (distinct home county and age), kept for the last date asked."""
+        if self._on is None or self._on[0] != today:
+            age = self.ages(today)
+            _, profile = np.unique(self.home * 256 + np.clip(age.astype(np.int64) + 1, 0, 255), return_inverse=True)
+            self._on = (today, age, profile.reshape(-1).astype(np.int64))
+        return self._on[1], self._on[2]
 
 
 def _expected(seeker: Seeker) -> float:
@@ -220,25 +265,30 @@ class PostIndex:
         """Posts open, with places left (unknown headcount counts as open) and not past their closing date."""
         return self.is_open & (self.closing >= today.toordinal())
 
+    def positions(self, areas: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For every post: position of the first of ``areas`` containing it (-1: none), its length and value."""
+        position = np.full(self.size, -1, dtype=np.int32)
+        for pos in range(len(areas) - 1, -1, -1):
+            area = areas[pos]
+            rows = np.arange(self.size) if area == ANY else self._postings.get(area)
+            if rows is not None:
+                position[rows] = pos
+        parts = np.array([_area_parts(a) for a in areas], dtype=np.int64).reshape(-1, 2)
+        at = np.maximum(position, 0)
+        return position, np.where(position >= 0, parts[at, 0], 0), np.where(position >= 0, parts[at, 1], 0)
+
     def within(self, areas: Sequence[str], mask: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Posts inside any of ``areas`` (ordered by preference), optionally restricted to ``mask``.
 
         Returns (rows, position of the first area containing each post, that area's code length, its value).
         """
-        position = np.full(self.size, -1, dtype=np.int32)
-        for pos in range(len(areas) - 1, -1, -1):  # earlier areas overwrite later ones
-            area = areas[pos]
-            rows = np.arange(self.size) if area == ANY else self._postings.get(area)
-            if rows is not None:
-                position[rows] = pos
+        position, area_len, area_code = self.positions(areas)
         keep = position >= 0
         if mask is not None:
             keep &= mask
         rows = np.flatnonzero(keep)
-        pos = position[rows]
-        parts = np.array([_area_parts(a) for a in areas], dtype=np.int64).reshape(-1, 2)
-        return rows, pos, parts[pos, 0], parts[pos, 1]
+        return rows, position[rows], area_len[rows], area_code[rows]
 
     def counties(self, mask: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """Post rows grouped by county (one region block per county)."""

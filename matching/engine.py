@@ -10,7 +10,11 @@ worker wants: a hard filter, so nothing is lost), and inside it only between the
 (:func:`~matching.scoring.block_key`). A pair outside the group can score at most
 :data:`~matching.scoring.BLOCK_UPPER_BOUND`; every worker (or post) whose K-th blocked score is below that bound,
 or who has fewer than K blocked candidates, is rescored over the whole region block. The blocked result is
-therefore the exhaustive one, up to exact ties at the bound.
+therefore the exhaustive one, up to exact ties at the bound. Region blocks small enough to scan whole (a county)
+are not split at all.
+
+Within a block each score factor is computed once per distinct seeker profile (what that factor depends on)
+and the factors are added as integer points with row gathers (``_block_scores``).
 
 Scores are computed for whole blocks with NumPy (scoring.py); top-K uses ``argpartition``; title similarity
 uses ``rapidfuzz.process.cdist`` on unique strings. Python loops run per block or per selected match, never per
@@ -23,6 +27,7 @@ with the same displayed score (one decimal), never above a higher one (人社部
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,12 +36,13 @@ from typing import Literal
 import numpy as np
 
 from matching.blocking import PostIndex, SeekerIndex
-from matching.explain import explain
+from matching.explain import explain_many
 from matching.model import Match, Post, Seeker
 from matching.scoring import (
     BLOCK_UPPER_BOUND,
     COMPONENTS,
     LABOUR_ALLOWED,
+    PREFERENCE,
     WEIGHTS,
     code_table,
     education_component,
@@ -48,19 +54,25 @@ from matching.scoring import (
     wage_component,
 )
 
-__all__ = ["match", "match_one_post", "match_one_seeker", "MatchStats"]
+__all__ = ["MatchStats", "match", "match_one_post", "match_one_seeker", "score_matrix"]
 
 _CELLS_PER_CHUNK = 1 << 20  # seeker × post cells scored at once
+_SMALL_BLOCK = 1 << 22  # region blocks up to this many cells are scanned whole (exact, fewer tiny blocks)
 _DENSE_TEXT_LIMIT = 1 << 24  # unique wanted × unique post titles kept as one dense matrix
-_MILLI = 1000
-_INVALID = -1.0
+# Points are added as integers (1/10000 of a point): integer addition is associative, so a score is the same
+# whichever way the factors are grouped (block tables, merged tables, one pair at a time).
+UNITS = 10_000
+_INVALID = -1
+_NEG = -100_000_000  # added by a failed hard filter: the sum of the factors goes negative
+_MERGE_ROWS = 4096  # factor tables are merged while the merged table stays this small
 
 
 @dataclass
 class MatchStats:
     """What a batch run did (for benchmarks and logs)."""
 
-    pairs_scored: int = 0
+    pairs_scored: int = 0  # seeker × post cells covered
+    profile_cells: int = 0  # cells actually computed (distinct seeker profiles × posts)
     blocks: int = 0
     rescored: int = 0  # workers or posts rescored over their whole region block
 
@@ -73,17 +85,24 @@ class _Context:
     stats: MatchStats = field(default_factory=MatchStats)
 
     def __post_init__(self) -> None:
-        rel = code_table().relation
-        # One zero row and column at the end so that the id -1 (no code) agrees with nothing.
-        self.relation = np.zeros((rel.shape[0] + 1, rel.shape[1] + 1), dtype=np.float32)
-        self.relation[:-1, :-1] = rel
-        self.age = self.seekers.ages(self.today)
+        self.relation = _padded_relation()
+        self.age, self.place_profile = self.seekers.on(self.today)
         self.available = self.posts.available(self.today)
         nw, np_ = len(self.seekers.titles), len(self.posts.titles)
         self.text: np.ndarray | None = None
         if nw * np_ <= _DENSE_TEXT_LIMIT:
             self.text = np.zeros((nw + 1, np_ + 1), dtype=np.float32)
             self.text[:-1, :-1] = text_similarity(self.seekers.titles.texts, self.posts.titles.texts)
+
+
+@functools.cache
+def _padded_relation() -> np.ndarray:
+    """The agreement matrix with one zero row and column at the end, so that the id -1 (no code) agrees with
+    nothing."""
+    rel = code_table().relation
+    padded = np.zeros((rel.shape[0] + 1, rel.shape[1] + 1), dtype=np.float32)
+    padded[:-1, :-1] = rel
+    return padded
 
 
 def _text_lookup(ctx: _Context, wanted: np.ndarray, titles: np.ndarray) -> tuple[np.ndarray, np.ndarray,
@@ -100,45 +119,100 @@ def _text_lookup(ctx: _Context, wanted: np.ndarray, titles: np.ndarray) -> tuple
     return local, rows, np.searchsorted(up, titles)
 
 
-def _score(ctx: _Context, s: np.ndarray, p: np.ndarray, position: np.ndarray, area_len: np.ndarray,
-           area_code: np.ndarray, *, components: bool = False
-           ) -> np.ndarray | tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Scores of seeker rows ``s`` × post rows ``p`` (any shapes that broadcast); -1 where a filter fails."""
+def _occupation_part(ctx: _Context, s: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Occupation agreement (0–1) of seeker rows ``s`` × post rows ``p``: the best over the wanted titles.
+
+    For a block (``s`` a column, ``p`` a row) the agreement is first computed per distinct wanted title and
+    then gathered; the maximum is exact, so both ways give identical values.
+    """
     sx, px = ctx.seekers, ctx.posts
     code = px.code[p]
     wanted_code, wanted_text = sx.wanted_code[s], sx.wanted_text[s]
-    text, wanted_rows, title_cols = _text_lookup(ctx, wanted_text, px.title_text[p])
-    relation = np.zeros(np.broadcast_shapes(s.shape, p.shape), dtype=np.float32)
-    similar = np.zeros_like(relation)
-    for t in range(wanted_code.shape[-1]):
-        if t and (wanted_text[..., t] < 0).all():  # titles are packed left: no one has more
-            break
-        relation = np.maximum(relation, ctx.relation[wanted_code[..., t], code])
-        similar = np.maximum(similar, text[wanted_rows[..., t], title_cols])
-    occupation = occupation_component(relation, similar, sx.has_wanted[s])
-    skill_rel = np.zeros_like(relation)
-    skill_code = sx.skill_code[s]
-    for k in range(skill_code.shape[-1]):
-        if k and (skill_code[..., k] < 0).all():
-            break
-        skill_rel = np.maximum(skill_rel, ctx.relation[skill_code[..., k], code])
+    shape = np.broadcast_shapes(s.shape, p.shape)
+    best = np.zeros(shape, dtype=np.float32)
+    if s.ndim == 2 and s.shape[1] == 1 and p.ndim == 2 and p.shape[0] == 1:
+        texts, first = np.unique(wanted_text.reshape(-1), return_index=True)
+        keep = texts >= 0
+        texts, codes = texts[keep], wanted_code.reshape(-1)[first[keep]]
+        text, rows, cols = _text_lookup(ctx, texts, px.title_text[p])
+        per_title = np.zeros((len(texts) + 1, shape[1]), dtype=np.float32)  # last row: no title
+        per_title[:-1] = np.maximum(ctx.relation[codes[:, None], code], text[rows[:, None], cols])
+        for t in range(wanted_text.shape[-1]):
+            column = wanted_text[:, 0, t] if wanted_text.ndim == 3 else wanted_text[..., t].reshape(-1)
+            if t and (column < 0).all():  # titles are packed left: no one has more
+                break
+            at = np.where(column >= 0, np.searchsorted(texts, np.maximum(column, 0)), len(texts))
+            np.maximum(best, per_title[at], out=best)
+    else:
+        text, wanted_rows, title_cols = _text_lookup(ctx, wanted_text, px.title_text[p])
+        for t in range(wanted_code.shape[-1]):
+            if t and (wanted_text[..., t] < 0).all():
+                break
+            best = np.maximum(best, np.maximum(ctx.relation[wanted_code[..., t], code],
+                                               text[wanted_rows[..., t], title_cols]))
+    return occupation_component(best, np.zeros_like(best), sx.has_wanted[s]), best
+
+
+def _parts(ctx: _Context, s: np.ndarray, p: np.ndarray, position: np.ndarray, area_len: np.ndarray,
+           area_code: np.ndarray, which: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """One factor of the score (weighted points) for seeker rows ``s`` × post rows ``p`` (shapes that broadcast).
+
+    The score is the sum of five factors, each depending on few seeker attributes, so that each is computed
+    once per distinct seeker profile and shared (see :func:`_block_scores`): occupation (wanted titles), skills
+    (certificates and skills), wage (expectation), education (level; the labour-ability filter) and place (home
+    and age; place, lodging, the area and age filters). A failed filter adds :data:`_NEG`.
+    """
+    sx, px = ctx.seekers, ctx.posts
+    shape = np.broadcast_shapes(s.shape, p.shape)
+    if which == "occupation":
+        occupation, _ = _occupation_part(ctx, s, p)
+        return _points(WEIGHTS["occupation"] * occupation), {"occupation": occupation}
+    if which == "skills":
+        skill_code = sx.skill_code[s]
+        code = px.code[p]
+        skill_rel = np.zeros(shape, dtype=np.float32)
+        for k in range(skill_code.shape[-1]):
+            if k and (skill_code[..., k] < 0).all():
+                break
+            skill_rel = np.maximum(skill_rel, ctx.relation[skill_code[..., k], code])
+        skills = skills_component(sx.held[s], px.required[p], skill_rel)
+        return _points(WEIGHTS["skills"] * skills), {"skills": skills}
+    if which == "wage":
+        wage = wage_component(sx.expected[s], px.wage_low[p], px.wage_high[p])
+        return _points(WEIGHTS["wage"] * wage), {"wage": wage}
+    if which == "education":
+        education = education_component(sx.education[s], px.education[p])
+        ok = LABOUR_ALLOWED[sx.ability[s], px.intensity[p]]
+        return np.where(ok, _points(WEIGHTS["education"] * education), np.int32(_NEG)), {"education": education}
     home, county = sx.home[s], px.county[p]
-    parts = {
-        "occupation": occupation,
-        "skills": skills_component(sx.held[s], px.required[p], skill_rel),
-        "wage": wage_component(sx.expected[s], px.wage_low[p], px.wage_high[p]),
-        "place": place_component(position, area_len, area_code, home, county),
-        "lodging": lodging_component(home, county, px.board[p], px.lodging[p]),
-        "education": education_component(sx.education[s], px.education[p]),
-    }
-    total = np.zeros_like(relation)
-    for name in COMPONENTS:
-        total += np.float32(WEIGHTS[name]) * parts[name]
+    place = place_component(position, area_len, area_code, home, county)
+    lodging = lodging_component(home, county, px.board[p], px.lodging[p])
     age = ctx.age[s]
-    ok = (position >= 0) & LABOUR_ALLOWED[sx.ability[s], px.intensity[p]]
-    ok &= (age < 0) | ((age >= px.age_min[p]) & (age <= px.age_max[p]))
-    total = np.where(ok, total, np.float32(_INVALID))
-    ctx.stats.pairs_scored += total.size
+    ok = (position >= 0) & ((age < 0) | ((age >= px.age_min[p]) & (age <= px.age_max[p])))
+    total = _points(WEIGHTS["place"] * place) + _points(WEIGHTS["lodging"] * lodging)
+    return np.where(ok, total, np.int32(_NEG)), {"place": place, "lodging": lodging}
+
+
+def _points(weighted: np.ndarray) -> np.ndarray:
+    """Weighted component values as integer points (1/:data:`UNITS` of a point)."""
+    return np.rint(weighted * UNITS).astype(np.int32)
+
+
+_FACTORS = ("occupation", "skills", "wage", "education", "place")
+
+
+def _score(ctx: _Context, s: np.ndarray, p: np.ndarray, position: np.ndarray, area_len: np.ndarray,
+           area_code: np.ndarray, *, components: bool = False
+           ) -> np.ndarray | tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Integer scores (1/:data:`UNITS` of a point) of seeker rows ``s`` × post rows ``p`` (shapes that broadcast);
+    -1 where a filter fails. Elementwise; the block scan gives the same integers."""
+    total = None
+    parts: dict[str, np.ndarray] = {}
+    for which in _FACTORS:
+        value, more = _parts(ctx, s, p, position, area_len, area_code, which)
+        total = value if total is None else total + value
+        parts.update(more)
+    total = np.where(total >= 0, total, np.int32(_INVALID))
     if components:
         return total, parts
     return total
@@ -147,13 +221,16 @@ def _score(ctx: _Context, s: np.ndarray, p: np.ndarray, position: np.ndarray, ar
 # ------------------------------------------------------------------------------------------------- selection
 
 
-def _keys(score: np.ndarray, owner_priority: np.ndarray | None, index: np.ndarray, size: int) -> np.ndarray:
+def _shown(total: np.ndarray) -> np.ndarray:
+    """The displayed score in tenths of a point (round half up) of integer scores."""
+    return (total.astype(np.int64) + UNITS // 20) // (UNITS // 10)
+
+
+def _keys(total: np.ndarray, owner_priority: np.ndarray | None, index: np.ndarray, size: int) -> np.ndarray:
     """Integer sort keys, larger first: displayed score (1 decimal), priority, exact score, then input order."""
-    milli = np.rint(score.astype(np.float64) * _MILLI).astype(np.int64)
-    key = milli
+    key = total.astype(np.int64)
     if owner_priority is not None:
-        bucket = np.rint(score.astype(np.float64) * 10).astype(np.int64)
-        key = (bucket * 2 + owner_priority.astype(np.int64)) * (100 * _MILLI + 1) + milli
+        key = (_shown(total) * 2 + owner_priority.astype(np.int64)) * (100 * UNITS + 1) + key
     return key * size + (size - 1 - index)
 
 
@@ -191,8 +268,92 @@ class _Candidates:
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if not self.seeker:
-            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.float32)
+            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int32)
         return np.concatenate(self.seeker), np.concatenate(self.post), np.concatenate(self.score)
+
+
+def _dense_ids(values: np.ndarray) -> tuple[np.ndarray, int]:
+    """Dense ids (0..n-1) of 1-D integer values, and n."""
+    unique, inverse = np.unique(values, return_inverse=True)
+    return inverse.reshape(-1).astype(np.int64), len(unique)
+
+
+def _first_of(inverse: np.ndarray, n: int) -> np.ndarray:
+    """Position of the first occurrence of each id 0..n-1 in ``inverse``."""
+    first = np.full(n, len(inverse), dtype=np.int64)
+    np.minimum.at(first, inverse, np.arange(len(inverse)))
+    return first
+
+
+def _profile_rows(ctx: _Context, s: np.ndarray, position: np.ndarray, area_len: np.ndarray,
+                  area_code: np.ndarray, per_seeker_area: bool) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each factor, the distinct profiles among seeker rows ``s``: (first row of each, inverse index)."""
+    sx = ctx.seekers
+    out = []
+    for which in _FACTORS:
+        if which != "place":
+            pid = sx.profiles[which][s]
+        elif per_seeker_area:  # home and age, and which wanted area holds the post, as one integer
+            # Positions from len(PREFERENCE) - 1 on score alike; -1 (no area) stays apart.
+            slot = np.minimum(position + 1, len(PREFERENCE))
+            pid = ((ctx.place_profile[s] * 8 + slot) * 8 + area_len // 2) * 1_000_000 + area_code
+        else:
+            pid = ctx.place_profile[s]
+        inverse, n = _dense_ids(pid)
+        out.append((_first_of(inverse, n), inverse))
+    return out
+
+
+def _combine(profiles: list[tuple[np.ndarray, np.ndarray]], priority: np.ndarray
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Seekers equal on every factor and on priority share one row: (factor ids per row, first seeker, inverse)."""
+    key, size = priority.astype(np.int64), 2
+    for first, inverse in profiles:  # pairwise, so that the combined key never overflows
+        key, size = _dense_ids(key * len(first) + inverse)
+    rep = _first_of(key, size)
+    return np.stack([inv[rep] for _, inv in profiles], axis=1), rep, key
+
+
+def _merge_small(tables: list[tuple[np.ndarray, np.ndarray]], limit: int = _MERGE_ROWS
+                 ) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Merge factor tables with few rows into one (all sums of their rows), so that fewer gathers are needed.
+
+    Exact: the points are integers.
+    """
+    tables = sorted(tables, key=lambda t: len(t[0]))
+    while len(tables) > 1 and len(tables[0][0]) * len(tables[1][0]) <= limit:
+        (a, ia), (b, ib) = tables[0], tables[1]
+        both = (a[:, None, :] + b[None, :, :]).reshape(len(a) * len(b), a.shape[1])
+        tables = sorted([(both, ia * len(b) + ib), *tables[2:]], key=lambda t: len(t[0]))
+    return tables
+
+
+def _block_scores(ctx: _Context, s: np.ndarray, p: np.ndarray, position: np.ndarray, area_len: np.ndarray,
+                  area_code: np.ndarray, per_seeker_area: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Scores of distinct seeker profiles × posts, the first seeker row of each profile and the inverse.
+
+    Each factor is computed once per distinct value of what it depends on, then the factors are added with row
+    gathers; seekers equal on everything share one row.
+    """
+    profiles = _profile_rows(ctx, s, position, area_len, area_code, per_seeker_area)
+    tables = []
+    for which, (first, _inverse) in zip(_FACTORS, profiles, strict=True):
+        if which == "place" and per_seeker_area:
+            area = (position[first][:, None], area_len[first][:, None], area_code[first][:, None])
+        elif which == "place":
+            area = (position[None, :], area_len[None, :], area_code[None, :])
+        else:
+            area = (position, area_len, area_code)  # unused by the other factors
+        tables.append(_parts(ctx, s[first][:, None], p[None, :], *area, which)[0])
+    factor_ids, rep, inverse = _combine(profiles, ctx.seekers.priority[s])
+    merged = _merge_small(list(zip(tables, factor_ids.T, strict=True)))
+    total = merged[0][0][merged[0][1]]
+    for table, ids in merged[1:]:
+        total += table[ids]
+    total = np.where(total >= 0, total, np.int32(_INVALID))
+    ctx.stats.pairs_scored += len(s) * len(p)
+    ctx.stats.profile_cells += total.size
+    return total, rep, inverse
 
 
 def _scan_block(ctx: _Context, cands: _Candidates, s_rows: np.ndarray, p_rows: np.ndarray, position: np.ndarray,
@@ -201,7 +362,7 @@ def _scan_block(ctx: _Context, cands: _Candidates, s_rows: np.ndarray, p_rows: n
 
     ``position``/``area_len``/``area_code`` describe the wanted area containing each pair: per post when ranking
     posts for seekers that share their wanted areas (by seeker), per seeker when ranking seekers for posts of one
-    county (by post).
+    county (by post). ``s_rows`` must be ascending (ties go to the lower row).
     """
     if len(s_rows) == 0 or len(p_rows) == 0:
         return
@@ -210,21 +371,46 @@ def _scan_block(ctx: _Context, cands: _Candidates, s_rows: np.ndarray, p_rows: n
         step = max(1, _CELLS_PER_CHUNK // len(p_rows))
         for start in range(0, len(s_rows), step):
             s = s_rows[start:start + step]
-            total = _score(ctx, s[:, None], p_rows[None, :],
-                           *(a[None, :] for a in (position, area_len, area_code)))
+            total, rep, inverse = _block_scores(ctx, s, p_rows, position, area_len, area_code, False)
             key = np.where(total >= 0, _keys(total, None, p_rows[None, :], len(ctx.posts)), -1)
             r, c = _top_in_block(key, k, axis=1)
-            cands.add(s[r], p_rows[c], total[r, c])
+            # Seekers sharing a profile share its offers: expand profile rows to seekers.
+            order = np.argsort(r, kind="stable")
+            r, c = r[order], c[order]
+            counts = np.bincount(r, minlength=len(rep))
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            n_each = counts[inverse]
+            seeker_pos = np.repeat(np.arange(len(s)), n_each)
+            offset = np.arange(len(seeker_pos)) - np.repeat(np.cumsum(n_each) - n_each, n_each)
+            picked = starts[inverse][seeker_pos] + offset
+            cands.add(s[seeker_pos], p_rows[c[picked]], total[r[picked], c[picked]])
     else:
         step = max(1, _CELLS_PER_CHUNK // len(s_rows))
-        priority = ctx.seekers.priority[s_rows][:, None]
         for start in range(0, len(p_rows), step):
             p = p_rows[start:start + step]
-            total = _score(ctx, s_rows[:, None], p[None, :],
-                           *(a[:, None] for a in (position, area_len, area_code)))
-            key = np.where(total >= 0, _keys(total, priority, s_rows[:, None], len(ctx.seekers)), -1)
+            total, rep, inverse = _block_scores(ctx, s_rows, p, position, area_len, area_code, True)
+            priority = ctx.seekers.priority[s_rows[rep]][:, None]
+            key = np.where(total >= 0, _keys(total, priority, s_rows[rep][:, None], len(ctx.seekers)), -1)
             r, c = _top_in_block(key, k, axis=0)
-            cands.add(s_rows[r], p[c], total[r, c])
+            # A profile row stands for all its seekers; the best k seekers of a post are among the first k
+            # members (lowest rows) of its best k profile rows.
+            members = _first_members(inverse, len(rep), k)
+            cand = members[r]  # (n, k) seeker positions, -1 padded
+            valid = cand >= 0
+            cands.add(s_rows[cand[valid]], np.repeat(p[c], k)[valid.reshape(-1)],
+                      np.repeat(total[r, c], k)[valid.reshape(-1)])
+
+
+def _first_members(inverse: np.ndarray, n_profiles: int, k: int) -> np.ndarray:
+    """For each profile, the positions of its first ``k`` members (ascending), padded with -1."""
+    order = np.argsort(inverse, kind="stable")
+    grouped = inverse[order]
+    starts = np.searchsorted(grouped, np.arange(n_profiles))
+    rank = np.arange(len(order)) - starts[grouped]
+    out = np.full((n_profiles, k), -1, dtype=np.int64)
+    keep = rank < k
+    out[grouped[keep], rank[keep]] = order[keep]
+    return out
 
 
 def _select(owner: np.ndarray, other: np.ndarray, score: np.ndarray, priority: np.ndarray | None, size: int,
@@ -232,7 +418,7 @@ def _select(owner: np.ndarray, other: np.ndarray, score: np.ndarray, priority: n
     """Best ``k`` per owner over all candidates; returns (owner, other, score, rank) sorted by owner, rank."""
     if len(owner) == 0:
         empty = np.empty(0, np.int64)
-        return empty, empty, np.empty(0, np.float32), empty
+        return empty, empty, np.empty(0, np.int32), empty
     key = _keys(score, priority, other, size)
     order = np.lexsort((-key, owner))
     owner, other, score = owner[order], other[order], score[order]
@@ -247,10 +433,10 @@ def _select(owner: np.ndarray, other: np.ndarray, score: np.ndarray, priority: n
 def _needs_rescan(owner: np.ndarray, score: np.ndarray, rank: np.ndarray, n: int, k: int) -> np.ndarray:
     """Owners whose blocked top-K could still change: fewer than K candidates, or K-th below the bound."""
     count = np.bincount(owner, minlength=n)
-    kth = np.full(n, -np.inf)
+    kth = np.full(n, -1, dtype=np.int64)
     at_k = rank == k
     kth[owner[at_k]] = score[at_k]
-    return (count < k) | (kth < BLOCK_UPPER_BOUND)
+    return (count < k) | (kth < round(BLOCK_UPPER_BOUND * UNITS))
 
 
 # ------------------------------------------------------------------------------------------ batch strategies
@@ -261,12 +447,17 @@ def _by_seeker(ctx: _Context, k: int, exhaustive: bool) -> tuple[np.ndarray, ...
     able = sx.ability < 3
     signatures = sx.signatures()
     region = {areas: px.within(areas, ctx.available) for areas in signatures}
+    # Small region blocks are cheaper to scan whole than to split by occupation group.
     rescan = np.zeros(len(sx), dtype=bool)
+    for areas, rows in signatures.items():
+        if exhaustive or len(rows) * len(region[areas][0]) <= _SMALL_BLOCK:
+            rescan[rows] = True
+    rescan &= able
     cands = _Candidates()
-    if not exhaustive:
+    if not rescan[able].all():
         post_block = np.array([b or "" for b in px.block], dtype=object)
         for areas, rows in signatures.items():
-            rows = rows[able[rows]]
+            rows = rows[able[rows] & ~rescan[rows]]
             p_rows, position, area_len, area_code = region[areas]
             if len(rows) == 0 or len(p_rows) == 0:
                 continue
@@ -282,12 +473,11 @@ def _by_seeker(ctx: _Context, k: int, exhaustive: bool) -> tuple[np.ndarray, ...
                                 area_len[sel], area_code[sel], k, "seeker")
         s, p, sc = cands.arrays()
         s, p, sc, rank = _select(s, p, sc, None, len(px), k)
-        rescan = _needs_rescan(s, sc, rank, len(sx), k) & able
+        blocked = able & ~rescan
+        rescan |= _needs_rescan(s, sc, rank, len(sx), k) & blocked
         keep = ~rescan[s]
         cands = _Candidates()
         cands.add(s[keep], p[keep], sc[keep])
-    else:
-        rescan = able.copy()
     ctx.stats.rescored += int(rescan.sum())
     for areas, rows in signatures.items():
         rows = rows[rescan[rows]]
@@ -310,11 +500,16 @@ def _by_post(ctx: _Context, k: int, exhaustive: bool) -> tuple[np.ndarray, ...]:
         rows, pos = rows[keep], pos[keep]
         return rows, pos, sx.area_len[rows, pos].astype(np.int64), sx.area_code[rows, pos]
 
-    if not exhaustive:
+    rescan = np.zeros(len(px), dtype=bool)
+    for county, p_rows in counties.items():
+        if exhaustive or len(accepting[county][0]) * len(p_rows) <= _SMALL_BLOCK:
+            rescan[p_rows] = True
+    if not rescan[ctx.available].all():
         post_block = [b or "" for b in px.block]
         for county, p_rows in counties.items():
+            p_rows = p_rows[~rescan[p_rows]]
             rows, pos, alen, acode = region_rows(county)
-            if len(rows) == 0:
+            if len(rows) == 0 or len(p_rows) == 0:
                 continue
             by_key: dict[str, list[int]] = {}
             for i, r in enumerate(rows):
@@ -329,12 +524,11 @@ def _by_post(ctx: _Context, k: int, exhaustive: bool) -> tuple[np.ndarray, ...]:
                 _scan_block(ctx, cands, rows[m], posts_here, pos[m], alen[m], acode[m], k, "post")
         s, p, sc = cands.arrays()
         p, s, sc, rank = _select(p, s, sc, sx.priority[s], len(sx), k)
-        rescan = _needs_rescan(p, sc, rank, len(px), k) & ctx.available
+        blocked = ctx.available & ~rescan
+        rescan |= _needs_rescan(p, sc, rank, len(px), k) & blocked
         keep = ~rescan[p]
         cands = _Candidates()
         cands.add(s[keep], p[keep], sc[keep])
-    else:
-        rescan = ctx.available.copy()
     ctx.stats.rescored += int(rescan.sum())
     for county, p_rows in counties.items():
         p_rows = p_rows[rescan[p_rows]]
@@ -355,20 +549,21 @@ def _build(ctx: _Context, s: np.ndarray, p: np.ndarray, rank: np.ndarray, with_r
         return []
     sx, px = ctx.seekers, ctx.posts
     position = _positions(ctx, s, p)
-    alen = sx.area_len[s, np.maximum(position, 0)].astype(np.int64)
-    acode = sx.area_code[s, np.maximum(position, 0)]
-    total, parts = _score(ctx, s, p, position, alen, acode, components=True)
-    points = {name: np.round(np.float64(WEIGHTS[name]) * parts[name].astype(np.float64), 1) for name in COMPONENTS}
-    shown = np.rint(total.astype(np.float64) * 10) / 10
-    out = []
-    for i in range(len(s)):
-        comps = {name: float(points[name][i]) for name in COMPONENTS}
-        si, pi = int(s[i]), int(p[i])
-        reasons = explain(sx, px, si, pi, int(position[i]), {n: float(parts[n][i]) for n in COMPONENTS}) \
-            if with_reasons else ""
-        out.append(Match(seeker_key=sx.keys[si], post_key=px.keys[pi], score=float(shown[i]), rank=int(rank[i]),
-                         components=comps, reasons=reasons))
-    return out
+    at = np.maximum(position, 0)
+    total, parts = _score(ctx, s, p, position, sx.area_len[s, at].astype(np.int64), sx.area_code[s, at],
+                          components=True)
+    points = {n: np.round(np.float64(WEIGHTS[n]) * parts[n].astype(np.float64), 1).tolist() for n in COMPONENTS}
+    shown = (_shown(total) / 10).tolist()
+    reasons = explain_many(sx, px, s.tolist(), p.tolist(), position.tolist()) if with_reasons else [""] * len(s)
+    seeker_keys = [sx.keys[i] for i in s.tolist()]
+    post_keys = [px.keys[i] for i in p.tolist()]
+    components = [
+        {"occupation": o, "skills": k, "wage": w, "place": pl, "lodging": lo, "education": ed}
+        for o, k, w, pl, lo, ed in zip(*(points[n] for n in COMPONENTS), strict=True)
+    ]
+    return [Match(sk, pk, sc, rk, comp, why)
+            for sk, pk, sc, rk, comp, why in zip(seeker_keys, post_keys, shown, rank.tolist(), components, reasons,
+                                                 strict=True)]
 
 
 def _positions(ctx: _Context, s: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -411,6 +606,48 @@ def match(seekers: Sequence[Seeker] | SeekerIndex, posts: Sequence[Post] | PostI
         s, p, _score_, rank = _by_post(ctx, top_k, exhaustive)
         order = np.lexsort((rank, p))
     return _build(ctx, s[order], p[order], rank[order], reasons)
+
+
+def score_matrix(seekers: SeekerIndex, posts: PostIndex, *, today: date) -> np.ndarray:
+    """The score of every seeker × post pair (float32, seekers × posts); -1 where a hard filter fails.
+
+    For checks and county-sized sets: it fills the whole matrix. The factors that do not depend on place are
+    computed once per distinct seeker profile against all posts; place per region block.
+    """
+    ctx = _Context(seekers, posts, today)
+    n_posts = len(posts)
+    out = np.full((len(seekers), n_posts), _INVALID, dtype=np.float32)
+    if len(seekers) == 0 or n_posts == 0:
+        return out
+    every_post = np.arange(n_posts)[None, :]
+    none = np.zeros((1, 1), dtype=np.int64)
+    tables = []
+    for which in _FACTORS[:-1]:
+        ids = seekers.profiles[which]
+        first = _first_of(ids, int(ids.max()) + 1)
+        tables.append((_parts(ctx, first[:, None], every_post, none, none, none, which)[0], ids))
+    # Integer points are exact in float32 up to 2^24 (a score is at most 10^6 units), so the tables can be
+    # added as float32 and scaled once.
+    shared = [(t.astype(np.float32), ids) for t, ids in _merge_small(tables, limit=max(_MERGE_ROWS,
+                                                                                      len(seekers) // 4))]
+    for areas, rows in seekers.signatures().items():
+        position, area_len, area_code = (a[None, :] for a in posts.positions(areas))
+        place_ids, n_place = _dense_ids(ctx.place_profile[rows])
+        first = rows[_first_of(place_ids, n_place)]
+        place = _parts(ctx, first[:, None], every_post, position, area_len, area_code, "place")[0].astype(np.float32)
+        step = max(1, _CELLS_PER_CHUNK // n_posts)
+        for start in range(0, len(rows), step):
+            chunk = rows[start:start + step]
+            total = place[place_ids[start:start + step]]
+            for table, ids in shared:
+                total += table[ids[chunk]]
+            total *= np.float32(1 / UNITS)
+            total[total < 0] = _INVALID
+            out[chunk] = total
+    ctx.stats.pairs_scored += out.size
+    out[:, ~ctx.available] = _INVALID
+    out[seekers.ability >= 3] = _INVALID
+    return out
 
 
 def match_one_post(post: Post, seekers_index: SeekerIndex, *, today: date, top_k: int = 10,

@@ -70,8 +70,31 @@ _NOISE_WORDS = sorted(
     key=len,
     reverse=True,
 )
-# "招聘" is noise except in the recruiter's own title (招聘专员, 招聘经理).
-_NOISE_RE = re.compile("|".join(map(re.escape, _NOISE_WORDS)) + r"|招聘(?!专员|经理|主管|助理|顾问|师|员|官|总监)")
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regex alternation for many words, factored by common prefixes (much faster than a flat list)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def walk(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + walk(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return walk(trie)
+
+
+# "招聘" is noise except in the recruiter's own title (招聘专员, 招聘经理). The trie regex tries longer words
+# first at each branch, like the longest-first list it replaces.
+_NOISE_RE = re.compile(_trie_pattern(_NOISE_WORDS) + r"|招聘(?!专员|经理|主管|助理|顾问|师|员|官|总监)")
 
 # Words that qualify a job rather than name it; outside brackets they are moved to the qualifiers.
 _QUALIFIER_WORDS = frozenset({

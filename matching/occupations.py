@@ -17,8 +17,10 @@ A coarser code (a group) is returned when only the group is clear ("普工" → 
 
 from __future__ import annotations
 
+import bisect
 import csv
 import functools
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -115,7 +117,11 @@ class _Catalogue:
         self.keywords = self._build_keywords(data)
         self.max_keyword = max(map(len, self.keywords))
         self.labels, self.label_codes = self._build_labels()
-        self.definitions = [(o.code, clean(o.definition)) for o in self.occupations.values() if o.definition]
+        defined = [(o.code, clean(o.definition)) for o in self.occupations.values() if o.definition]
+        # All definitions in one string: a title that occurs in none is ruled out with a single search.
+        self.definition_text = "\x00".join(d for _, d in defined)
+        self.definition_starts = list(itertools.accumulate((len(d) + 1 for _, d in defined), initial=0))[:-1]
+        self.definition_codes = [c for c, _ in defined]
         self.descendants: dict[str, list[str]] = {}
         for code in self.occupations:
             for ancestor in _ancestors(code):
@@ -357,10 +363,15 @@ def _from_keywords(job: JobText, cat: _Catalogue) -> tuple[str, int] | None:
 
 
 def _from_definitions(text: str, cat: _Catalogue) -> str | None:
+    """The one occupation whose definition mentions ``text`` (None when none or several do)."""
     if len(text) < 2:
         return None
-    hits = [code for code, definition in cat.definitions if text in definition]
-    return hits[0] if len(hits) == 1 else None
+    hits: set[str] = set()
+    at = cat.definition_text.find(text)
+    while at >= 0 and len(hits) < 2:
+        hits.add(cat.definition_codes[bisect.bisect_right(cat.definition_starts, at) - 1])
+        at = cat.definition_text.find(text, at + 1)
+    return hits.pop() if len(hits) == 1 else None
 
 
 def _result(code: str, score: int, cat: _Catalogue) -> Classification:
@@ -378,6 +389,18 @@ def _split_parts(job: JobText) -> list[JobText]:
     return [JobText(core=p, qualifiers=job.qualifiers) for p in parts]
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _from_job(job: JobText) -> tuple[str, int] | None:
+    """Keyword classification of a normalised title (many raw titles share one normalised form)."""
+    cat = _catalogue()
+    best: tuple[str, int] | None = None
+    for part in _split_parts(job):
+        found = _from_keywords(part, cat)
+        if found and (best is None or found[1] > best[1]):
+            best = found
+    return best
+
+
 def classify_many(titles: Sequence[str | None]) -> list[Classification | None]:
     """Classify many titles; each unique string is classified once (and cached across calls).
 
@@ -390,11 +413,7 @@ def classify_many(titles: Sequence[str | None]) -> list[Classification | None]:
     fuzzy_needed: list[tuple[str, str]] = []  # (title, text to compare)
     for title in pending:
         job = normalise_title(title)
-        best: tuple[str, int] | None = None
-        for part in _split_parts(job):
-            found = _from_keywords(part, cat)
-            if found and (best is None or found[1] > best[1]):
-                best = found
+        best = _from_job(job)
         if best:
             _CACHE[title] = _result(best[0], best[1], cat)
         elif job:
