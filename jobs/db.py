@@ -29,8 +29,11 @@ def is_sqlite(url: str) -> bool:
     return url.startswith("sqlite")
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine with the project's connection settings for SQLite or PostgreSQL."""
+def make_engine(url: str, *, echo: bool = False, durable: bool = True) -> Engine:
+    """Create an engine with the project's connection settings for SQLite or PostgreSQL.
+
+    ``durable=False`` is for throw-away SQLite databases (scenario runs): no fsync on commit.
+    """
     if not is_sqlite(url):
         return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
 
@@ -47,7 +50,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA synchronous=NORMAL" if durable else "PRAGMA synchronous=OFF")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
@@ -63,9 +66,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 class Database:
     """The engine plus two session factories: ``transaction()`` for writes, ``session()`` for reads."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, durable: bool = True) -> None:
         self.url = url
-        self.engine = make_engine(url, echo=echo)
+        self.engine = make_engine(url, echo=echo, durable=durable)
         write_bind = self.engine.execution_options(bangfu_begin="IMMEDIATE") if is_sqlite(url) else self.engine
         self._writer = sessionmaker(bind=write_bind, expire_on_commit=False)
         self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)

@@ -467,7 +467,7 @@ def run_scenario(text: str, *, base_dir: Path | None = None, extra_packs: Sequen
         except OSError as error:
             raise ScenarioError(f"无法读取政策文件{path}：{error.strerror}") from None
     with tempfile.TemporaryDirectory(prefix="bangfu-scenario-") as folder:
-        database = Database(f"sqlite:///{Path(folder) / 'scenario.sqlite3'}")
+        database = Database(f"sqlite:///{Path(folder) / 'scenario.sqlite3'}", durable=False)
         try:
             database.upgrade()
             vault = Vault.from_secret(secrets.token_hex(32))
