@@ -150,7 +150,8 @@ class SeekerIndex:
                 entry[0].append(rows)
                 entry[1].append(pos)
         self._postings = {
-            a: (np.concatenate(r), np.concatenate([np.full(len(x), p, dtype=np.int32) for x, p in zip(r, ps, strict=True)]))
+            a: (np.concatenate(r),
+                np.concatenate([np.full(len(x), p, dtype=np.int32) for x, p in zip(r, ps, strict=True)]))
             for a, (r, ps) in postings.items()
         }
         self.size = n

@@ -65,6 +65,7 @@ UNITS = 10_000
 _INVALID = -1
 _NEG = -100_000_000  # added by a failed hard filter: the sum of the factors goes negative
 _MERGE_ROWS = 4096  # factor tables are merged while the merged table stays this small
+_FEW_POSTS = 4  # blocks with this few posts are scored seeker by seeker (no profile sharing)
 
 
 @dataclass
@@ -335,6 +336,14 @@ def _block_scores(ctx: _Context, s: np.ndarray, p: np.ndarray, position: np.ndar
     Each factor is computed once per distinct value of what it depends on, then the factors are added with row
     gathers; seekers equal on everything share one row.
     """
+    if len(p) <= _FEW_POSTS:  # sorting out profiles costs more than scoring every seeker directly
+        area = (position[:, None], area_len[:, None], area_code[:, None]) if per_seeker_area else (
+            position[None, :], area_len[None, :], area_code[None, :])
+        total = _score(ctx, s[:, None], p[None, :], *area)
+        ctx.stats.pairs_scored += total.size
+        ctx.stats.profile_cells += total.size
+        identity = np.arange(len(s))
+        return total, identity, identity
     profiles = _profile_rows(ctx, s, position, area_len, area_code, per_seeker_area)
     tables = []
     for which, (first, _inverse) in zip(_FACTORS, profiles, strict=True):
@@ -394,23 +403,25 @@ def _scan_block(ctx: _Context, cands: _Candidates, s_rows: np.ndarray, p_rows: n
             r, c = _top_in_block(key, k, axis=0)
             # A profile row stands for all its seekers; the best k seekers of a post are among the first k
             # members (lowest rows) of its best k profile rows.
-            members = _first_members(inverse, len(rep), k)
-            cand = members[r]  # (n, k) seeker positions, -1 padded
+            cand = _first_members(inverse, r, k)  # (n, k) seeker positions, -1 padded
             valid = cand >= 0
             cands.add(s_rows[cand[valid]], np.repeat(p[c], k)[valid.reshape(-1)],
                       np.repeat(total[r, c], k)[valid.reshape(-1)])
 
 
-def _first_members(inverse: np.ndarray, n_profiles: int, k: int) -> np.ndarray:
-    """For each profile, the positions of its first ``k`` members (ascending), padded with -1."""
-    order = np.argsort(inverse, kind="stable")
-    grouped = inverse[order]
-    starts = np.searchsorted(grouped, np.arange(n_profiles))
-    rank = np.arange(len(order)) - starts[grouped]
-    out = np.full((n_profiles, k), -1, dtype=np.int64)
+def _first_members(inverse: np.ndarray, profiles: np.ndarray, k: int) -> np.ndarray:
+    """For each of ``profiles``, the positions of its first ``k`` members (ascending), padded with -1."""
+    wanted, slot = np.unique(profiles, return_inverse=True)
+    at = np.flatnonzero(np.isin(inverse, wanted))  # ascending positions
+    group = np.searchsorted(wanted, inverse[at])
+    order = np.argsort(group, kind="stable")
+    at, group = at[order], group[order]
+    starts = np.searchsorted(group, np.arange(len(wanted)))
+    rank = np.arange(len(at)) - starts[group]
+    table = np.full((len(wanted), k), -1, dtype=np.int64)
     keep = rank < k
-    out[grouped[keep], rank[keep]] = order[keep]
-    return out
+    table[group[keep], rank[keep]] = at[keep]
+    return table[slot.reshape(-1)]
 
 
 def _select(owner: np.ndarray, other: np.ndarray, score: np.ndarray, priority: np.ndarray | None, size: int,
@@ -596,14 +607,14 @@ def match(seekers: Sequence[Seeker] | SeekerIndex, posts: Sequence[Post] | PostI
         raise ValueError("by 只能是 'seeker'（为求职者推荐岗位）或 'post'（为岗位推荐求职者）")
     sx = seekers if isinstance(seekers, SeekerIndex) else SeekerIndex(seekers)
     px = posts if isinstance(posts, PostIndex) else PostIndex(posts)
-    ctx = _Context(sx, px, today, stats or MatchStats())
     if len(sx) == 0 or len(px) == 0:
         return []
+    ctx = _Context(sx, px, today, stats or MatchStats())
     if by == "seeker":
-        s, p, _score_, rank = _by_seeker(ctx, top_k, exhaustive)
+        s, p, _, rank = _by_seeker(ctx, top_k, exhaustive)
         order = np.lexsort((rank, s))
     else:
-        s, p, _score_, rank = _by_post(ctx, top_k, exhaustive)
+        s, p, _, rank = _by_post(ctx, top_k, exhaustive)
         order = np.lexsort((rank, p))
     return _build(ctx, s[order], p[order], rank[order], reasons)
 
@@ -626,24 +637,23 @@ def score_matrix(seekers: SeekerIndex, posts: PostIndex, *, today: date) -> np.n
         ids = seekers.profiles[which]
         first = _first_of(ids, int(ids.max()) + 1)
         tables.append((_parts(ctx, first[:, None], every_post, none, none, none, which)[0], ids))
-    # Integer points are exact in float32 up to 2^24 (a score is at most 10^6 units), so the tables can be
-    # added as float32 and scaled once.
-    shared = [(t.astype(np.float32), ids) for t, ids in _merge_small(tables, limit=max(_MERGE_ROWS,
-                                                                                      len(seekers) // 4))]
+    # Tables in points (float32): three gathers and two additions per cell; a failed filter stays far below 0.
+    scale = np.float32(1 / UNITS)
+    shared = [(t.astype(np.float32) * scale, ids)
+              for t, ids in _merge_small(tables, limit=max(_MERGE_ROWS, len(seekers) // 4))]
     for areas, rows in seekers.signatures().items():
         position, area_len, area_code = (a[None, :] for a in posts.positions(areas))
         place_ids, n_place = _dense_ids(ctx.place_profile[rows])
         first = rows[_first_of(place_ids, n_place)]
         place = _parts(ctx, first[:, None], every_post, position, area_len, area_code, "place")[0].astype(np.float32)
+        place *= scale
         step = max(1, _CELLS_PER_CHUNK // n_posts)
         for start in range(0, len(rows), step):
             chunk = rows[start:start + step]
             total = place[place_ids[start:start + step]]
             for table, ids in shared:
                 total += table[ids[chunk]]
-            total *= np.float32(1 / UNITS)
-            total[total < 0] = _INVALID
-            out[chunk] = total
+            out[chunk] = np.maximum(total, np.float32(_INVALID), out=total)
     ctx.stats.pairs_scored += out.size
     out[:, ~ctx.available] = _INVALID
     out[seekers.ability >= 3] = _INVALID

@@ -9,6 +9,7 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from matching.occupations import group_of, level_of, occupation
@@ -147,6 +148,17 @@ _wage_reason_cached = functools.lru_cache(maxsize=1 << 16)(_wage_reason)
 _place_reason_cached = functools.lru_cache(maxsize=1 << 12)(_place_reason)
 
 
+def _seeker_parts(sx: SeekerIndex, si: int) -> tuple:
+    """What the reasons need of one seeker: wanted titles and codes, skills and codes, area labels, priority."""
+    table = code_table()
+    seeker = sx.seekers[si]
+    wanted = sx.wanted_names[si]
+    wanted_codes = tuple(table.codes[c] if c >= 0 else None for c in sx.wanted_code[si][: len(wanted)].tolist())
+    skill_codes = tuple(sx.skill_code[si][: len(sx.skill_names[si])].tolist())
+    labels = tuple(seeker.area_label(i) for i in range(len(seeker.wanted_areas))) or ("不限",)
+    return wanted, wanted_codes, sx.skill_names[si], skill_codes, labels, seeker.is_priority
+
+
 def explain_many(sx: SeekerIndex, px: PostIndex, s: Sequence[int], p: Sequence[int],
                  position: Sequence[int]) -> list[str]:
     """The reasons for each pair of seeker rows ``s`` and post rows ``p``.
@@ -154,42 +166,41 @@ def explain_many(sx: SeekerIndex, px: PostIndex, s: Sequence[int], p: Sequence[i
     ``position`` says which wanted area holds the post. Every part is cached on what it depends on, so a
     batch of 10^6 matches builds few distinct strings.
     """
-    table = code_table()
-    home = sx.home.tolist()
-    county = px.county.tolist()
-    expected = sx.expected.tolist()
-    low, high = px.wage_low.tolist(), px.wage_high.tolist()
-    required, held = px.required.tolist(), sx.held.tolist()
-    board, lodging = px.board.tolist(), px.lodging.tolist()
-    needed, education = px.education.tolist(), sx.education.tolist()
-    post_code = px.code.tolist()
-    wanted_codes: dict[int, tuple[str | None, ...]] = {}
-    skill_codes: dict[int, tuple[int, ...]] = {}
+    s_arr, p_arr = np.asarray(s, dtype=np.int64), np.asarray(p, dtype=np.int64)
+    pos_arr = np.maximum(np.asarray(position, dtype=np.int64), 0)
+    # Per pair, only what is needed (the indexes may hold 10^6 rows), computed with NumPy where possible.
+    home, county = sx.home[s_arr], px.county[p_arr]
+    near = np.where(home == county, NEAR_SAME_COUNTY,
+                    np.where(home // 100 == county // 100, NEAR_SAME_PREFECTURE,
+                             np.where(home // 10000 == county // 10000, NEAR_SAME_PROVINCE, 0.0))).tolist()
+    area_len = sx.area_len[s_arr, pos_arr].astype(np.int64)
+    contains_home = ((area_len == 0)
+                     | (home // np.power(np.int64(10), 6 - area_len) == sx.area_code[s_arr, pos_arr])).tolist()
+    far = (home // 100 != county // 100).tolist()
+    expected = sx.expected[s_arr].tolist()
+    low, high = px.wage_low[p_arr].tolist(), px.wage_high[p_arr].tolist()
+    required, held = px.required[p_arr].tolist(), sx.held[s_arr].tolist()
+    board, lodging = px.board[p_arr].tolist(), px.lodging[p_arr].tolist()
+    needed, education = px.education[p_arr].tolist(), sx.education[s_arr].tolist()
+    post_code = px.code[p_arr].tolist()
+    per_seeker: dict[int, tuple] = {}
     out = []
-    for si, pi, pos in zip(s, p, position, strict=True):
-        seeker = sx.seekers[si]
-        wanted = sx.wanted_names[si]
-        if si not in wanted_codes:
-            wanted_codes[si] = tuple(table.codes[c] if c >= 0 else None for c in sx.wanted_code[si][: len(wanted)])
-            skill_codes[si] = tuple(sx.skill_code[si][: len(sx.skill_names[si])].tolist())
-        parts = [_occupation_reason_cached(wanted, wanted_codes[si], px.title_names[pi], px.codes[pi])]
-        extra = _certificate_reason(required[pi], held[si]) or _skill_reason(sx.skill_names[si], skill_codes[si],
-                                                                            post_code[pi])
+    for i, (si, pi, pos) in enumerate(zip(s, p, position, strict=True)):
+        seeker = per_seeker.get(si)
+        if seeker is None:
+            seeker = per_seeker[si] = _seeker_parts(sx, si)
+        wanted, wanted_codes, skill_names, skill_codes, labels, priority = seeker
+        parts = [_occupation_reason_cached(wanted, wanted_codes, px.title_names[pi], px.codes[pi])]
+        extra = _certificate_reason(required[i], held[i]) or _skill_reason(skill_names, skill_codes, post_code[i])
         if extra:
             parts.append(extra)
-        h, c = home[si], county[pi]
-        areas = seeker.wanted_areas
-        area = areas[pos] if areas else "ANY"
-        contains_home = area == "ANY" or seeker.home_county.startswith(area)
-        label = seeker.area_label(pos) if areas else "不限"
-        parts.append(_place_reason_cached(label, pos, contains_home, _near(h, c)))
-        parts.append(_wage_reason_cached(expected[si], low[pi], high[pi]))
-        if h // 100 != c // 100:
-            parts.append(_LODGING[board[pi], lodging[pi]])
-        edu = _education_reason(needed[pi], education[si])
-        if edu:
-            parts.append(edu)
-        if seeker.is_priority:
+        parts.append(_place_reason_cached(labels[pos], pos, contains_home[i], near[i]))
+        parts.append(_wage_reason_cached(expected[i], low[i], high[i]))
+        if far[i]:
+            parts.append(_LODGING[board[i], lodging[i]])
+        if needed[i] > 0:
+            parts.append(_education_reason(needed[i], education[i]))
+        if priority:
             parts.append("优先保障对象")
         out.append(_SEP.join(parts))
     return out

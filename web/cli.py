@@ -12,7 +12,7 @@ from flask.cli import FlaskGroup
 
 from web import create_app
 from web.commands import db, demo, keys, policy, region, scenario, serve
-from web.commands import claims, occupation
+from web.commands import claims, match, occupation
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
@@ -29,6 +29,7 @@ cli.add_command(policy.policy_group)
 cli.add_command(scenario.scenario_group)
 cli.add_command(occupation.occupation_group)
 cli.add_command(claims.claims_group)
+cli.add_command(match.match_group)
 
 
 def main() -> None:

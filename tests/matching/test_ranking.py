@@ -219,3 +219,15 @@ def test_the_engine_imports_no_web_database_or_domain_packages():
             "print(','.join(bad))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_empty_lists_give_no_matches():
+    assert match([], [post()], today=TODAY) == []
+    assert match([seeker()], [], today=TODAY, by="post") == []
+    assert match_one_post(post(), SeekerIndex([]), today=TODAY) == []
+    assert match_one_seeker(seeker(), PostIndex([]), today=TODAY) == []
+
+
+def test_a_worker_without_wanted_areas_accepts_any_place():
+    assert [m.post_key for m in match([seeker(wanted_areas=(), wanted_area_labels=())],
+                                      [post(region_code="441900")], today=TODAY)] == ["p"]
