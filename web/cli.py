@@ -13,6 +13,7 @@ from flask.cli import FlaskGroup
 from web import create_app
 from web.commands import db, demo, keys, policy, region, scenario, serve
 from web.commands import claims, match, occupation
+from web.commands import lists
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
@@ -25,6 +26,9 @@ cli.add_command(region.region_group)
 cli.add_command(demo.demo)
 cli.add_command(keys.keys_group)
 cli.add_command(serve.serve)
+cli.add_command(lists.template)
+cli.add_command(lists.import_group)
+cli.add_command(lists.export_group)
 cli.add_command(policy.policy_group)
 cli.add_command(scenario.scenario_group)
 cli.add_command(occupation.occupation_group)

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sys
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 
 from jobs.clock import CHINA, china_today
+from jobs.lists.reading import ListSource, NotAList
+from jobs.match_files import match_files, write_output
 from jobs.matches import run_matching
-from web.cli_support import FORMAT_OPTION, emit_json, runtime
+from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime
+
+# Files with at least this many rows (both lists together) get a progress bar on stderr.
+PROGRESS_THRESHOLD = 2000
+SHOWN_SKIPPED = 20
 
 
 class MatchGroup(click.Group):
@@ -24,6 +33,55 @@ class MatchGroup(click.Group):
 @click.group("match", cls=MatchGroup)
 def match_group() -> None:
     """人岗匹配：bangfu match 需求清单 岗位清单 -o 结果.xlsx（不用数据库），或 bangfu match run（数据库）。"""
+
+
+@match_group.command("files", hidden=True)
+@click.argument("demand", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("supply", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--top", "top_k", default=10, show_default=True, type=click.IntRange(1, 100), help="每人（每岗）保留的结果数")
+@click.option("--by", type=click.Choice(["seeker", "post"]), default="seeker", show_default=True,
+              help="seeker：为每位劳动力推荐岗位；post：为每个岗位推荐人选")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="结果文件：.csv 或 .xlsx")
+@FORMAT_OPTION
+def files(demand: Path, supply: Path, top_k: int, by: str, output: Path, output_format: str) -> None:
+    """两份清单直接匹配（不用数据库）：需求清单 × 岗位清单 → 结果文件。"""
+    if output.suffix.lower() not in (".csv", ".xlsx"):
+        raise BadInput(f"结果文件须为 .csv 或 .xlsx：{output}")
+    with contextlib.ExitStack() as stack:
+        progress = _Progress(stack)
+        try:
+            result = match_files(demand, supply, today=china_today(), top_k=top_k, by=by,
+                                 progress=progress.update, on_open=progress.start)
+        except NotAList as error:
+            raise BadInput(error.message) from None
+    write_output(result, output)
+    if output_format == "json":
+        emit_json({**result.summary(), "output": str(output)})
+        return
+    click.echo(f"劳动力 {result.seekers} 人 × 岗位 {result.posts} 个，输出匹配结果 {len(result.matches)} 条：{output}")
+    for skipped in result.skipped[:SHOWN_SKIPPED]:
+        label = "需求清单" if skipped.kind == "demand" else "岗位清单"
+        click.echo(f"{label}第{skipped.row}行未参与匹配：{skipped.message}", err=True)
+    if len(result.skipped) > SHOWN_SKIPPED:
+        click.echo(f"……另有 {len(result.skipped) - SHOWN_SKIPPED} 行未参与匹配", err=True)
+
+
+class _Progress:
+    """A progress bar on stderr over the rows of both files, shown for long files only."""
+
+    def __init__(self, stack: contextlib.ExitStack) -> None:
+        self.stack = stack
+        self.bar = None
+
+    def start(self, source: ListSource) -> None:
+        if self.bar is None and (source.estimated_rows or 0) >= PROGRESS_THRESHOLD:
+            self.bar = self.stack.enter_context(click.progressbar(
+                length=source.estimated_rows, label="正在读取清单", file=sys.stderr, show_pos=True))
+
+    def update(self, rows: int) -> None:
+        if self.bar is not None:
+            self.bar.update(rows)
 
 
 @match_group.command("run")

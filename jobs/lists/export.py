@@ -1,0 +1,464 @@
+"""Exports: demand lists, supply lists and the stable-job list (稳岗清单), as xlsx.
+
+Each list goes to its own sheet: two lines saying which list it is (清单名称, 清单期间, 输出地 / 地区), then
+the canonical header (frozen) and one row per worker or post, written in the canonical spelling of every
+value, so that an exported list imports back into the same list unchanged. ID and phone numbers are masked
+(``430124********4513``, ``138****5678``) unless ``reveal`` is set; a reveal is written to the audit log in
+the caller's transaction (PIPL art. 28; DESIGN.md, "Security baseline"). A masked export does not import
+back: the importer refuses masked numbers and says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from jobs import audit
+from jobs.clock import china_today
+from jobs.crypto import Vault
+from jobs.enums import ClaimKind, ClaimStatus, PlacementStatus, Role
+from jobs.lists.columns import DEMAND_COLUMNS, SUPPLY_COLUMNS
+from jobs.lists.importing import ListOptionError
+from jobs.lists.preamble import ORIGIN_LABEL, REGION_LABEL, describe_list
+from jobs.lists.values import (
+    format_age_range,
+    format_board,
+    format_contract_months,
+    format_employment_status,
+    format_wage,
+)
+from jobs.lists.xlsx import StreamingSheet, new_streaming_workbook, save
+from jobs.models import (
+    DemandEntry,
+    DemandList,
+    Person,
+    Placement,
+    Post,
+    SubsidyClaim,
+    SupplyList,
+    User,
+)
+from jobs.regions import RegionError, RegionTable, region_table
+from jobs.subsidy.engine import add_months
+
+__all__ = [
+    "ExportResult",
+    "export_demand",
+    "export_supply",
+    "export_stable",
+    "verified_months",
+    "may_reveal",
+    "STABLE_HEADERS",
+]
+
+YIELD_PER = 1000
+STABLE_HEADERS = (
+    "序号", "姓名", "身份证号", "联系电话", "户籍地", "人员类别", "用人单位", "统一社会信用代码", "岗位名称",
+    "工作地点", "上岗日期", "合同期限", "用工形式", "劳务经纪人", "稳岗核实月数", "最近核实日期", "在岗状态",
+    "离岗日期", "就业创业服务补助（元）", "就业创业服务补助状态", "一次性交通补助（元）", "一次性交通补助状态",
+)
+_STABLE_TEXT = {2, 3, 7}
+# Placements that are (or were) a hire: the ones the 稳岗清单 lists.
+_STABLE_STATUSES = (PlacementStatus.HIRED, PlacementStatus.ACTIVE, PlacementStatus.ENDED)
+
+
+# Who may see clear ID and phone numbers in an export (DESIGN.md, "Who uses it" and "Security baseline"): the
+# administrators and the county staff who keep the demand lists and the 稳岗清单; for the supply list (contact
+# phones of employers) also the workstation staff who keep it. Brokers and seekers never.
+_REVEAL_ROLES: dict[str, frozenset[Role]] = {
+    "demand": frozenset({Role.ADMIN, Role.COUNTY_STAFF}),
+    "stable": frozenset({Role.ADMIN, Role.COUNTY_STAFF}),
+    "supply": frozenset({Role.ADMIN, Role.COUNTY_STAFF, Role.WORKSTATION_STAFF}),
+}
+
+
+def may_reveal(role: Role | str, kind: str) -> bool:
+    """Whether a user of ``role`` may export ``kind`` ("demand", "supply", "stable") with clear numbers."""
+    return Role(role) in _REVEAL_ROLES[kind]
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote: the file, and the rows per sheet."""
+
+    path: Path
+    sheets: dict[str, int] = field(default_factory=dict)
+    revealed: bool = False
+
+    @property
+    def rows(self) -> int:
+        return sum(self.sheets.values())
+
+
+class _Regions:
+    """Region names for export cells, and the ``--origin`` / ``--region`` filter."""
+
+    def __init__(self, table: RegionTable) -> None:
+        self.table = table
+
+    def full_name(self, code: str) -> str:
+        try:
+            return self.table.current(code).full_name
+        except RegionError:
+            return code
+
+    def filter_code(self, text: str | None) -> str | None:
+        if text is None or not text.strip():
+            return None
+        try:
+            found = self.table.resolve(text.strip())
+        except RegionError as error:
+            raise ListOptionError(f"无法识别地区“{text}”：{error.message}") from None
+        if found.code is None:
+            return None
+        return found.county_code or found.code
+
+
+def _masked(reveal: bool, vault: Vault, token: str | None, masked: str | None) -> str:
+    if token is None:
+        return ""
+    return vault.decrypt(token) if reveal else (masked or "")
+
+
+def _yes_no(value: bool) -> str:
+    return "是" if value else "否"
+
+
+def _unique_title(used: set[str], wanted: str) -> str:
+    """An Excel sheet name (at most 31 characters, none of []:*?/\\), unique in the workbook."""
+    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in wanted)[:28] or "清单"
+    title, number = base, 2
+    while title in used:
+        title = f"{base[:26]}({number})"
+        number += 1
+    used.add(title)
+    return title
+
+
+def _record_reveal(session: Session, *, kind: str, scope: str | None, result: ExportResult,
+                   actor: User | None, actor_label: str | None) -> None:
+    audit.record(session, action="reveal", actor=actor, actor_label=actor_label, object_type=f"{kind}_export",
+                 object_id=scope or "all", after={"file": result.path.name, "rows": result.rows})
+
+
+# --------------------------------------------------------------------------------------------------------
+# Demand lists
+
+
+def demand_row(person: Person, entry: DemandEntry, *, vault: Vault, reveal: bool, regions: _Regions) -> list:
+    """A person's row of the demand list, every value spelled as the importer reads it back."""
+    return [
+        entry.row_key or "",
+        person.name,
+        vault.decrypt(person.id_number_encrypted) if reveal else person.id_number_masked,
+        _masked(reveal, vault, person.phone_encrypted, person.phone_masked),
+        person.household_address or regions.full_name(person.household_region_code),
+        person.category.value,
+        person.labour_ability.value,
+        person.education or "",
+        person.skills or "",
+        format_employment_status(person.employment_status, person.employment_place),
+        _yes_no(person.employment_intent),
+        "、".join(o.text for o in person.wanted_occupations),
+        "、".join(dict.fromkeys(r.text for r in person.wanted_regions)),
+        format_wage(person.expected_wage_min, person.expected_wage_max),
+        _yes_no(person.training_intent),
+        person.notes or "",
+    ]
+
+
+def export_demand(
+    session: Session,
+    vault: Vault,
+    path: str | Path,
+    *,
+    origin: str | None = None,
+    list_name: str | None = None,
+    period: str | None = None,
+    reveal: bool = False,
+    actor: User | None = None,
+    actor_label: str | None = None,
+) -> ExportResult:
+    """Write the demand lists of ``origin`` (a county, city or province; all when None) to ``path``, one
+    sheet per list; ``list_name`` / ``period`` pick one list. ``reveal`` writes clear ID and phone numbers
+    and records an audit event (``reveal``) in ``session``: the caller commits it."""
+    regions = _Regions(region_table())
+    code = regions.filter_code(origin)
+    query = select(DemandList).order_by(DemandList.origin_region_code, DemandList.period, DemandList.name)
+    if code is not None:
+        query = query.where(DemandList.origin_region_code.startswith(code))
+    if list_name:
+        query = query.where(DemandList.name == list_name)
+    if period:
+        query = query.where(DemandList.period == period)
+    workbook = new_streaming_workbook()
+    result = ExportResult(Path(path), revealed=reveal)
+    headers = [column.header for column in DEMAND_COLUMNS]
+    text_columns = {i for i, column in enumerate(DEMAND_COLUMNS) if column.text_format}
+    used: set[str] = set()
+    for demand_list in session.scalars(query).all():
+        record = regions.table.current(demand_list.origin_region_code)
+        sheet = StreamingSheet(workbook, _unique_title(used, demand_list.name), headers, text_columns,
+                               preamble=[[demand_list.name],
+                                         describe_list(demand_list.name, demand_list.period, ORIGIN_LABEL, record)])
+        rows = (
+            select(DemandEntry, Person)
+            .join(Person, DemandEntry.person_id == Person.id)
+            .where(DemandEntry.demand_list_id == demand_list.id)
+            .order_by(DemandEntry.row_number, DemandEntry.id)
+            .options(selectinload(Person.wanted_occupations), selectinload(Person.wanted_regions))
+            .execution_options(yield_per=YIELD_PER)
+        )
+        for entry, person in session.execute(rows):
+            sheet.append(demand_row(person, entry, vault=vault, reveal=reveal, regions=regions))
+        sheet.close()
+        result.sheets[sheet.sheet.title] = sheet.rows
+    _finish(workbook, result, "没有符合条件的就业需求清单")
+    if reveal:
+        _record_reveal(session, kind="demand", scope=code, result=result, actor=actor, actor_label=actor_label)
+    return result
+
+
+def _finish(workbook, result: ExportResult, empty_message: str) -> None:
+    if not result.sheets:
+        sheet = workbook.create_sheet("说明")
+        sheet.append([empty_message])
+    save(workbook, result.path)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Supply lists
+
+
+def supply_row(post: Post, *, vault: Vault, reveal: bool, regions: _Regions) -> list:
+    """A post's row of the supply list, every value spelled as the importer reads it back."""
+    return [
+        post.row_key or "",
+        post.employer.name,
+        post.employer.credit_code or "",
+        post.title,
+        post.headcount if post.headcount is not None else "",
+        post.address or regions.full_name(post.region_code),
+        post.wage_text or format_wage(post.wage_min, post.wage_max),
+        format_age_range(post.age_min, post.age_max),
+        post.education or "",
+        post.skills_required or "",
+        post.labour_intensity.value if post.labour_intensity else "",
+        format_board(post.board, post.lodging) if post.board or post.lodging else "",
+        format_contract_months(post.contract_months),
+        post.contact_name or "",
+        _masked(reveal, vault, post.contact_phone_encrypted, post.contact_phone_masked),
+        post.closing_date or "",
+        post.notes or "",
+    ]
+
+
+def export_supply(
+    session: Session,
+    vault: Vault,
+    path: str | Path,
+    *,
+    region: str | None = None,
+    list_name: str | None = None,
+    period: str | None = None,
+    reveal: bool = False,
+    actor: User | None = None,
+    actor_label: str | None = None,
+) -> ExportResult:
+    """Write the posts whose place of work lies in ``region`` (all when None) to ``path``, one sheet per
+    supply list (posts outside any list go to a sheet of their own). Contact phones are masked unless
+    ``reveal`` (recorded in the audit log)."""
+    regions = _Regions(region_table())
+    code = regions.filter_code(region)
+    query = (
+        select(Post)
+        .options(selectinload(Post.employer))
+        .order_by(Post.supply_list_id, Post.id)
+    )
+    if code is not None:
+        query = query.where(Post.region_code.startswith(code))
+    lists = {sl.id: sl for sl in session.scalars(select(SupplyList))}
+    if list_name:
+        query = query.where(Post.supply_list_id.in_([i for i, sl in lists.items() if sl.name == list_name]))
+    if period:
+        query = query.where(Post.supply_list_id.in_([i for i, sl in lists.items() if sl.period == period]))
+    workbook = new_streaming_workbook()
+    result = ExportResult(Path(path), revealed=reveal)
+    headers = [column.header for column in SUPPLY_COLUMNS]
+    text_columns = {i for i, column in enumerate(SUPPLY_COLUMNS) if column.text_format}
+    used: set[str] = set()
+    sheet: StreamingSheet | None = None
+    current: object = object()
+    for post in session.scalars(query.execution_options(yield_per=YIELD_PER)):
+        if post.supply_list_id != current:
+            current = post.supply_list_id
+            if sheet is not None:
+                sheet.close()
+                result.sheets[sheet.sheet.title] = sheet.rows
+            sheet = _supply_sheet(workbook, used, lists.get(post.supply_list_id), headers, text_columns, regions)
+        sheet.append(supply_row(post, vault=vault, reveal=reveal, regions=regions))
+    if sheet is not None:
+        sheet.close()
+        result.sheets[sheet.sheet.title] = sheet.rows
+    _finish(workbook, result, "没有符合条件的岗位")
+    if reveal:
+        _record_reveal(session, kind="supply", scope=code, result=result, actor=actor, actor_label=actor_label)
+    return result
+
+
+def _supply_sheet(workbook, used, supply_list: SupplyList | None, headers, text_columns, regions: _Regions
+                  ) -> StreamingSheet:
+    if supply_list is None:
+        return StreamingSheet(workbook, _unique_title(used, "未归入清单的岗位"), headers, text_columns,
+                              preamble=[["未归入清单的岗位"], []])
+    record = regions.table.current(supply_list.region_code)
+    return StreamingSheet(workbook, _unique_title(used, supply_list.name), headers, text_columns,
+                          preamble=[[supply_list.name],
+                                    describe_list(supply_list.name, supply_list.period, REGION_LABEL, record)])
+
+
+# --------------------------------------------------------------------------------------------------------
+# The stable-job list (稳岗清单)
+
+
+def _whole_months(start: dt.date, end: dt.date) -> int:
+    """The largest N with start + N calendar months <= end."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    while months > 0 and add_months(start, months) > end:
+        months -= 1
+    return max(months, 0)
+
+
+def verified_months(start: dt.date, checks: Iterable[tuple[dt.date, bool]], end: dt.date | None, *,
+                    as_of: dt.date) -> int:
+    """Months of verified stable employment on ``as_of``: the largest N for which the subsidy engine's test
+    (POLICIES.md, "Verified stable employment of N months"; ``jobs.subsidy.engine.verified_stable_employment``)
+    is met.
+
+    N is verified when a check dated on or after start + N months says "employed", no check between the
+    start and that date says otherwise, and the placement had not ended before start + N months. As in the
+    engine, only checks and an end known on ``as_of`` count, and a "not employed" check on the same day as an
+    "employed" one wins.
+    """
+    known = sorted(((day, employed) for day, employed in checks if start <= day <= as_of),
+                   key=lambda check: (check[0], check[1]))
+    limit = _whole_months(start, end) if end is not None and end <= as_of else None
+    best = 0
+    for day, employed in known:
+        if not employed:
+            break
+        months = _whole_months(start, day)
+        best = max(best, months if limit is None else min(months, limit))
+    return best
+
+
+def _claims_by_placement(session: Session, placement_ids: list[int]) -> dict[int, dict[str, list[SubsidyClaim]]]:
+    grouped: dict[int, dict[str, list[SubsidyClaim]]] = defaultdict(lambda: defaultdict(list))
+    if not placement_ids:
+        return grouped
+    for claim in session.scalars(
+        select(SubsidyClaim).where(SubsidyClaim.placement_id.in_(placement_ids))
+        .order_by(SubsidyClaim.kind, SubsidyClaim.instalment)
+    ):
+        grouped[claim.placement_id][claim.kind].append(claim)
+    return grouped
+
+
+def _claim_cells(claims: list[SubsidyClaim]) -> list[object]:
+    """Amount (sum of the stated amounts) and statuses of one kind of claim; empty when there is none."""
+    if not claims:
+        return ["", ""]
+    amounts = [c.amount for c in claims if c.amount is not None]
+    total = sum(amounts, Decimal("0.00")) if amounts else ""
+    statuses = "、".join(dict.fromkeys(ClaimStatus(c.status).label for c in claims))
+    return [total, statuses]
+
+
+def export_stable(
+    session: Session,
+    vault: Vault,
+    path: str | Path,
+    *,
+    origin: str | None = None,
+    reveal: bool = False,
+    today: dt.date | None = None,
+    actor: User | None = None,
+    actor_label: str | None = None,
+) -> ExportResult:
+    """Write the stable-job list (稳岗清单) to ``path``: one sheet per origin county (the worker's 户籍地,
+    POLICIES.md "Origin"), one row per hire (placements hired, active or ended) with the employer, the place,
+    the start date, the months of verified stable employment and the subsidies claimed so far.
+    ``origin`` limits it to a county, city or province. Masking and ``reveal`` as for :func:`export_demand`.
+    """
+    today = today or china_today()
+    regions = _Regions(region_table())
+    code = regions.filter_code(origin)
+    query = (
+        select(Placement, Person)
+        .join(Person, Placement.person_id == Person.id)
+        .where(Placement.status.in_(_STABLE_STATUSES), Placement.start_date.is_not(None))
+        .options(selectinload(Placement.employer), selectinload(Placement.post), selectinload(Placement.broker),
+                 selectinload(Placement.checks))
+        .order_by(Person.household_region_code, Placement.start_date, Placement.id)
+    )
+    if code is not None:
+        query = query.where(Person.household_region_code.startswith(code))
+    pairs = session.execute(query).all()
+    claims = _claims_by_placement(session, [placement.id for placement, _ in pairs])
+    workbook = new_streaming_workbook()
+    result = ExportResult(Path(path), revealed=reveal)
+    used: set[str] = set()
+    by_origin: dict[str, list[tuple[Placement, Person]]] = defaultdict(list)
+    for placement, person in pairs:
+        by_origin[person.household_region_code].append((placement, person))
+    for county, rows in by_origin.items():
+        record = regions.table.current(county)
+        sheet = StreamingSheet(
+            workbook, _unique_title(used, record.name), list(STABLE_HEADERS), _STABLE_TEXT,
+            preamble=[[f"{record.full_name}稳岗清单"],
+                      [f"{ORIGIN_LABEL}：{record.full_name}（{record.code}）", f"统计日期：{today.isoformat()}"]],
+        )
+        for number, (placement, person) in enumerate(rows, start=1):
+            sheet.append(_stable_row(number, placement, person, claims.get(placement.id, {}), vault=vault,
+                                     reveal=reveal, regions=regions, as_of=today))
+        sheet.close()
+        result.sheets[sheet.sheet.title] = sheet.rows
+    _finish(workbook, result, "没有符合条件的稳岗记录")
+    if reveal:
+        _record_reveal(session, kind="stable", scope=code, result=result, actor=actor, actor_label=actor_label)
+    return result
+
+
+def _stable_row(number: int, placement: Placement, person: Person, claims: dict[str, list[SubsidyClaim]], *,
+                vault: Vault, reveal: bool, regions: _Regions, as_of: dt.date) -> list[object]:
+    checks = [(check.check_date, check.employed) for check in placement.checks]
+    last_check = max((day for day, _employed in checks if day <= as_of), default=None)
+    return [
+        number,
+        person.name,
+        vault.decrypt(person.id_number_encrypted) if reveal else person.id_number_masked,
+        _masked(reveal, vault, person.phone_encrypted, person.phone_masked),
+        person.household_address or regions.full_name(person.household_region_code),
+        person.category.value,
+        placement.employer.name,
+        placement.employer.credit_code or "",
+        placement.post.title if placement.post else "",
+        regions.full_name(placement.job_region_code),
+        placement.start_date,
+        format_contract_months(placement.contract_months),
+        placement.employment_type.label,
+        placement.broker.name if placement.broker else "",
+        verified_months(placement.start_date, checks, placement.end_date, as_of=as_of),
+        last_check or "",
+        placement.status.label,
+        placement.end_date or "",
+        *_claim_cells(claims.get(ClaimKind.REFERRAL.value, [])),
+        *_claim_cells(claims.get(ClaimKind.TRANSPORT.value, [])),
+    ]

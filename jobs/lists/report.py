@@ -1,0 +1,58 @@
+"""The error report: the rejected rows as they were, under the file's own header, with two columns added
+(原文件行号, 错误说明). A clerk fixes just those rows and imports the report itself: the importer recognises
+the added columns and skips them, and the lines above the header (清单名称, 清单期间, 输出地 / 地区) send the
+rows to the same list as the original file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from jobs.lists.columns import REPORT_COLUMNS, kind_label
+from jobs.lists.importing import ImportResult
+from jobs.lists.preamble import ORIGIN_LABEL, REGION_LABEL, describe_list
+from jobs.lists.xlsx import TEXT_FORMAT, fit_widths, save, style_header
+from jobs.regions import region_table
+
+__all__ = ["write_error_report"]
+
+ERROR_FONT = Font(color="C00000")
+
+
+def write_error_report(result: ImportResult, path: str | Path) -> Path:
+    """Write the rejected rows of ``result`` to an xlsx file at ``path`` (header only when none were)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{kind_label(result.kind)}错误行"[:31]
+    rows = sorted(result.rejected_rows, key=lambda pair: pair[0].number)
+    width = max([len(result.headers), *(len(row.cells) for row, _ in rows)])
+    headers = [*result.headers, *[""] * (width - len(result.headers)), *REPORT_COLUMNS]
+    body = []
+    for row, errors in rows:
+        cells = list(row.cells) + [None] * (width - len(row.cells))
+        explanation = "；".join(f"{error.column}：{error.message}" for error in errors)
+        body.append([*cells, row.number, explanation])
+    preamble = _preamble(result)
+    if preamble:
+        sheet.append(preamble)
+    top = 1 if preamble else 0
+    widths = fit_widths(headers, body[:200])
+    style_header(sheet, headers, result.text_columns, widths, row=top + 1)
+    for line, values in enumerate(body, start=top + 2):
+        for column, value in enumerate(values, start=1):
+            cell = sheet.cell(row=line, column=column, value=value)
+            if isinstance(value, str):
+                cell.number_format = TEXT_FORMAT  # keeps ID and phone numbers as text when retyped
+        sheet.cell(row=line, column=len(headers)).font = ERROR_FONT
+        sheet.cell(row=line, column=len(headers)).alignment = Alignment(wrap_text=True, vertical="top")
+    return save(workbook, path)
+
+
+def _preamble(result: ImportResult) -> list[str]:
+    """The lines that name the list the rows were meant for (none when no list was made)."""
+    if not (result.list_name and result.period and result.region_code):
+        return []
+    label = ORIGIN_LABEL if result.kind == "demand" else REGION_LABEL
+    return describe_list(result.list_name, result.period, label, region_table().current(result.region_code))

@@ -1,0 +1,431 @@
+"""Importing a supply list (岗位供给清单, FORMATS.md §2): one job post per row, into employers, posts and a
+SupplyList.
+
+An employer is the same employer by its unified social credit code, else by its name; a post is the same
+post by employer + title + place of work (the database holds that as a unique key). A row for a known post
+updates it and says whether anything changed. See :mod:`jobs.lists.importing` for batching, crash and resume.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from jobs.clock import china_today
+from jobs.crypto import Vault
+from jobs.enums import LabourIntensity, PostStatus
+from jobs.identity import mask_phone, normalise_contact_phone, normalise_credit_code
+from jobs.lists.importing import (
+    DEFAULT_BATCH_SIZE,
+    ImportResult,
+    Issue,
+    ListOptionError,
+    Parsed,
+    ProgressCallback,
+    RowReader,
+    RowRejected,
+    header_of,
+    occupation_code,
+    run_import,
+)
+from jobs.lists.places import Place, Places
+from jobs.lists.preamble import county_from_text, read_preamble, stated_region
+from jobs.lists.reading import ListSource, SourceRow, open_list
+from jobs.lists.values import (
+    AgeRange,
+    Board,
+    CellError,
+    WageRange,
+    clean_name,
+    clean_text,
+    is_nothing,
+    parse_age_range,
+    parse_board,
+    parse_contract_months,
+    parse_date,
+    parse_education,
+    parse_headcount,
+    parse_labour_intensity,
+    parse_wage,
+)
+from jobs.models import Employer, Post, Region, SupplyList, Workstation
+from jobs.people import Outcome
+from jobs.regions import RegionError, RegionTable, region_table
+
+__all__ = ["SupplyRow", "import_supply", "supply_parser"]
+
+_MASKED = re.compile(r"\*{3,}")
+
+
+@dataclass(frozen=True)
+class SupplyRow:
+    """A validated row of a supply list."""
+
+    row_key: str | None
+    employer_name: str
+    credit_code: str | None
+    title: str
+    place: Place
+    headcount: int | None
+    wage: WageRange | None
+    age: AgeRange | None
+    education: str | None
+    skills: str | None
+    intensity: LabourIntensity | None
+    board: Board | None
+    contract_months: int | None
+    contact_name: str | None
+    contact_phone: str | None
+    closing_date: dt.date | None
+    notes: str | None
+
+    @property
+    def employer_key(self) -> str:
+        return self.credit_code or f"名称:{self.employer_name}"
+
+
+def _post_values(row: SupplyRow, supply_list_id: int) -> dict[str, object]:
+    """The post's plain columns as the row states them."""
+    return {
+        "supply_list_id": supply_list_id,
+        "row_key": row.row_key,
+        "occupation_code": occupation_code(row.title),
+        "headcount": row.headcount,
+        "address": row.place.address,
+        "wage_min": row.wage.minimum if row.wage else None,
+        "wage_max": row.wage.maximum if row.wage else None,
+        "wage_text": row.wage.text if row.wage else None,
+        "age_min": row.age.minimum if row.age else None,
+        "age_max": row.age.maximum if row.age else None,
+        "education": row.education,
+        "skills_required": row.skills,
+        "labour_intensity": row.intensity,
+        "board": row.board.board if row.board else False,
+        "lodging": row.board.lodging if row.board else False,
+        "contract_months": row.contract_months,
+        "contact_name": row.contact_name,
+        "closing_date": row.closing_date,
+        "notes": row.notes,
+    }
+
+
+class _SupplyImport:
+    """Parses and writes the rows of one supply-list import."""
+
+    def __init__(self, session: Session, vault: Vault, source: ListSource, *, today: dt.date,
+                 table: RegionTable, list_name: str, period: str, region: str | None,
+                 workstation: Workstation | None) -> None:
+        self.session = session
+        self.vault = vault
+        self.source = source
+        self.today = today
+        self.places = Places(table)
+        self.list_name = list_name
+        self.period = period
+        self.region = region
+        self.workstation = workstation
+        self.supply_list: SupplyList | None = None
+        self._by_code: dict[str, Employer] = {}
+        self._by_name: dict[str, list[Employer]] = {}
+        self._looked_up: set[str] = set()
+        self._memo: dict[tuple, object] = {}
+
+    # -- parsing ----------------------------------------------------------------------------------
+
+    def parse(self, row: SourceRow) -> SupplyRow:
+        cells = RowReader(self.source, row, self._memo)
+        take = cells.take
+        values = {
+            "row_key": take("row_key", lambda raw: clean_text(raw, limit=32, label="序号")),
+            "employer_name": take("employer", self._employer, remember=True),
+            "credit_code": take("credit_code", self._credit_code, remember=True),
+            "title": take("title", self._title, remember=True),
+            "place": take("place", self._place, remember=True),
+            "headcount": take("headcount", parse_headcount, remember=True),
+            "wage": take("wage", lambda raw: parse_wage(raw, label="月薪"), remember=True),
+            "age": take("age", parse_age_range, remember=True),
+            "education": take("education", parse_education, remember=True),
+            "skills": take("skills", lambda raw: clean_text(raw, label="技能要求")),
+            "intensity": take("intensity", parse_labour_intensity, remember=True),
+            "board": take("board", parse_board, remember=True),
+            "contract_months": take("contract", parse_contract_months, remember=True),
+            "contact_name": take("contact_name", lambda raw: clean_name(raw, limit=64, label="联系人")),
+            "contact_phone": take("contact_phone", self._contact_phone),
+            "closing_date": take("closing_date", lambda raw: parse_date(raw, label="截止日期"), remember=True),
+            "notes": take("notes", lambda raw: clean_text(raw, label="备注")),
+        }
+        cells.check()
+        return SupplyRow(**values)
+
+    @staticmethod
+    def _credit_code(raw: object) -> str | None:
+        return None if is_nothing(raw) else normalise_credit_code(raw)
+
+    @staticmethod
+    def _contact_phone(raw: object) -> str | None:
+        if is_nothing(raw):
+            return None
+        if isinstance(raw, str) and _MASKED.search(raw):
+            raise CellError(f"联系电话“{raw.strip()}”是遮盖后的号码，无法导入：请填写完整的电话号码。")
+        return normalise_contact_phone(raw)
+
+    @staticmethod
+    def _employer(raw: object) -> str:
+        name = clean_name(raw, limit=128, label="用人单位")
+        if name is None:
+            raise CellError("用人单位为空，请填写用人单位全称。")
+        return name
+
+    @staticmethod
+    def _title(raw: object) -> str:
+        title = clean_text(raw, limit=128, label="岗位名称")
+        if title is None:
+            raise CellError("岗位名称为空，请填写岗位名称。")
+        return title
+
+    def _place(self, raw: object) -> Place:
+        text = clean_text(raw, limit=256, label="工作地点")
+        if text is None:
+            raise CellError("工作地点为空，请填写工作地点，至少写到县（市、区）。")
+        return self.places.workplace(text, label="工作地点")
+
+    def identity(self, row: SupplyRow) -> tuple[tuple[str, str, str], str, str, str]:
+        return ((row.employer_key, row.title, row.place.code), header_of("supply", "title"), row.title,
+                "岗位（同一用人单位、同一岗位名称、同一工作地点）")
+
+    # -- writing ----------------------------------------------------------------------------------
+
+    def write(self, batch: list[Parsed[SupplyRow]]) -> list[Outcome | RowRejected]:
+        supply_list = self._supply_list(batch[0].data)
+        self._load_employers([item.data for item in batch])
+        employers: list[Employer | RowRejected] = []
+        changed: list[bool] = []
+        for item in batch:
+            try:
+                employer, employer_changed = self._employer_for(item.data)
+            except RowRejected as rejected:
+                employers.append(rejected)
+                changed.append(False)
+                continue
+            employers.append(employer)
+            changed.append(employer_changed)
+        self.session.flush()
+        posts = self._existing_posts([e for e in employers if isinstance(e, Employer)],
+                                     {item.data.title for item in batch})
+        outcomes: list[Outcome | RowRejected] = []
+        for item, employer, employer_changed in zip(batch, employers, changed, strict=True):
+            if isinstance(employer, RowRejected):
+                outcomes.append(employer)
+                continue
+            key = (employer.id, item.data.title, item.data.place.code)
+            post = posts.get(key)
+            if post is None:
+                post = self._new_post(item.data, employer, supply_list.id)
+                posts[key] = post
+                outcomes.append(Outcome.CREATED)
+                continue
+            post_changed = self._update_post(post, item.data, supply_list.id)
+            outcomes.append(Outcome.UPDATED if post_changed or employer_changed else Outcome.UNCHANGED)
+        return outcomes
+
+    def _load_employers(self, rows: list[SupplyRow]) -> None:
+        codes = {r.credit_code for r in rows if r.credit_code and r.credit_code not in self._looked_up}
+        names = {r.employer_name for r in rows if r.employer_name not in self._looked_up}
+        if not codes and not names:
+            return
+        for employer in self.session.scalars(
+            select(Employer).where(or_(Employer.credit_code.in_(codes), Employer.name.in_(names)))
+        ):
+            self._remember(employer)
+        self._looked_up |= codes | names
+
+    def _remember(self, employer: Employer) -> None:
+        if employer.credit_code:
+            self._by_code[employer.credit_code] = employer
+        same_name = self._by_name.setdefault(employer.name, [])
+        if employer not in same_name:
+            same_name.append(employer)
+
+    def _employer_for(self, row: SupplyRow) -> tuple[Employer, bool]:
+        """The row's employer (found or created) and whether a stored employer changed."""
+        if row.credit_code:
+            employer = self._by_code.get(row.credit_code)
+            if employer is not None:
+                if employer.name != row.employer_name:
+                    self._by_name[employer.name].remove(employer)
+                    employer.name = row.employer_name
+                    self._remember(employer)
+                    return employer, True
+                return employer, False
+            without_code = [e for e in self._by_name.get(row.employer_name, []) if e.credit_code is None]
+            if len(without_code) == 1:
+                employer = without_code[0]
+                employer.credit_code = row.credit_code
+                self._remember(employer)
+                return employer, True
+        else:
+            same_name = self._by_name.get(row.employer_name, [])
+            if len(same_name) > 1:
+                raise RowRejected([Issue(
+                    header_of("supply", "credit_code"), "",
+                    f"已有{len(same_name)}个名为“{row.employer_name}”的用人单位，请填写统一社会信用代码以区分。",
+                )])
+            if same_name:
+                return same_name[0], False
+        employer = Employer(name=row.employer_name, credit_code=row.credit_code, region_code=row.place.code)
+        self.session.add(employer)
+        self._remember(employer)
+        return employer, False
+
+    def _existing_posts(self, employers: list[Employer], titles: set[str]) -> dict[tuple[int, str, str], Post]:
+        ids = {e.id for e in employers}
+        if not ids:
+            return {}
+        return {
+            (post.employer_id, post.title, post.region_code): post
+            for post in self.session.scalars(
+                select(Post).where(Post.employer_id.in_(ids), Post.title.in_(titles))
+            )
+        }
+
+    def _status(self, closing: dt.date | None) -> PostStatus:
+        return PostStatus.OPEN if closing is None or closing >= self.today else PostStatus.CLOSED
+
+    def _new_post(self, row: SupplyRow, employer: Employer, supply_list_id: int) -> Post:
+        post = Post(employer_id=employer.id, title=row.title, region_code=row.place.code, filled=0,
+                    status=self._status(row.closing_date), **_post_values(row, supply_list_id))
+        if row.contact_phone:
+            post.contact_phone_encrypted = self.vault.encrypt(row.contact_phone)
+            post.contact_phone_masked = mask_phone(row.contact_phone)
+        self.session.add(post)
+        return post
+
+    def _update_post(self, post: Post, row: SupplyRow, supply_list_id: int) -> bool:
+        changed = False
+        for name, value in _post_values(row, supply_list_id).items():
+            if getattr(post, name) != value:
+                setattr(post, name, value)
+                changed = True
+        stored = self.vault.decrypt(post.contact_phone_encrypted) if post.contact_phone_encrypted else None
+        if stored != row.contact_phone:
+            post.contact_phone_encrypted = self.vault.encrypt(row.contact_phone) if row.contact_phone else None
+            post.contact_phone_masked = mask_phone(row.contact_phone) if row.contact_phone else None
+            changed = True
+        if post.status in (PostStatus.OPEN, PostStatus.CLOSED):
+            status = self._status(post.closing_date)
+            if post.status != status:
+                post.status = status
+                changed = True
+        return changed
+
+    def _supply_list(self, first: SupplyRow) -> SupplyList:
+        if self.supply_list is not None:
+            return self.supply_list
+        region = self.region or _prefecture_of(self.session, first.place.code)
+        found = self.session.scalar(
+            select(SupplyList).where(
+                SupplyList.region_code == region, SupplyList.name == self.list_name, SupplyList.period == self.period
+            )
+        )
+        if found is None:
+            found = SupplyList(name=self.list_name, period=self.period, region_code=region,
+                               workstation_id=self.workstation.id if self.workstation else None,
+                               organisation_id=self.workstation.organisation_id if self.workstation else None)
+            self.session.add(found)
+            self.session.flush()
+        self.supply_list = found
+        return found
+
+
+def _prefecture_of(session: Session, code: str) -> str:
+    """The prefecture of a county code when the region table has it (a supply list covers a city)."""
+    if len(code) == 6 and session.get(Region, code[:4]) is not None:
+        return code[:4]
+    return code
+
+
+def import_supply(
+    session: Session,
+    vault: Vault,
+    path: str | Path,
+    *,
+    list_name: str | None = None,
+    period: str | None = None,
+    region: str | None = None,
+    workstation: str | None = None,
+    dry_run: bool = False,
+    today: dt.date | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: ProgressCallback | None = None,
+    on_open: Callable[[ListSource], None] | None = None,
+) -> ImportResult:
+    """Import a supply list file into ``session``'s database.
+
+    The list is found or created by (receiving area, name, period): ``region`` is a place or code (default:
+    the workstation's city, else the 地区 an export states, else the city or county named by the file's title
+    or 填报单位 (a workstation "驻" somewhere), else the city of the first valid row's 工作地点);
+    ``workstation`` the name of the workstation that keeps the list.
+    Defaults for ``list_name`` and ``period`` as for :func:`jobs.lists.demand.import_demand`. Raises
+    :class:`~jobs.lists.reading.NotAList` before writing anything when the file is not a supply list, and
+    :class:`ListOptionError` for an unusable option.
+    """
+    today = today or china_today()
+    table = region_table()
+    station = _workstation_option(session, workstation)
+    region_code = _region_option(table, region) or (station.city_region_code if station else None)
+    with open_list(path, "supply") as source:
+        info = read_preamble(source.preamble)
+        if region_code is None:
+            region_code = (stated_region(table, info.region_code)
+                           or county_from_text(table, info.title, receiving=True)
+                           or county_from_text(table, info.unit, receiving=True))
+        importer = _SupplyImport(
+            session, vault, source, today=today, table=table,
+            list_name=(list_name or info.title or Path(path).stem)[:128],
+            period=(period or info.period or info.year or str(today.year))[:32],
+            region=region_code, workstation=station,
+        )
+        if on_open is not None:
+            on_open(source)
+        result = run_import(session, source, parse_row=importer.parse, identity_of=importer.identity,
+                            write_batch=importer.write, dry_run=dry_run, batch_size=batch_size, progress=progress)
+    if importer.supply_list is not None:
+        result.list_id = None if dry_run else importer.supply_list.id
+        result.region_code = importer.supply_list.region_code
+    result.list_name, result.period = importer.list_name, importer.period
+    return result
+
+
+def _region_option(table: RegionTable, region: str | None) -> str | None:
+    if region is None or not region.strip():
+        return None
+    try:
+        found = table.resolve(region.strip())
+    except RegionError as error:
+        raise ListOptionError(f"无法识别地区“{region}”：{error.message}") from None
+    if found.code is None:
+        raise ListOptionError("岗位供给清单的地区不能是“不限”，请填写城市或县（市、区）。")
+    return found.code
+
+
+def _workstation_option(session: Session, name: str | None) -> Workstation | None:
+    if name is None or not name.strip():
+        return None
+    station = session.scalar(select(Workstation).where(Workstation.name == name.strip()))
+    if station is None:
+        raise ListOptionError(f"没有名为“{name}”的劳务工作站。")
+    return station
+
+
+def supply_parser(source: ListSource, *, today: dt.date) -> tuple[Callable[[SourceRow], SupplyRow], Callable]:
+    """The row parser and identity of a supply-list import, without a database (e.g. to match two files):
+    rows are validated exactly as :func:`import_supply` validates them."""
+    importer = _SupplyImport(None, None, source, today=today, table=region_table(), list_name="", period="",
+                             region=None, workstation=None)
+    return importer.parse, importer.identity

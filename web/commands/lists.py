@@ -1,0 +1,260 @@
+"""``bangfu template``, ``bangfu import`` and ``bangfu export``: the demand and supply lists as spreadsheets.
+
+The domain work lives in :mod:`jobs.lists`; these commands parse options, call it, and print the result
+(FORMATS.md §4: one JSON document on stdout with ``--format json``, progress on stderr, exit 0 even when
+rows were rejected, 2 for a file that is not a list or an unusable option).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from jobs.enums import Role
+from jobs.lists import (
+    ImportResult,
+    ListOptionError,
+    ListSource,
+    NotAList,
+    export_demand,
+    export_stable,
+    export_supply,
+    import_demand,
+    import_supply,
+    may_reveal,
+    write_error_report,
+    write_template,
+)
+from jobs.lists.columns import kind_label
+from jobs.models import User
+from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime
+
+# Files with at least this many rows get a progress bar on stderr.
+PROGRESS_THRESHOLD = 2000
+# Rejected rows listed in the text output (all of them are in the JSON and in --report).
+SHOWN_ERRORS = 20
+
+_OUTPUT = click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                       help="输出的 .xlsx 文件")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Templates
+
+
+@click.command("template")
+@click.argument("kind", type=click.Choice(["demand", "supply"]))
+@_OUTPUT
+@FORMAT_OPTION
+def template(kind: str, output: Path, output_format: str) -> None:
+    """生成清单模板：demand 为就业需求清单，supply 为岗位供给清单（含填写说明、下拉选项和示例行）。"""
+    path = write_template(kind, output)
+    if output_format == "json":
+        emit_json({"kind": kind, "path": str(path)})
+        return
+    click.echo(f"已生成{kind_label(kind)}模板：{path}")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Import
+
+
+@click.group("import")
+def import_group() -> None:
+    """导入清单（.xlsx，或 UTF-8 / GB18030 编码的 CSV）：逐行校验，有问题的行单独列出，其余照常导入。
+
+    每 --batch-size 行提交一次。中途中断（断电、Ctrl+C、数据库出错）时，已提交的批次完整保留，正在处理的一批全部撤销；
+    重新运行同一条命令即可继续：已导入的行显示为“未变”，其余照常导入。导入从不删除数据。
+    """
+
+
+def _import_options(command: Callable) -> Callable:
+    for option in reversed((
+        click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
+        click.option("--dry-run", is_flag=True, help="只检查、不写入数据库"),
+        click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+                     help="把被拒收的行（原样，另加错误说明列）写入这个 .xlsx 文件，改正后可直接再导入"),
+        click.option("--list-name", default=None, help="清单名称（默认取文件的标题行，没有时取文件名）"),
+        click.option("--period", default=None, help="清单期间，如 2025（默认取标题中的年份，没有时取今年）"),
+        click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000),
+                     help="每批提交的行数（中途中断时，已提交的批次保留，重新运行即可继续）"),
+        FORMAT_OPTION,
+        with_appcontext,
+    )):
+        command = option(command)
+    return command
+
+
+@import_group.command("demand")
+@_import_options
+@click.option("--origin", default=None, help="输出地县（名称或代码）；默认取表头上方的填报单位或标题，没有时取第一行的户籍地")
+def import_demand_command(file: Path, origin: str | None, **options) -> None:
+    """导入就业需求清单（一行一名劳动力；同一身份证号即同一人，重复导入不会重复登记）。"""
+    _run_import(
+        "demand", file, options,
+        lambda session, vault, **kw: import_demand(session, vault, file, origin=origin, **kw),
+    )
+
+
+@import_group.command("supply")
+@_import_options
+@click.option("--region", default=None, help="清单所属的输入地（城市或县，名称或代码）；默认取工作站所在城市或第一行的工作地点")
+@click.option("--workstation", default=None, help="维护这份清单的劳务工作站名称")
+def import_supply_command(file: Path, region: str | None, workstation: str | None, **options) -> None:
+    """导入岗位供给清单（一行一个岗位；同一用人单位、岗位名称和工作地点即同一岗位）。"""
+    _run_import(
+        "supply", file, options,
+        lambda session, vault, **kw: import_supply(session, vault, file, region=region, workstation=workstation,
+                                                   **kw),
+    )
+
+
+def _run_import(kind: str, file: Path, options: dict, call: Callable[..., ImportResult]) -> None:
+    rt = runtime()
+    output_format = options["output_format"]
+    with contextlib.ExitStack() as stack:
+        progress = _Progress(stack)
+        try:
+            with rt.db.writer() as session:
+                result = call(session, rt.vault, list_name=options["list_name"], period=options["period"],
+                              dry_run=options["dry_run"], batch_size=options["batch_size"],
+                              progress=progress.update, on_open=progress.start)
+        except (NotAList, ListOptionError) as error:
+            raise BadInput(error.message) from None
+        except SQLAlchemyError as error:
+            raise click.ClickException(
+                f"导入中断（数据库错误：{type(error).__name__}）。已提交的批次会保留，排除问题后重新运行同一命令即可继续，"
+                "已导入的行会显示为“未变”。"
+            ) from None
+    if options["report"] is not None:
+        write_error_report(result, options["report"])
+    if output_format == "json":
+        emit_json(result.summary())
+        return
+    _print_import(kind, result, options["report"])
+
+
+class _Progress:
+    """A progress bar on stderr, shown for long files only."""
+
+    def __init__(self, stack: contextlib.ExitStack) -> None:
+        self.stack = stack
+        self.bar = None
+
+    def start(self, source: ListSource) -> None:
+        if source.estimated_rows is not None and source.estimated_rows >= PROGRESS_THRESHOLD:
+            self.bar = self.stack.enter_context(click.progressbar(
+                length=source.estimated_rows, label="正在导入", file=sys.stderr,
+                show_pos=True,
+            ))
+
+    def update(self, rows: int) -> None:
+        if self.bar is not None:
+            self.bar.update(rows)
+
+
+def _print_import(kind: str, result: ImportResult, report: Path | None) -> None:
+    where = f"（{result.period}" + (f"，地区代码 {result.region_code}" if result.region_code else "") + "）"
+    head = "试运行（未写入数据库）" if result.dry_run else "导入完成"
+    click.echo(
+        f"{head}：{kind_label(kind)}“{result.list_name}”{where}共 {result.rows} 行，新增 {result.created}，"
+        f"更新 {result.updated}，未变 {result.unchanged}，拒收 {result.rejected}。"
+    )
+    if result.ignored_columns:
+        click.echo(f"未识别、已忽略的列：{'、'.join(result.ignored_columns)}")
+    for error in result.errors[:SHOWN_ERRORS]:
+        shown = f"“{error.value}”" if error.value else "（空）"
+        click.echo(f"第{error.row}行 {error.column}{shown}：{error.message}")
+    if len(result.errors) > SHOWN_ERRORS:
+        click.echo(f"……另有 {len(result.errors) - SHOWN_ERRORS} 条错误，完整列表请用 --format json 或 --report。")
+    if report is not None:
+        click.echo(f"被拒收的行已写入：{report}")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Export
+
+
+@click.group("export")
+def export_group() -> None:
+    """导出清单为 .xlsx：身份证号和电话默认遮盖，加 --reveal 显示完整号码（记入审计日志）。"""
+
+
+def _export_options(command: Callable) -> Callable:
+    for option in reversed((
+        _OUTPUT,
+        click.option("--reveal", is_flag=True, help="显示完整的身份证号和电话（需要权限，记入审计日志）"),
+        click.option("--user", "username", default=None,
+                     help="以哪个用户的身份导出（检查其是否有权查看完整号码）；不填时记为命令行操作员"),
+        FORMAT_OPTION,
+        with_appcontext,
+    )):
+        command = option(command)
+    return command
+
+
+@export_group.command("demand")
+@_export_options
+@click.option("--origin", default=None, help="输出地（县、市或省，名称或代码）；不填导出全部")
+@click.option("--list-name", default=None, help="只导出这个名称的清单")
+@click.option("--period", default=None, help="只导出这个期间的清单")
+def export_demand_command(origin, list_name, period, **options) -> None:
+    """导出就业需求清单（每份清单一个工作表；完整号码的导出文件可原样再导入）。"""
+    _run_export("demand", options, lambda session, vault, **kw: export_demand(
+        session, vault, options["output"], origin=origin, list_name=list_name, period=period, **kw))
+
+
+@export_group.command("supply")
+@_export_options
+@click.option("--region", default=None, help="工作地点所在地区（名称或代码）；不填导出全部")
+@click.option("--list-name", default=None, help="只导出这个名称的清单")
+@click.option("--period", default=None, help="只导出这个期间的清单")
+def export_supply_command(region, list_name, period, **options) -> None:
+    """导出岗位供给清单（每份清单一个工作表）。"""
+    _run_export("supply", options, lambda session, vault, **kw: export_supply(
+        session, vault, options["output"], region=region, list_name=list_name, period=period, **kw))
+
+
+@export_group.command("stable")
+@_export_options
+@click.option("--origin", default=None, help="输出地（县、市或省，名称或代码）；不填时每个输出地县一个工作表")
+def export_stable_command(origin, **options) -> None:
+    """导出稳岗清单：已上岗人员、用人单位、工作地点、上岗日期、稳岗核实月数和补贴情况，按输出地县分表。"""
+    _run_export("stable", options, lambda session, vault, **kw: export_stable(
+        session, vault, options["output"], origin=origin, **kw))
+
+
+def _run_export(kind: str, options: dict, call: Callable) -> None:
+    rt = runtime()
+    try:
+        with rt.db.transaction() as session:
+            actor = _actor(session, options["username"], kind, options["reveal"])
+            result = call(session, rt.vault, reveal=options["reveal"], actor=actor,
+                          actor_label=None if actor else f"cli:{getpass.getuser()}")
+    except ListOptionError as error:
+        raise BadInput(error.message) from None
+    if options["output_format"] == "json":
+        emit_json({"path": str(result.path), "rows": result.rows, "sheets": result.sheets,
+                   "revealed": result.revealed})
+        return
+    masked = "完整号码（已记入审计日志）" if result.revealed else "号码已遮盖"
+    click.echo(f"已导出 {result.rows} 行（{len(result.sheets)} 个工作表，{masked}）：{result.path}")
+
+
+def _actor(session, username: str | None, kind: str, reveal: bool) -> User | None:
+    if username is None:
+        return None
+    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
+    if user is None:
+        raise BadInput(f"没有名为“{username}”的有效用户。")
+    if reveal and not may_reveal(user.role, kind):
+        raise BadInput(f"用户“{username}”（{Role(user.role).label}）无权查看完整号码，请去掉 --reveal。")
+    return user
