@@ -86,3 +86,22 @@ def test_matching_one_origin_county_leaves_the_others_alone(session, vault, froz
                 birth_date=dt.date(1985, 5, 1), wanted_occupations=(("电焊工", None),))
     run_matching(session, today=TODAY, origin="341524")
     assert {name for name, _ in _pairs(session)} == {"金寨人"}
+
+
+def test_a_worker_who_only_changes_wanted_places_is_matched_again(session, vault, frozen_clock):
+    from dataclasses import replace
+
+    from jobs.people import save_person
+    from tests.factories import person_data
+
+    data = person_data(name="改地点", wanted_occupations=(("电焊工", None),), wanted_regions=(("浙江", "33"),))
+    save_person(session, vault, data)
+    make_post(session, employer=make_employer(session, region_code="441900"), title="电焊工")
+    session.flush()
+    run_matching(session, today=TODAY)
+    assert not _pairs(session)  # the only post is in 广东
+    frozen_clock.shift(dt.timedelta(hours=1))
+    save_person(session, vault, replace(data, wanted_regions=(("广东", "44"),)))
+    session.flush()
+    summary = run_matching(session, today=TODAY)
+    assert summary.seekers == 1 and ("改地点", "电焊工") in _pairs(session)
