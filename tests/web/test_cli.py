@@ -43,7 +43,7 @@ def test_db_upgrade_reports_the_newest_version(runner):
     assert result.exit_code == 0 and "最新版本" in result.output
 
 
-def test_demo_builds_a_believable_world_once(runner, runtime):
+def test_demo_builds_a_believable_world_once(runner, runtime, frozen_clock):
     result = runner.invoke(cli, ["demo", "--workers", "300", "--posts", "60", "--format", "json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
@@ -51,5 +51,7 @@ def test_demo_builds_a_believable_world_once(runner, runtime):
     assert summary["people"] == 300 and summary["posts"] == 60
     assert summary["workstations"] == 5 and summary["brokers"] == 6
     assert summary["dispatches"] == 6 and summary["placements"] > 20
+    # The demo is matched and its subsidies evaluated, so every page has something to show.
+    assert summary["matches"] > 100 and summary["claims"] > summary["placements"]
     again = json.loads(runner.invoke(cli, ["demo", "--format", "json"]).stdout)
     assert again["created"] is False and again["people"] == 300

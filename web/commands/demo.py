@@ -7,8 +7,10 @@ import dataclasses
 import click
 from flask.cli import with_appcontext
 
+from jobs.claims import evaluate_claims
 from jobs.clock import china_today
 from jobs.demo import build_demo
+from jobs.matches import run_matching
 from web.cli_support import FORMAT_OPTION, emit_json, runtime
 
 
@@ -19,13 +21,26 @@ from web.cli_support import FORMAT_OPTION, emit_json, runtime
 @FORMAT_OPTION
 @with_appcontext
 def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
-    """生成演示数据：四个输出地县、输入地劳务工作站、劳动力、岗位、经纪人、输出批次和就业安置。"""
+    """生成演示数据：四个输出地县、输入地劳务工作站、劳动力、岗位、经纪人、输出批次和就业安置，
+    并完成人岗匹配和补贴评估。"""
     rt = runtime()
+    today = china_today()
     click.echo("正在生成演示数据……", err=True)
     with rt.db.transaction() as session:
-        summary = build_demo(session, rt.vault, today=china_today(), workers=workers, posts=posts, seed=seed)
+        summary = build_demo(session, rt.vault, today=today, workers=workers, posts=posts, seed=seed)
+    matched = claims = None
+    if summary.created:
+        click.echo("正在进行人岗匹配并按政策评估补贴……", err=True)
+        with rt.db.transaction() as session:
+            matched = run_matching(session, today=today)
+        with rt.db.transaction() as session:
+            claims = evaluate_claims(session, as_of=today)
     if output_format == "json":
-        emit_json(dataclasses.asdict(summary))
+        emit_json({
+            **dataclasses.asdict(summary),
+            "matches": matched.created if matched else None,
+            "claims": claims.created if claims else None,
+        })
         return
     head = "演示数据已生成" if summary.created else "数据库中已有演示数据，未重复生成"
     click.echo(
@@ -33,4 +48,6 @@ def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
         f"劳务经纪人及机构 {summary.brokers} 个，劳务工作站 {summary.workstations} 个，"
         f"输出批次 {summary.dispatches} 批，就业安置 {summary.placements} 条"
     )
+    if matched is not None and claims is not None:
+        click.echo(f"人岗匹配结果 {matched.created} 条，补贴记录 {claims.created} 条")
     click.echo(f"数据库：{rt.db.url}", err=True)
