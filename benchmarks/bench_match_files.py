@@ -66,22 +66,28 @@ def _timed(label: str, work, table: list[tuple[str, float, str]], note: str = ""
     return value
 
 
+def file_to_file(folder: Path, workers: int, posts: int):
+    """Generate both files in ``folder``, then time the whole command as the clerk runs it.
+
+    Returns (seconds end to end, the match result, the timed stages, the two input paths).
+    """
+    demand, supply, out = folder / "demand.xlsx", folder / "supply.xlsx", folder / "out.csv"
+    write_excel_like(demand, list_rows(workers))
+    _write_supply(supply, supply_rows(posts))
+    rows: list[tuple[str, float, str]] = []
+    result = _timed("file to file: read + validate + match + reasons", lambda: match_files(
+        demand, supply, today=TODAY), rows)
+    _timed("write the CSV", lambda: write_output(result, out), rows)
+    return sum(seconds for _label, seconds, _note in rows), result, rows, (demand, supply)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=10_000)
     parser.add_argument("--posts", type=int, default=1_000)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
-        demand, supply, out = Path(folder) / "demand.xlsx", Path(folder) / "supply.xlsx", Path(folder) / "out.csv"
-        write_excel_like(demand, list_rows(args.workers))
-        _write_supply(supply, supply_rows(args.posts))
-
-        # The whole command, as the clerk runs it.
-        rows: list[tuple[str, float, str]] = []
-        result = _timed("file to file: read + validate + match + reasons", lambda: match_files(
-            demand, supply, today=TODAY), rows)
-        _timed("write the CSV", lambda: write_output(result, out), rows)
-        total = sum(seconds for _label, seconds, _note in rows)
+        total, result, rows, (demand, supply) = file_to_file(Path(folder), args.workers, args.posts)
 
         # The same stages apart: reading both files, and the engine alone on what they gave.
         from jobs.match_files import _post, _row_key, _seeker

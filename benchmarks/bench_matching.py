@@ -17,6 +17,7 @@ import csv
 import os
 import random
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,6 +27,7 @@ from rapidfuzz import fuzz
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench_match_files import file_to_file  # noqa: E402
 from matching import (  # noqa: E402
     MatchStats,
     Post,
@@ -213,7 +215,15 @@ def main() -> None:
     n_prov, m_prov = (100_000, 10_000) if args.quick else (1_000_000, 100_000)
     rows: list[tuple[str, str, str, str, str]] = []
 
-    # County: one origin county's workers against the posts in reach (in memory here).
+    # County, as a clerk runs it: two xlsx files in, a CSV out (bench_match_files.py breaks it down).
+    with tempfile.TemporaryDirectory() as folder:
+        f2f, f2f_result, f2f_stages, _paths = file_to_file(Path(folder), 10_000, 1_000)
+    reading = f2f_stages[0][1]
+    rows.append(("county match, file to file: read + validate + match + write", "10^4 × 10^3", f"{f2f:.2f}",
+                 "< 2 s", f"{len(f2f_result.matches)} matches; xlsx reading and row validation dominate "
+                 f"(read+match {reading:.2f} s, see bench_match_files.py)"))
+
+    # County: one origin county's workers against the posts in reach (in memory).
     county_home = counties[ORIGIN_PROVINCE][7]
     c_seekers = make_seekers(10_000, counties, rng, home_pool=[county_home])
     c_posts = make_posts(1_000, counties, rng)

@@ -105,10 +105,10 @@ def test_a_file_that_is_not_a_list_is_bad_input(runner, lists, tmp_path):
     assert not (tmp_path / "o.csv").exists()
 
 
-def test_match_run_stores_matches_in_the_database(runner, frozen_clock):
-    runner.invoke(cli, ["demo", "--workers", "200", "--posts", "40"])
-    first = json.loads(runner.invoke(cli, ["match", "run", "--format", "json"]).stdout)
-    assert first["seekers"] > 0 and first["created"] > 0
+def test_match_run_rematches_only_what_changed_and_never_duplicates(runner, frozen_clock):
+    runner.invoke(cli, ["demo", "--workers", "200", "--posts", "40"])  # the demo is matched as it is built
     frozen_clock.shift(dt.timedelta(minutes=1))
-    again = json.loads(runner.invoke(cli, ["match", "run", "--format", "json"]).stdout)
-    assert (again["seekers"], again["posts"], again["created"]) == (0, 0, 0)
+    nothing = json.loads(runner.invoke(cli, ["match", "run", "--format", "json"]).stdout)
+    assert (nothing["seekers"], nothing["posts"], nothing["created"]) == (0, 0, 0)
+    everything = json.loads(runner.invoke(cli, ["match", "run", "--all", "--format", "json"]).stdout)
+    assert everything["seekers"] > 0 and everything["created"] == 0 and everything["unchanged"] > 0
