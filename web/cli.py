@@ -16,7 +16,10 @@ from web.commands import claims, match, occupation
 from web.commands import lists
 
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
+# Flask's own development commands (run, shell, routes) are left out: `bangfu serve` is the way to serve.
+@click.group(
+    cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False, load_dotenv=False
+)
 def cli() -> None:
     """帮扶（bangfu）：就业帮扶人岗匹配与劳务输出服务平台的命令行。"""
 

@@ -21,8 +21,7 @@ from web.cli_support import FORMAT_OPTION, emit_json, runtime
 @FORMAT_OPTION
 @with_appcontext
 def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
-    """生成演示数据：四个输出地县、输入地劳务工作站、劳动力、岗位、经纪人、输出批次和就业安置，
-    并完成人岗匹配和补贴评估。"""
+    """生成演示数据（四个输出地县、劳务工作站、劳动力、岗位、经纪人、输出批次、就业安置），并完成匹配和补贴评估。"""
     rt = runtime()
     today = china_today()
     click.echo("正在生成演示数据……", err=True)
