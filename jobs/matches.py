@@ -110,7 +110,10 @@ def _job_seekers(session: Session, origin: str | None) -> list[Person]:
         .order_by(Person.id)
     )
     if origin:
-        query = query.where(Person.household_region_code.startswith(origin.rstrip("0") or origin))
+        # A province (2 digits), prefecture (4) or county (6), named or by code; retired codes resolved.
+        area = region_table().resolve(origin).code
+        if area is not None:
+            query = query.where(Person.household_region_code.startswith(area))
     return list(session.scalars(query))
 
 

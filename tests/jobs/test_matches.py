@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import time_machine
+import pytest
 from sqlalchemy import func, select
 
 from jobs.enums import EmploymentStatus, MatchStatus
 from jobs.matches import post_of, run_matching, seeker_of
 from jobs.models import Match
+from jobs.regions import RegionError
 from tests.factories import make_employer, make_person, make_post
 
 TODAY = dt.date(2026, 11, 24)
@@ -84,8 +85,15 @@ def test_matching_one_origin_county_leaves_the_others_alone(session, vault, froz
     _world(session, vault)
     make_person(session, vault, name="金寨人", household_region_code="341524", issuing_code="342426",
                 birth_date=dt.date(1985, 5, 1), wanted_occupations=(("电焊工", None),))
-    run_matching(session, today=TODAY, origin="341524")
+    run_matching(session, today=TODAY, origin="342426")  # 金寨's retired code names the same county
     assert {name for name, _ in _pairs(session)} == {"金寨人"}
+
+
+def test_an_unknown_origin_is_refused_rather_than_read_as_a_prefix_of_digits(session, vault, frozen_clock):
+    _world(session, vault)
+    with pytest.raises(RegionError):
+        run_matching(session, today=TODAY, origin="430180")  # no such county (and not "43018x")
+    assert not _pairs(session)
 
 
 def test_a_worker_who_only_changes_wanted_places_is_matched_again(session, vault, frozen_clock):

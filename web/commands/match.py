@@ -14,6 +14,7 @@ from jobs.clock import CHINA, china_today
 from jobs.lists.reading import ListSource, NotAList
 from jobs.match_files import match_files, write_output
 from jobs.matches import run_matching
+from jobs.regions import RegionError
 from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime
 
 # Files with at least this many rows (both lists together) get a progress bar on stderr.
@@ -96,9 +97,12 @@ def run(origin: str | None, since: dt.datetime | None, everything: bool, top_k: 
     # A time typed by a clerk is China time.
     moment = since.replace(tzinfo=CHINA) if since is not None and since.tzinfo is None else since
     rt = runtime()
-    with rt.db.transaction() as session:
-        summary = run_matching(session, today=china_today(), origin=origin, since=moment, top_k=top_k,
-                               everything=everything)
+    try:
+        with rt.db.transaction() as session:
+            summary = run_matching(session, today=china_today(), origin=origin, since=moment, top_k=top_k,
+                                   everything=everything)
+    except RegionError as error:
+        raise BadInput(f"--origin：{error.message}") from None
     if output_format == "json":
         emit_json(summary.as_dict())
         return
