@@ -25,6 +25,8 @@ from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
+from jobs.clock import age_on
+
 __all__ = [
     "InvalidValue",
     "InvalidIdNumber",
@@ -162,12 +164,7 @@ class IdNumber:
 
     def age_on(self, day: date) -> int:
         """Age in completed years on ``day``."""
-        return _age(self.birth_date, day)
-
-
-def _age(birth: date, day: date) -> int:
-    """Completed years between ``birth`` and ``day`` (someone born on 29 Feb ages on 1 Mar)."""
-    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+        return age_on(self.birth_date, day)
 
 
 def check_digit(first17: str) -> str:
@@ -296,7 +293,7 @@ def _id_birth_date(number: str, today: date) -> date:
             "id.birth_date_future",
             f"身份证号中的出生日期{birth:%Y年%m月%d日}晚于今天，号码可能录入有误。",
         )
-    if _age(birth, today) > MAX_AGE:
+    if age_on(birth, today) > MAX_AGE:
         raise InvalidIdNumber(
             "id.too_old",
             f"身份证号中的出生日期{birth:%Y年%m月%d日}表示年龄超过{MAX_AGE}岁，号码可能录入有误。",
