@@ -9,7 +9,6 @@ crash and resume.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,18 +23,19 @@ from jobs.identity import IdNumber, normalise_mobile, parse_id_number
 from jobs.lists.importing import (
     DEFAULT_BATCH_SIZE,
     ImportResult,
-    ListOptionError,
     Parsed,
     ProgressCallback,
     RowReader,
     header_of,
     occupation_code,
+    place_option,
     run_import,
 )
 from jobs.lists.places import Place, Places
 from jobs.lists.preamble import county_from_text, read_preamble, stated_region
 from jobs.lists.reading import ListSource, SourceRow, open_list
 from jobs.lists.values import (
+    MASKED,
     CellError,
     clean_name,
     clean_text,
@@ -53,9 +53,6 @@ from jobs.people import Outcome, PersonData, add_people, facts_of, store_person,
 from jobs.regions import RegionError, RegionTable, region_table
 
 __all__ = ["DemandRow", "demand_parser", "import_demand"]
-
-_MASKED = re.compile(r"\*{3,}")
-
 
 @dataclass(frozen=True)
 class DemandRow:
@@ -141,7 +138,7 @@ class _DemandImport:
         return name
 
     def _id_number(self, raw: object) -> IdNumber:
-        if isinstance(raw, str) and _MASKED.search(raw):
+        if isinstance(raw, str) and MASKED.search(raw):
             raise CellError(
                 f"身份证号“{raw.strip()}”是遮盖后的号码，无法导入：请填写完整的18位身份证号"
                 "（导出清单时加 --reveal 可得到完整号码）。"
@@ -152,7 +149,7 @@ class _DemandImport:
     def _phone(raw: object) -> str | None:
         if is_nothing(raw):
             return None
-        if isinstance(raw, str) and _MASKED.search(raw):
+        if isinstance(raw, str) and MASKED.search(raw):
             raise CellError(f"联系电话“{raw.strip()}”是遮盖后的号码，无法导入：请填写完整的11位手机号码。")
         return normalise_mobile(raw)
 
@@ -298,7 +295,7 @@ def import_demand(
     row's 户籍地), ``list_name`` the list's name (default: the file's 清单名称 or title row, else the file
     name), ``period`` e.g. "2025" (default: the file's 清单期间, else the year in the title or 填报日期, else
     this year). Raises :class:`~jobs.lists.reading.NotAList` before
-    writing anything when the file is not a demand list, :class:`ListOptionError` for an unusable option.
+    writing anything when the file is not a demand list, :class:`~jobs.lists.importing.ListOptionError` for an unusable option.
     ``on_open`` is called with the opened source before the first row (e.g. to size a progress bar).
     """
     today = today or china_today()
@@ -327,15 +324,8 @@ def import_demand(
 
 
 def _origin_option(table: RegionTable, origin: str | None) -> str | None:
-    if origin is None or not origin.strip():
-        return None
-    try:
-        found = table.resolve(origin.strip())
-    except RegionError as error:
-        raise ListOptionError(f"无法识别输出地“{origin}”：{error.message}") from None
-    if found.code is None:
-        raise ListOptionError("输出地不能是“不限”，请填写县（市、区）名称或代码。")
-    return found.county_code or found.code
+    found = place_option(table, origin, label="输出地", any_refused="输出地不能是“不限”，请填写县（市、区）名称或代码。")
+    return None if found is None else found.county_code or found.code
 
 
 def demand_parser(source: ListSource, *, today: dt.date) -> tuple[Callable[[SourceRow], DemandRow], Callable]:

@@ -26,6 +26,7 @@ from jobs.lists.reading import ListSource, SourceRow
 from jobs.identity import InvalidValue
 from jobs.lists.values import CellError, display_value
 from jobs.people import Outcome
+from jobs.regions import RegionError, RegionTable, Resolution
 from matching.occupations import classify
 
 __all__ = [
@@ -143,6 +144,20 @@ class Parsed(Generic[T]):
 
 
 @lru_cache(maxsize=1 << 16)
+def place_option(table: RegionTable, text: str | None, *, label: str, any_refused: str) -> Resolution | None:
+    """A command-line place option (输出地, 地区): None when not given; ``ListOptionError`` when the place is
+    unknown, ambiguous, or 不限 (``any_refused`` says what to write instead)."""
+    if text is None or not text.strip():
+        return None
+    try:
+        found = table.resolve(text.strip())
+    except RegionError as error:
+        raise ListOptionError(f"无法识别{label}“{text}”：{error.message}") from None
+    if found.code is None:
+        raise ListOptionError(any_refused)
+    return found
+
+
 def occupation_code(title: str) -> str | None:
     """The occupation (职业分类大典 2022) of a job title or wanted job type, None when nothing fits."""
     found = classify(title)

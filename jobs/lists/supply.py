@@ -9,7 +9,6 @@ updates it and says whether anything changed. See :mod:`jobs.lists.importing` fo
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +31,14 @@ from jobs.lists.importing import (
     RowRejected,
     header_of,
     occupation_code,
+    place_option,
     run_import,
 )
 from jobs.lists.places import Place, Places
 from jobs.lists.preamble import county_from_text, read_preamble, stated_region
 from jobs.lists.reading import ListSource, SourceRow, open_list
 from jobs.lists.values import (
+    MASKED,
     AgeRange,
     Board,
     CellError,
@@ -56,12 +57,9 @@ from jobs.lists.values import (
 )
 from jobs.models import Employer, Post, Region, SupplyList, Workstation
 from jobs.people import Outcome
-from jobs.regions import RegionError, RegionTable, region_table
+from jobs.regions import RegionTable, region_table
 
 __all__ = ["SupplyRow", "import_supply", "supply_parser"]
-
-_MASKED = re.compile(r"\*{3,}")
-
 
 @dataclass(frozen=True)
 class SupplyRow:
@@ -171,7 +169,7 @@ class _SupplyImport:
     def _contact_phone(raw: object) -> str | None:
         if is_nothing(raw):
             return None
-        if isinstance(raw, str) and _MASKED.search(raw):
+        if isinstance(raw, str) and MASKED.search(raw):
             raise CellError(f"联系电话“{raw.strip()}”是遮盖后的号码，无法导入：请填写完整的电话号码。")
         return normalise_contact_phone(raw)
 
@@ -403,15 +401,9 @@ def import_supply(
 
 
 def _region_option(table: RegionTable, region: str | None) -> str | None:
-    if region is None or not region.strip():
-        return None
-    try:
-        found = table.resolve(region.strip())
-    except RegionError as error:
-        raise ListOptionError(f"无法识别地区“{region}”：{error.message}") from None
-    if found.code is None:
-        raise ListOptionError("岗位供给清单的地区不能是“不限”，请填写城市或县（市、区）。")
-    return found.code
+    found = place_option(table, region, label="地区",
+                         any_refused="岗位供给清单的地区不能是“不限”，请填写城市或县（市、区）。")
+    return None if found is None else found.code
 
 
 def _workstation_option(session: Session, name: str | None) -> Workstation | None:

@@ -22,6 +22,7 @@ from jobs.enums import EmploymentStatus, LabourAbility, LabourIntensity, PersonC
 from jobs.identity import normalise_text
 
 __all__ = [
+    "MASKED",
     "CellError",
     "WageRange",
     "AgeRange",
@@ -69,6 +70,8 @@ class CellError(ValueError):
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF5B) if chr(cp).isalnum()}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None})
 _SPACES = re.compile(r"\s+")
+# A number as an export shows it without the right to see it (430124********4513, 138****5678).
+MASKED = re.compile(r"\*{3,}")
 
 
 _INVISIBLE = re.compile(r"[\s\u200b-\u200d\ufeff]*")
