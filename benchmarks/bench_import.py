@@ -32,11 +32,11 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from jobs.crypto import Vault
-from jobs.db import Database
-from jobs.identity import generate_id_number, parse_id_number
+from jobs.storage.crypto import Vault
+from jobs.storage.db import Database
+from jobs.people.identity import generate_id_number, parse_id_number
 from jobs.lists import import_demand
-from jobs.regions import region_table
+from jobs.people.regions import region_table
 
 TODAY = dt.date(2026, 11, 24)
 SECRET = "bangfu-benchmark-secret-not-for-production"

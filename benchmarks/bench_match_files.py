@@ -24,7 +24,7 @@ from openpyxl import Workbook
 from jobs.lists.demand import demand_parser
 from jobs.lists.reading import open_list
 from jobs.lists.supply import supply_parser
-from jobs.match_files import match_files, write_output
+from jobs.lists.match_files import match_files, write_output
 from matching import PostIndex, SeekerIndex, match
 
 TODAY = dt.date(2025, 3, 1)
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
         total, result, rows, (demand, supply) = file_to_file(Path(folder), args.workers, args.posts)
 
         # The same stages apart: reading both files, and the engine alone on what they gave.
-        from jobs.match_files import _post, _row_key, _seeker
+        from jobs.lists.match_files import _post, _row_key, _seeker
 
         def read_all():
             seekers, posts = [], []

@@ -18,9 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stdnum.cn import uscc
 
-from jobs.clock import CHINA
-from jobs.crypto import Vault
-from jobs.enums import (
+from jobs.storage.clock import CHINA
+from jobs.storage.crypto import Vault
+from jobs.storage.enums import (
     ArrivalStatus,
     BrokerKind,
     CheckEvidence,
@@ -36,8 +36,8 @@ from jobs.enums import (
     PostStatus,
     TransportMode,
 )
-from jobs.identity import generate_id_number, parse_id_number
-from jobs.models import (
+from jobs.people.identity import generate_id_number, parse_id_number
+from jobs.storage.models import (
     AppMeta,
     Broker,
     DemandEntry,
@@ -53,8 +53,8 @@ from jobs.models import (
     SupplyList,
     Workstation,
 )
-from jobs.people import PersonData, save_person
-from jobs.regions import region_table
+from jobs.people.persons import PersonData, save_person
+from jobs.people.regions import region_table
 from jobs.subsidy.engine import add_months
 
 DEMO_MARK = "demo_world"
@@ -192,7 +192,7 @@ def build_demo(
 
 
 def _summary(session: Session, *, created: bool) -> DemoSummary:
-    from jobs.models import Person
+    from jobs.storage.models import Person
 
     def count(model) -> int:
         return session.scalar(select(func.count()).select_from(model)) or 0

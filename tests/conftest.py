@@ -21,11 +21,11 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from jobs.clock import CHINA
-from jobs.crypto import Vault
-from jobs.db import Database, is_sqlite
-from jobs.models import Base
-from jobs.reference import META_KEY
+from jobs.storage.clock import CHINA
+from jobs.storage.crypto import Vault
+from jobs.storage.db import Database, is_sqlite
+from jobs.storage.models import Base
+from jobs.storage.reference import META_KEY
 
 # Reference tables that migrations fill and tests never clean out.
 REFERENCE_TABLES = {"region", "app_meta", "alembic_version"}

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
-from jobs.crypto import Vault
-from jobs.enums import (
+from jobs.storage.crypto import Vault
+from jobs.storage.enums import (
     BrokerKind,
     EmploymentStatus,
     EmploymentType,
@@ -22,9 +22,9 @@ from jobs.enums import (
     PersonCategory,
     PlacementStatus,
 )
-from jobs.identity import generate_id_number, parse_id_number
-from jobs.models import Broker, EmploymentCheck, Employer, Organisation, Person, Placement, Post
-from jobs.people import PersonData, save_person
+from jobs.people.identity import generate_id_number, parse_id_number
+from jobs.storage.models import Broker, EmploymentCheck, Employer, Organisation, Person, Placement, Post
+from jobs.people.persons import PersonData, save_person
 
 TODAY = dt.date(2026, 11, 24)
 _sequence = itertools.count(1)

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from jobs.runtime import Runtime, build_runtime
+from jobs.storage.runtime import Runtime, build_runtime
 
 EXTENSION = "bangfu"
 

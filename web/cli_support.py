@@ -8,8 +8,8 @@ from typing import Any
 import click
 from flask import current_app
 
-from jobs.keys import LookupKeyMismatch, check_lookup_key
-from jobs.runtime import Runtime
+from jobs.storage.keys import LookupKeyMismatch, check_lookup_key
+from jobs.storage.runtime import Runtime
 from web import runtime_of
 
 EXIT_DONE = 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template
 from sqlalchemy import text
 
-from jobs.stats import platform_counts
+from jobs.access.stats import platform_counts
 from web import runtime_of
 
 blueprint = Blueprint("pages", __name__)

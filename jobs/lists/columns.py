@@ -14,7 +14,7 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from jobs.identity import normalise_text
+from jobs.people.identity import normalise_text
 
 __all__ = [
     "Column",

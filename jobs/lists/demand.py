@@ -16,10 +16,10 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from jobs.clock import china_today
-from jobs.crypto import Vault
-from jobs.enums import EmploymentStatus, LabourAbility, PersonCategory
-from jobs.identity import IdNumber, normalise_mobile, parse_id_number
+from jobs.storage.clock import china_today
+from jobs.storage.crypto import Vault
+from jobs.storage.enums import EmploymentStatus, LabourAbility, PersonCategory
+from jobs.people.identity import IdNumber, normalise_mobile, parse_id_number
 from jobs.lists.importing import (
     DEFAULT_BATCH_SIZE,
     ImportResult,
@@ -48,9 +48,9 @@ from jobs.lists.values import (
     parse_yes_no,
     split_values,
 )
-from jobs.models import DemandEntry, DemandList, Person
-from jobs.people import Outcome, PersonData, add_people, facts_of, store_person, stored_facts
-from jobs.regions import RegionError, RegionTable, region_table
+from jobs.storage.models import DemandEntry, DemandList, Person
+from jobs.people.persons import Outcome, PersonData, add_people, facts_of, store_person, stored_facts
+from jobs.people.regions import RegionError, RegionTable, region_table
 
 __all__ = ["DemandRow", "demand_parser", "import_demand"]
 

@@ -20,10 +20,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from jobs import audit
-from jobs.clock import china_today
-from jobs.crypto import Vault
-from jobs.enums import ClaimKind, ClaimStatus, PlacementStatus, Role
+from jobs.storage import audit
+from jobs.storage.clock import china_today
+from jobs.storage.crypto import Vault
+from jobs.storage.enums import ClaimKind, ClaimStatus, PlacementStatus, Role
 from jobs.lists.columns import DEMAND_COLUMNS, SUPPLY_COLUMNS
 from jobs.lists.importing import ListOptionError
 from jobs.lists.preamble import ORIGIN_LABEL, REGION_LABEL, describe_list
@@ -35,7 +35,7 @@ from jobs.lists.values import (
     format_wage,
 )
 from jobs.lists.xlsx import StreamingSheet, new_streaming_workbook, save
-from jobs.models import (
+from jobs.storage.models import (
     DemandEntry,
     DemandList,
     Person,
@@ -45,7 +45,7 @@ from jobs.models import (
     SupplyList,
     User,
 )
-from jobs.regions import RegionError, RegionTable, region_table
+from jobs.people.regions import RegionError, RegionTable, region_table
 from jobs.subsidy.engine import add_months
 
 __all__ = [

@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 
 from jobs.lists.columns import COLUMNS, ListKind
 from jobs.lists.reading import ListSource, SourceRow
-from jobs.identity import InvalidValue
+from jobs.people.identity import InvalidValue
 from jobs.lists.values import CellError, display_value
-from jobs.people import Outcome
-from jobs.regions import RegionError, RegionTable, Resolution
+from jobs.people.persons import Outcome
+from jobs.people.regions import RegionError, RegionTable, Resolution
 from matching.occupations import classify
 
 __all__ = [

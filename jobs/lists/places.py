@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jobs.lists.values import CellError
-from jobs.regions import RegionError, RegionTable, Resolution
+from jobs.people.regions import RegionError, RegionTable, Resolution
 
 __all__ = ["Place", "Places", "WANTED_AREA_GROUPS", "OUTSIDE_HOME_WORDS"]
 

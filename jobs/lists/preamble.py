@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from jobs.regions import RegionError, RegionRecord, RegionTable
+from jobs.people.regions import RegionError, RegionRecord, RegionTable
 
 __all__ = ["ListInfo", "read_preamble", "describe_list", "county_from_text", "stated_region"]
 

@@ -14,7 +14,7 @@ from jobs.lists.columns import REPORT_COLUMNS, kind_label
 from jobs.lists.importing import ImportResult
 from jobs.lists.preamble import ORIGIN_LABEL, REGION_LABEL, describe_list
 from jobs.lists.xlsx import TEXT_FORMAT, fit_widths, save, style_header
-from jobs.regions import region_table
+from jobs.people.regions import region_table
 
 __all__ = ["write_error_report"]
 

@@ -16,10 +16,10 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from jobs.clock import china_today
-from jobs.crypto import Vault
-from jobs.enums import LabourIntensity, PostStatus
-from jobs.identity import mask_phone, normalise_contact_phone, normalise_credit_code
+from jobs.storage.clock import china_today
+from jobs.storage.crypto import Vault
+from jobs.storage.enums import LabourIntensity, PostStatus
+from jobs.people.identity import mask_phone, normalise_contact_phone, normalise_credit_code
 from jobs.lists.importing import (
     DEFAULT_BATCH_SIZE,
     ImportResult,
@@ -55,9 +55,9 @@ from jobs.lists.values import (
     parse_labour_intensity,
     parse_wage,
 )
-from jobs.models import Employer, Post, Region, SupplyList, Workstation
-from jobs.people import Outcome
-from jobs.regions import RegionTable, region_table
+from jobs.storage.models import Employer, Post, Region, SupplyList, Workstation
+from jobs.people.persons import Outcome
+from jobs.people.regions import RegionTable, region_table
 
 __all__ = ["SupplyRow", "import_supply", "supply_parser"]
 

@@ -18,8 +18,8 @@ from decimal import Decimal
 
 from openpyxl.utils.datetime import from_excel
 
-from jobs.enums import EmploymentStatus, LabourAbility, LabourIntensity, PersonCategory
-from jobs.identity import normalise_text
+from jobs.storage.enums import EmploymentStatus, LabourAbility, LabourIntensity, PersonCategory
+from jobs.people.identity import normalise_text
 
 __all__ = [
     "MASKED",
@@ -66,7 +66,7 @@ class CellError(ValueError):
 
 # Full-width ASCII letters and digits (U+FF10-FF5A) and the ideographic space fold to ASCII in free text.
 # Chinese punctuation (，、（）) is kept there: it is how Chinese text is written. Code-like values (numbers,
-# dates, IDs) go through :func:`jobs.identity.normalise_text`, which folds every width variant.
+# dates, IDs) go through :func:`jobs.people.identity.normalise_text`, which folds every width variant.
 _FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF5B) if chr(cp).isalnum()}
 _FOLD.update({0x3000: 0x20, 0x00A0: 0x20, 0x200B: None, 0x200C: None, 0x200D: None, 0xFEFF: None})
 _SPACES = re.compile(r"\s+")

@@ -1,11 +1,11 @@
-"""Alembic environment: runs against the engine handed over by ``jobs.migrate`` (online mode only)."""
+"""Alembic environment: runs against the engine handed over by ``jobs.storage.migrate`` (online mode only)."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from jobs.models import Base
+from jobs.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata
@@ -16,7 +16,7 @@ def run_migrations_online() -> None:
     if engine is None:
         url = config.get_main_option("sqlalchemy.url")
         if not url:
-            raise RuntimeError("no database: pass an engine through jobs.migrate or set sqlalchemy.url")
+            raise RuntimeError("no database: pass an engine through jobs.storage.migrate or set sqlalchemy.url")
         engine = create_engine(url)
     with engine.connect() as connection:
         context.configure(

@@ -41,9 +41,9 @@ from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from jobs.enums import BrokerKind, ClaimStatus, EmploymentType
-from jobs.clock import age_on
-from jobs.regions import region_table
+from jobs.storage.enums import BrokerKind, ClaimStatus, EmploymentType
+from jobs.storage.clock import age_on
+from jobs.people.regions import region_table
 from jobs.subsidy.packs import covering, governing_pack
 from jobs.subsidy.schema import (
     PLACEMENT_TRIGGER,
@@ -72,7 +72,7 @@ __all__ = [
     "verified_stable_employment",
 ]
 
-#: The statuses the engine gives (jobs.enums.ClaimStatus also holds the approval workflow's statuses).
+#: The statuses the engine gives (jobs.storage.enums.ClaimStatus also holds the approval workflow's statuses).
 EVALUATION_STATUSES: tuple[ClaimStatus, ...] = (
     ClaimStatus.PENDING, ClaimStatus.ELIGIBLE, ClaimStatus.INELIGIBLE, ClaimStatus.NEEDS_LOCAL_STANDARD,
     ClaimStatus.NO_POLICY,
@@ -185,7 +185,7 @@ class ClaimResult:
 def job_scope(origin_county: str, job_county: str) -> Scope:
     """Scope of a job seen from the origin (POLICIES.md, Definitions: Scope of a job).
 
-    Delegates to ``jobs.regions``: retired codes are resolved to their successors first, and a job known only
+    Delegates to ``jobs.people.regions``: retired codes are resolved to their successors first, and a job known only
     at prefecture or province level is placed as precisely as its code allows.
     """
     return region_table().scope_of(origin_county, job_county)

@@ -32,11 +32,11 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validates_schema
 
-from jobs.enums import BrokerKind, EmploymentType, PersonCategory
-from jobs.regions import Scope
+from jobs.storage.enums import BrokerKind, EmploymentType, PersonCategory
+from jobs.people.regions import Scope
 
 # --- vocabulary -----------------------------------------------------------------------------------------------
-# The domain's enums (jobs.enums, jobs.regions) are the single source of these words.
+# The domain's enums (jobs.storage.enums, jobs.people.regions) are the single source of these words.
 
 #: Person categories (POLICIES.md, Definitions: 脱贫人口 includes the former 建档立卡贫困人口; 监测对象 includes
 #: the Hunan 2021 text's 边缘易致贫人口).
@@ -231,7 +231,7 @@ class Rule:
 class ServiceStandard:
     """A service the platform must give and report (e.g. Hunan's "311": 3 job pushes, 1 training push, 1 guidance).
 
-    ``minimum`` maps a service (the ``jobs.enums.PushKind`` values ``job``, ``training``, ``guidance``, or
+    ``minimum`` maps a service (the ``jobs.storage.enums.PushKind`` values ``job``, ``training``, ``guidance``, or
     another identifier such as ``free_training`` for a service that is not a push) to a count per
     ``period`` (``year``, ``month``, or ``need``: per person with an employment need). ``due_day_of_month`` and
     ``due_months`` date a recurring report (no day: the end of the month).

@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from jobs.demo import build_demo
-from jobs.enums import PlacementStatus
-from jobs.identity import parse_id_number
-from jobs.models import Dispatch, Person, Placement, Post
-from jobs.people import reveal_id_number
-from jobs.regions import region_table
+from jobs.storage.enums import PlacementStatus
+from jobs.people.identity import parse_id_number
+from jobs.storage.models import Dispatch, Person, Placement, Post
+from jobs.people.persons import reveal_id_number
+from jobs.people.regions import region_table
 
 TODAY = dt.date(2026, 11, 24)
 

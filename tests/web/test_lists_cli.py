@@ -8,8 +8,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from jobs.enums import OrganisationKind, Role
-from jobs.models import AuditEvent, DemandList, Organisation, Person, Post, User
+from jobs.storage.enums import OrganisationKind, Role
+from jobs.storage.models import AuditEvent, DemandList, Organisation, Person, Post, User
 from tests.jobs.lists.gallery import county_list, demand_rows, generated_people, supply_list, write_xlsx
 from tests.jobs.lists.test_demand_import import COUNTY_ERRORS
 from web import commands

@@ -9,7 +9,7 @@ import json
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from jobs.identity import generate_id_number
+from jobs.people.identity import generate_id_number
 from web.cli import cli
 
 DEMAND_HEADERS = ["序号", "姓名", "身份证号", "联系电话", "户籍地", "人员类别", "劳动能力", "文化程度", "技能特长",

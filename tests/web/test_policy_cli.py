@@ -7,7 +7,7 @@ from pathlib import Path
 
 from web.cli import cli
 
-NEWER = Path(__file__).parents[1] / "jobs" / "scenarios" / "packs" / "hunan-2026-demo.yaml"
+NEWER = Path(__file__).parents[1] / "jobs" / "subsidy" / "scenarios" / "packs" / "hunan-2026-demo.yaml"
 
 
 def _json(result):

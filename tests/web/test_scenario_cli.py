@@ -7,7 +7,7 @@ from pathlib import Path
 
 from web.cli import cli
 
-SCENARIOS = Path(__file__).parents[1] / "jobs" / "scenarios"
+SCENARIOS = Path(__file__).parents[1] / "jobs" / "subsidy" / "scenarios"
 
 
 def test_scenario_run_prints_the_expected_json(runner) -> None:

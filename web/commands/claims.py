@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from jobs.claims import (
+from jobs.subsidy.claims import (
     evaluate_claims,
     fraud_signals,
     ledger,
@@ -17,7 +17,7 @@ from jobs.claims import (
     public_notice_html,
     public_notice_xlsx,
 )
-from jobs.clock import china_today
+from jobs.storage.clock import china_today
 from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime
 
 AS_OF_OPTION = click.option(

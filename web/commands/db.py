@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from jobs import migrate
+from jobs.storage import migrate
 from web.cli_support import runtime
 
 

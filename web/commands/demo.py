@@ -7,10 +7,10 @@ import dataclasses
 import click
 from flask.cli import with_appcontext
 
-from jobs.claims import evaluate_claims
-from jobs.clock import china_today
+from jobs.subsidy.claims import evaluate_claims
+from jobs.storage.clock import china_today
 from jobs.demo import build_demo
-from jobs.matches import run_matching
+from jobs.placements.matches import run_matching
 from web.cli_support import FORMAT_OPTION, emit_json, runtime
 
 

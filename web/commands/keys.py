@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from jobs.keys import reencrypt_all
+from jobs.storage.keys import reencrypt_all
 from web.cli_support import FORMAT_OPTION, emit_json, runtime
 
 

@@ -18,7 +18,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from jobs.enums import Role
+from jobs.storage.enums import Role
 from jobs.lists import (
     ImportResult,
     ListOptionError,
@@ -34,7 +34,7 @@ from jobs.lists import (
     write_template,
 )
 from jobs.lists.columns import kind_label
-from jobs.models import User
+from jobs.storage.models import User
 from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime
 
 # Files with at least this many rows get a progress bar on stderr.

@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from jobs.clock import CHINA, china_today
+from jobs.storage.clock import CHINA, china_today
 from jobs.lists.reading import ListSource, NotAList
-from jobs.match_files import match_files, write_output
-from jobs.matches import run_matching
-from jobs.regions import RegionError
+from jobs.lists.match_files import match_files, write_output
+from jobs.placements.matches import run_matching
+from jobs.people.regions import RegionError
 from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime
 
 # Files with at least this many rows (both lists together) get a progress bar on stderr.

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from jobs.policy_store import (
+from jobs.subsidy.policy_store import (
     LoadOutcome,
     PolicyStoreError,
     StoredPack,

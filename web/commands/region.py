@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from jobs.regions import RegionError, region_table
+from jobs.people.regions import RegionError, region_table
 from web.cli_support import FORMAT_OPTION, emit_json
 
 

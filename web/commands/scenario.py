@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from jobs.scenario import ScenarioError, run_scenario_file
+from jobs.subsidy.scenario import ScenarioError, run_scenario_file
 from web.cli_support import BadInput, emit_json
 
 

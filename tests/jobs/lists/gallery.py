@@ -11,7 +11,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from jobs.identity import generate_id_number
+from jobs.people.identity import generate_id_number
 
 TODAY = dt.date(2026, 11, 24)
 

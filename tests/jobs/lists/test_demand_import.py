@@ -7,11 +7,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from jobs.enums import EmploymentStatus, LabourAbility, PersonCategory
+from jobs.storage.enums import EmploymentStatus, LabourAbility, PersonCategory
 from jobs.lists import NotAList, import_demand, write_error_report
 from jobs.lists.importing import ListOptionError
-from jobs.models import DemandEntry, DemandList, Person
-from jobs.people import find_person, reveal_phone
+from jobs.storage.models import DemandEntry, DemandList, Person
+from jobs.people.persons import find_person, reveal_phone
 from tests.jobs.lists.gallery import (
     COUNTY_TITLE,
     LI,

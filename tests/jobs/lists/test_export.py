@@ -9,10 +9,10 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from jobs.enums import ClaimStatus, Role
+from jobs.storage.enums import ClaimStatus, Role
 from jobs.lists import export_demand, export_stable, export_supply, import_demand, import_supply, may_reveal
 from jobs.lists.export import verified_months
-from jobs.models import AuditEvent, DemandList, EmploymentCheck, SubsidyClaim, SupplyList
+from jobs.storage.models import AuditEvent, DemandList, EmploymentCheck, SubsidyClaim, SupplyList
 from tests.factories import make_broker, make_placement
 from tests.jobs.lists.gallery import COUNTY_TITLE, TODAY, ZHANG, county_list, supply_list
 

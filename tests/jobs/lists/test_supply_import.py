@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from jobs.enums import LabourIntensity, PostStatus
+from jobs.storage.enums import LabourIntensity, PostStatus
 from jobs.lists import NotAList, import_supply
 from jobs.lists.importing import ListOptionError
-from jobs.models import Employer, Organisation, Post, SupplyList, Workstation
+from jobs.storage.models import Employer, Organisation, Post, SupplyList, Workstation
 from tests.jobs.lists.gallery import (
     CREDIT_CODE,
     DONGGUAN_FIRM,

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from jobs.enums import EmploymentStatus, LabourAbility, LabourIntensity, PersonCategory
+from jobs.storage.enums import EmploymentStatus, LabourAbility, LabourIntensity, PersonCategory
 from jobs.lists.values import (
     AgeRange,
     Board,

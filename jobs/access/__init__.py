@@ -1,0 +1,1 @@
+"""Access and queries: who may see and do what, and the named read side."""

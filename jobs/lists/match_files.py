@@ -1,0 +1,177 @@
+"""Matching two spreadsheets with no database: a county clerk's demand list against a supply list.
+
+Rows are read and validated exactly as an import would (``jobs.lists``): a row an import would reject takes
+no part and is reported with its row number. The output has the columns of FORMATS.md §4:
+``demand_key, supply_key, rank, score, reasons``, where the keys are the files' 序号 values (the row number
+where 序号 is missing) and ``score`` is 0–100.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from jobs.lists.demand import DemandRow, demand_parser
+from jobs.lists.importing import RowRejected
+from jobs.lists.reading import ListSource, open_list
+from jobs.lists.supply import SupplyRow, supply_parser
+from jobs.people.regions import region_table
+from matching import ANY, Match, Post, PostIndex, Seeker, SeekerIndex, match
+
+OUTPUT_COLUMNS = ("demand_key", "supply_key", "rank", "score", "reasons")
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A row that takes no part in the match, and why (Chinese, naming the column)."""
+
+    kind: str
+    row: int
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"list": self.kind, "row": self.row, "message": self.message}
+
+
+@dataclass
+class FileMatch:
+    seekers: int = 0
+    posts: int = 0
+    matches: list[Match] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def summary(self) -> dict[str, object]:
+        return {"seekers": self.seekers, "posts": self.posts, "matches": len(self.matches),
+                "skipped": [s.as_dict() for s in self.skipped]}
+
+
+def match_files(
+    demand_path: str | Path,
+    supply_path: str | Path,
+    *,
+    today: dt.date,
+    top_k: int = 10,
+    by: str = "seeker",
+    progress: Callable[[int], None] | None = None,
+    on_open: Callable[[ListSource], None] | None = None,
+) -> FileMatch:
+    """Read both lists, match them, and return the ranked pairs (by seeker or by post) with what was skipped.
+
+    Raises ``jobs.lists.reading.NotAList`` when either file is not a list of its kind.
+    """
+    result = FileMatch()
+    seekers = _read(demand_path, "demand", lambda source: demand_parser(source, today=today), _seeker, result,
+                    progress, on_open)
+    posts = _read(supply_path, "supply", lambda source: supply_parser(source, today=today), _post, result,
+                  progress, on_open)
+    result.seekers, result.posts = len(seekers), len(posts)
+    if seekers and posts:
+        result.matches = match(SeekerIndex(seekers), PostIndex(posts), today=today, top_k=top_k, by=by)
+    return result
+
+
+def _read(path, kind, make_parser, convert, result: FileMatch, progress, on_open) -> list:
+    items: list = []
+    seen: dict[object, int] = {}
+    with open_list(path, kind) as source:
+        if on_open is not None:
+            on_open(source)
+        parse, identity = make_parser(source)
+        for row in source.data_rows():
+            if progress is not None:
+                progress(1)
+            try:
+                parsed = parse(row)
+            except RowRejected as rejected:
+                message = "；".join(f"{issue.column}：{issue.message}" for issue in rejected.issues)
+                result.skipped.append(Skipped(kind, row.number, message))
+                continue
+            key, column, _value, what = identity(parsed)
+            if key in seen:
+                result.skipped.append(Skipped(kind, row.number, f"{column}：{what}与第{seen[key]}行重复，本行未参与匹配"))
+                continue
+            seen[key] = row.number
+            try:
+                items.append(convert(parsed, _row_key(parsed.row_key, row.number)))
+            except ValueError as error:
+                result.skipped.append(Skipped(kind, row.number, str(error)))
+    return items
+
+
+def _row_key(row_key: str | None, number: int) -> str:
+    return row_key if row_key else str(number)
+
+
+def _seeker(row: DemandRow, key: str) -> Seeker:
+    person = row.person
+    areas = tuple(code or ANY for _text, code in person.wanted_regions) or (ANY,)
+    labels = tuple(text for text, _code in person.wanted_regions) or ("不限",)
+    return Seeker(
+        key=key,
+        home_county=person.household_region_code,
+        birth_date=person.id_number.birth_date,
+        category=person.category.value,
+        labour_ability=person.labour_ability.value,
+        wanted_titles=tuple(text for text, _code in person.wanted_occupations),
+        wanted_areas=areas,
+        wanted_area_labels=labels,
+        expected_wage_min=person.expected_wage_min,
+        expected_wage_max=person.expected_wage_max,
+        skills=person.skills or "",
+        education=person.education,
+    )
+
+
+def _post(row: SupplyRow, key: str) -> Post:
+    county = region_table().current(row.place.code)
+    if county.level != "county":
+        raise ValueError(f"工作地点：只能确定到{county.full_name}，请写到县（市、区）")
+    return Post(
+        key=key,
+        title=row.title,
+        region_code=county.code,
+        wage_min=row.wage.minimum if row.wage else None,
+        wage_max=row.wage.maximum if row.wage else None,
+        age_min=row.age.minimum if row.age else None,
+        age_max=row.age.maximum if row.age else None,
+        education=row.education,
+        skills_required=row.skills or "",
+        labour_intensity=row.intensity.value if row.intensity else None,
+        board=row.board.board if row.board else False,
+        lodging=row.board.lodging if row.board else False,
+        headcount=row.headcount,
+        closing_date=row.closing_date,
+    )
+
+
+def _cells(found: Match) -> tuple[str, str, int, float, str]:
+    return (found.seeker_key, found.post_key, found.rank, found.score, found.reasons)
+
+
+def write_output(result: FileMatch, path: str | Path) -> None:
+    """Write the pairs as CSV (UTF-8 with BOM, so Excel opens it right) or xlsx, by the file's suffix."""
+    target = Path(path)
+    rows = [_cells(found) for found in result.matches]
+    if target.suffix.lower() == ".xlsx":
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "匹配结果"
+        sheet.append(OUTPUT_COLUMNS)
+        for row in rows:
+            sheet.append(row)
+        sheet.freeze_panes = "A2"
+        for column, width in zip("ABCDE", (12, 12, 6, 8, 100), strict=True):
+            sheet.column_dimensions[column].width = width
+        workbook.save(target)
+        return
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(OUTPUT_COLUMNS)
+    writer.writerows(rows)
+    target.write_text(buffer.getvalue(), encoding="utf-8-sig")

@@ -1,0 +1,1 @@
+"""People and regions: workers, identity values, administrative divisions."""

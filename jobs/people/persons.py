@@ -1,0 +1,238 @@
+"""Workers (劳动力): registering and updating a person, found by their ID number's keyed hash.
+
+The same person is the same person by ID number: saving data for a known number updates the record and says
+whether anything changed, so re-importing a list is a no-op.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from jobs.storage.crypto import Vault
+from jobs.storage.enums import EmploymentStatus, LabourAbility, PersonCategory, Sex
+from jobs.people.identity import IdNumber, mask_phone
+from jobs.storage.models import Person, WantedOccupation, WantedRegion, utcnow
+
+
+class Outcome(enum.StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class PersonData:
+    """Validated, normalised facts about one worker (what a demand-list row says)."""
+
+    name: str
+    id_number: IdNumber
+    household_region_code: str
+    category: PersonCategory
+    labour_ability: LabourAbility = LabourAbility.FULL
+    phone: str | None = None
+    household_address: str | None = None
+    education: str | None = None
+    skills: str | None = None
+    employment_status: EmploymentStatus = EmploymentStatus.UNEMPLOYED
+    employment_place: str | None = None
+    employment_intent: bool = True
+    training_intent: bool = False
+    wanted_occupations: tuple[tuple[str, str | None], ...] = field(default=())
+    wanted_regions: tuple[tuple[str, str | None], ...] = field(default=())
+    expected_wage_min: int | None = None
+    expected_wage_max: int | None = None
+    notes: str | None = None
+
+
+_PLAIN_FIELDS = (
+    "name",
+    "household_region_code",
+    "category",
+    "labour_ability",
+    "household_address",
+    "education",
+    "skills",
+    "employment_status",
+    "employment_place",
+    "employment_intent",
+    "training_intent",
+    "expected_wage_min",
+    "expected_wage_max",
+    "notes",
+)
+
+
+def find_person(session: Session, vault: Vault, id_number: str) -> Person | None:
+    """The person with this (canonical, 18-character) ID number, if registered."""
+    return session.scalar(select(Person).where(Person.id_number_hash == vault.digest(id_number)))
+
+
+def save_person(session: Session, vault: Vault, data: PersonData) -> tuple[Person, Outcome]:
+    """Create or update the person with ``data.id_number``; report what happened."""
+    return store_person(session, vault, data, find_person(session, vault, data.id_number.number))
+
+
+def store_person(session: Session, vault: Vault, data: PersonData, person: Person | None) -> tuple[Person, Outcome]:
+    """Create the person (``person`` None) or update ``person``, already found by ``data.id_number``.
+
+    :func:`save_person` without the look-up, for callers that load many people at once (a list import
+    fetches a whole batch by ID-number digest in one query).
+    """
+    if person is None:
+        person = Person(**_identity_columns(data, vault))
+        _apply(person, data, vault)
+        session.add(person)
+        return person, Outcome.CREATED
+    changed = _apply(person, data, vault)
+    return person, Outcome.UPDATED if changed else Outcome.UNCHANGED
+
+
+def _identity_columns(data: PersonData, vault: Vault) -> dict[str, object]:
+    """The columns that come from the ID number and never change for a person."""
+    return {
+        "id_number_hash": vault.digest(data.id_number.number),
+        "id_number_encrypted": vault.encrypt(data.id_number.number),
+        "id_number_masked": data.id_number.masked,
+        "issuing_region_code": data.id_number.issuing_code,
+        "sex": Sex(data.id_number.sex),
+        "birth_date": data.id_number.birth_date,
+    }
+
+
+def _phone_columns(data: PersonData, vault: Vault) -> dict[str, str | None]:
+    if not data.phone:
+        return {"phone_hash": None, "phone_encrypted": None, "phone_masked": None}
+    return {"phone_hash": vault.digest(data.phone), "phone_encrypted": vault.encrypt(data.phone),
+            "phone_masked": mask_phone(data.phone)}
+
+
+# --------------------------------------------------------------------------------------------------------
+# Many people at once (list imports): the same columns, without one ORM object and one query per person.
+
+PersonFacts = tuple
+"""What :func:`store_person` compares, as one comparable tuple (see :func:`facts_of`)."""
+
+
+def facts_of(data: PersonData, vault: Vault) -> PersonFacts:
+    """The facts of ``data`` that saving would compare with a stored person."""
+    return (
+        *(getattr(data, name) for name in _PLAIN_FIELDS),
+        vault.digest(data.phone) if data.phone else None,
+        tuple(data.wanted_occupations),
+        tuple(data.wanted_regions),
+    )
+
+
+def stored_facts(session: Session, id_number_hashes: list[str]) -> dict[str, tuple[int, PersonFacts]]:
+    """The id and the stored facts (as :func:`facts_of` spells them) of the people with these ID-number
+    digests, in three queries whatever their number."""
+    columns = [getattr(Person, name) for name in _PLAIN_FIELDS]
+    rows = session.execute(
+        select(Person.id, Person.id_number_hash, *columns, Person.phone_hash)
+        .where(Person.id_number_hash.in_(id_number_hashes))
+    ).all()
+    if not rows:
+        return {}
+    ids = [row[0] for row in rows]
+    wanted: dict[int, tuple[list, list]] = {person_id: ([], []) for person_id in ids}
+    for slot, model, code in ((0, WantedOccupation, WantedOccupation.occupation_code),
+                              (1, WantedRegion, WantedRegion.region_code)):
+        for person_id, text, value in session.execute(
+            select(model.person_id, model.text, code).where(model.person_id.in_(ids))
+            .order_by(model.person_id, model.position)
+        ):
+            wanted[person_id][slot].append((text, value))
+    return {
+        row[1]: (row[0], (*row[2:], tuple(wanted[row[0]][0]), tuple(wanted[row[0]][1])))
+        for row in rows
+    }
+
+
+def add_people(session: Session, vault: Vault, batch: list[PersonData]) -> list[int]:
+    """Insert people known to be new (no look-up) in one statement per table; returns their ids in order.
+
+    The columns are those :func:`store_person` writes for a new person.
+    """
+    if not batch:
+        return []
+    rows = [
+        {**_identity_columns(data, vault), **{name: getattr(data, name) for name in _PLAIN_FIELDS},
+         **_phone_columns(data, vault)}
+        for data in batch
+    ]
+    # Core executemany and one SELECT for the new ids: the ORM's bulk INSERT (and INSERT … RETURNING in
+    # parameter order) falls back to one statement per row here, ten times slower.
+    session.execute(insert(Person.__table__), rows)
+    found = dict(session.execute(
+        select(Person.id_number_hash, Person.id).where(Person.id_number_hash.in_([r["id_number_hash"] for r in rows]))
+    ).all())
+    ids = [found[row["id_number_hash"]] for row in rows]
+    for model, attribute, code in ((WantedOccupation, "wanted_occupations", "occupation_code"),
+                                   (WantedRegion, "wanted_regions", "region_code")):
+        children = [
+            {"person_id": person_id, "position": position, "text": text, code: value}
+            for person_id, data in zip(ids, batch, strict=True)
+            for position, (text, value) in enumerate(getattr(data, attribute))
+        ]
+        if children:
+            session.execute(insert(model.__table__), children)
+    return ids
+
+
+def _apply(person: Person, data: PersonData, vault: Vault) -> bool:
+    changed = False
+    for name in _PLAIN_FIELDS:
+        value = getattr(data, name)
+        if getattr(person, name) != value:
+            setattr(person, name, value)
+            changed = True
+
+    phone_hash = vault.digest(data.phone) if data.phone else None
+    if person.phone_hash != phone_hash:
+        for name, value in _phone_columns(data, vault).items():
+            setattr(person, name, value)
+        changed = True
+
+    changed |= _sync_ordered(person.wanted_occupations, data.wanted_occupations, WantedOccupation, "occupation_code")
+    changed |= _sync_ordered(person.wanted_regions, data.wanted_regions, WantedRegion, "region_code")
+    if changed and person.id is not None:
+        # A change to the wanted jobs or places alone touches no column of ``person``: stamp it anyway, so
+        # that matching sees the person as changed (jobs.placements.matches re-matches by ``updated_at``).
+        person.updated_at = utcnow()
+    return changed
+
+
+def _sync_ordered(rows: list, wanted: tuple[tuple[str, str | None], ...], model: type, code_field: str) -> bool:
+    """Make ``rows`` say ``wanted`` (text, code) in order, editing rows in place.
+
+    Editing in place (rather than replacing the list) keeps the (person, position) unique key valid at
+    every flush: the unit of work inserts before it deletes.
+    """
+    changed = False
+    for position, (text, code) in enumerate(wanted):
+        if position < len(rows):
+            row = rows[position]
+            if (row.text, getattr(row, code_field)) != (text, code):
+                row.text = text
+                setattr(row, code_field, code)
+                changed = True
+        else:
+            rows.append(model(position=position, text=text, **{code_field: code}))
+            changed = True
+    while len(rows) > len(wanted):
+        rows.pop()
+        changed = True
+    return changed
+
+
+def reveal_id_number(person: Person, vault: Vault) -> str:
+    """The clear ID number; callers must check permission and write an audit event (``reveal``)."""
+    return vault.decrypt(person.id_number_encrypted)
+
+
+def reveal_phone(person: Person, vault: Vault) -> str | None:
+    return vault.decrypt(person.phone_encrypted) if person.phone_encrypted else None

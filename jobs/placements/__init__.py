@@ -1,0 +1,1 @@
+"""Matches, placements and dispatches: from a proposed match to a hire and a group trip."""

@@ -1,0 +1,778 @@
+"""The domain's tables (SQLAlchemy 2 typed declarative models).
+
+Invariants live in the database as well as in the services: one person per ID number (a keyed hash, since the
+number itself is stored encrypted), foreign keys, money as ``Numeric(12, 2)`` with ``CHECK (amount >= 0)``,
+status values constrained by CHECKs, and a partial unique index that lets the subsidy engine's "once per
+person per year" limit be enforced by the database itself.
+
+Models hold no serialisation and no URLs: the web layer translates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from jobs.storage.enums import (
+    ArrivalStatus,
+    BrokerKind,
+    CheckEvidence,
+    ClaimStatus,
+    DispatchStatus,
+    EmploymentStatus,
+    EmploymentType,
+    EndReason,
+    LabourAbility,
+    LabourIntensity,
+    MatchStatus,
+    OrganisationKind,
+    PersonCategory,
+    PlacementStatus,
+    PostStatus,
+    PushKind,
+    Role,
+    Sex,
+    TransportMode,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Money = Numeric(12, 2, asdecimal=True)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """A VARCHAR column holding the enum's *values*, with a named CHECK constraint listing them."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {
+        dt.datetime: DateTime(timezone=True),
+        Decimal: Money,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Timestamped:
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+# --------------------------------------------------------------------------------------------------
+# Reference data
+
+
+class Region(Base):
+    """行政区划 (GB/T 2260): provinces, prefectures and counties, current and retired.
+
+    A retired code (e.g. 430124 宁乡县) points at its current successor (430182 宁乡市): resident ID
+    numbers keep the code in force when they were issued.
+    """
+
+    __tablename__ = "region"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    full_name: Mapped[str] = mapped_column(String(128))
+    level: Mapped[str] = mapped_column(String(16))
+    parent_code: Mapped[str | None] = mapped_column(String(12))
+    retired: Mapped[bool] = mapped_column(default=False)
+    successor_code: Mapped[str | None] = mapped_column(String(12))
+    statistical_zone: Mapped[bool] = mapped_column(default=False)
+
+    __table_args__ = (
+        CheckConstraint("level IN ('province', 'prefecture', 'county')", name="level"),
+        CheckConstraint("NOT retired OR successor_code IS NULL OR successor_code <> code", name="successor"),
+    )
+
+
+class AppMeta(Base):
+    """Small key/value facts about this database (e.g. the digest of the loaded region table)."""
+
+    __tablename__ = "app_meta"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(256))
+
+
+# --------------------------------------------------------------------------------------------------
+# Organisations and users
+
+
+class Organisation(Timestamped, Base):
+    """An HR bureau, a county office, a workstation or a broker agency: the unit of data scoping."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind, "kind"))
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+
+    __table_args__ = (UniqueConstraint("name", "kind"),)
+
+
+class User(Timestamped, Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64))
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[dt.datetime | None]
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+    __table_args__ = (
+        # A seeker is tied to their own person record; every other role to an organisation.
+        CheckConstraint(
+            "(role = 'seeker' AND person_id IS NOT NULL) OR (role <> 'seeker' AND organisation_id IS NOT NULL)",
+            name="scope",
+        ),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Workers and the demand list
+
+
+class Person(Timestamped, Base):
+    """劳动力 / 求职者: one per resident ID number.
+
+    The ID number and the phone are sensitive personal information (PIPL art. 28): stored encrypted, found
+    by a keyed hash (HMAC), shown masked.
+    """
+
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    id_number_encrypted: Mapped[str] = mapped_column(Text)
+    id_number_masked: Mapped[str] = mapped_column(String(18))
+    issuing_region_code: Mapped[str] = mapped_column(String(6))
+    sex: Mapped[Sex] = mapped_column(enum_column(Sex, "sex"))
+    birth_date: Mapped[dt.date]
+    phone_encrypted: Mapped[str | None] = mapped_column(Text)
+    phone_masked: Mapped[str | None] = mapped_column(String(20))
+    phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
+    household_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    household_address: Mapped[str | None] = mapped_column(String(256))
+    category: Mapped[PersonCategory] = mapped_column(enum_column(PersonCategory, "category"))
+    labour_ability: Mapped[LabourAbility] = mapped_column(
+        enum_column(LabourAbility, "labour_ability"), default=LabourAbility.FULL
+    )
+    education: Mapped[str | None] = mapped_column(String(32))
+    skills: Mapped[str | None] = mapped_column(Text)
+    employment_status: Mapped[EmploymentStatus] = mapped_column(
+        enum_column(EmploymentStatus, "employment_status"), default=EmploymentStatus.UNEMPLOYED
+    )
+    employment_place: Mapped[str | None] = mapped_column(String(128))
+    employment_intent: Mapped[bool] = mapped_column(default=True)
+    training_intent: Mapped[bool] = mapped_column(default=False)
+    expected_wage_min: Mapped[int | None]
+    expected_wage_max: Mapped[int | None]
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    wanted_occupations: Mapped[list[WantedOccupation]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="WantedOccupation.position"
+    )
+    wanted_regions: Mapped[list[WantedRegion]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="WantedRegion.position"
+    )
+
+    __table_args__ = (
+        CheckConstraint("expected_wage_min IS NULL OR expected_wage_min >= 0", name="wage_min"),
+        CheckConstraint(
+            "expected_wage_max IS NULL OR expected_wage_min IS NULL OR expected_wage_max >= expected_wage_min",
+            name="wage_range",
+        ),
+    )
+
+
+class WantedOccupation(Base):
+    """意向工种: several per person, in the order given."""
+
+    __tablename__ = "wanted_occupation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(String(64))
+    occupation_code: Mapped[str | None] = mapped_column(String(16))
+
+    person: Mapped[Person] = relationship(back_populates="wanted_occupations")
+
+    __table_args__ = (UniqueConstraint("person_id", "position"),)
+
+
+class WantedRegion(Base):
+    """意向地区: several per person, in order of preference; ``region_code`` NULL means 不限 (anywhere)."""
+
+    __tablename__ = "wanted_region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(String(64))
+    region_code: Mapped[str | None] = mapped_column(String(12))
+
+    person: Mapped[Person] = relationship(back_populates="wanted_regions")
+
+    __table_args__ = (UniqueConstraint("person_id", "position"),)
+
+
+class DemandList(Timestamped, Base):
+    """就业需求清单: compiled by an origin county for a period."""
+
+    __tablename__ = "demand_list"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    period: Mapped[str] = mapped_column(String(32))
+    origin_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    compiled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    organisation: Mapped[Organisation | None] = relationship()
+    entries: Mapped[list[DemandEntry]] = relationship(back_populates="demand_list", cascade="all, delete-orphan")
+
+    __table_args__ = (UniqueConstraint("origin_region_code", "name", "period"),)
+
+
+class DemandEntry(Base):
+    __tablename__ = "demand_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_list_id: Mapped[int] = mapped_column(ForeignKey("demand_list.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    row_key: Mapped[str | None] = mapped_column(String(32))
+    row_number: Mapped[int | None]
+
+    demand_list: Mapped[DemandList] = relationship(back_populates="entries")
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (UniqueConstraint("demand_list_id", "person_id"),)
+
+
+# --------------------------------------------------------------------------------------------------
+# Employers, posts and the supply list
+
+
+class Employer(Timestamped, Base):
+    """用人单位, identified by its unified social credit code when known."""
+
+    __tablename__ = "employer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), index=True)
+    credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
+    region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+
+
+class Workstation(Timestamped, Base):
+    """劳务工作站: in a receiving city, run by an origin area."""
+
+    __tablename__ = "workstation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    city_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    origin_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class SupplyList(Timestamped, Base):
+    """岗位供给清单: compiled by a receiving area or a workstation."""
+
+    __tablename__ = "supply_list"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    period: Mapped[str] = mapped_column(String(32))
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    workstation_id: Mapped[int | None] = mapped_column(ForeignKey("workstation.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    compiled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    organisation: Mapped[Organisation | None] = relationship()
+    workstation: Mapped[Workstation | None] = relationship()
+    posts: Mapped[list[Post]] = relationship(back_populates="supply_list")
+
+    __table_args__ = (UniqueConstraint("region_code", "name", "period"),)
+
+
+class Post(Timestamped, Base):
+    """岗位: one job post with its headcount; ``filled`` counts placements made against it."""
+
+    __tablename__ = "post"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supply_list_id: Mapped[int | None] = mapped_column(ForeignKey("supply_list.id"), index=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"), index=True)
+    row_key: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(128))
+    occupation_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    headcount: Mapped[int | None]
+    filled: Mapped[int] = mapped_column(default=0)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    address: Mapped[str | None] = mapped_column(String(256))
+    wage_min: Mapped[int | None]
+    wage_max: Mapped[int | None]
+    wage_text: Mapped[str | None] = mapped_column(String(64))
+    age_min: Mapped[int | None]
+    age_max: Mapped[int | None]
+    education: Mapped[str | None] = mapped_column(String(32))
+    skills_required: Mapped[str | None] = mapped_column(Text)
+    labour_intensity: Mapped[LabourIntensity | None] = mapped_column(
+        enum_column(LabourIntensity, "labour_intensity")
+    )
+    board: Mapped[bool] = mapped_column(default=False)
+    lodging: Mapped[bool] = mapped_column(default=False)
+    contract_months: Mapped[int | None]
+    contact_name: Mapped[str | None] = mapped_column(String(64))
+    contact_phone_encrypted: Mapped[str | None] = mapped_column(Text)
+    contact_phone_masked: Mapped[str | None] = mapped_column(String(20))
+    closing_date: Mapped[dt.date | None]
+    status: Mapped[PostStatus] = mapped_column(enum_column(PostStatus, "status"), default=PostStatus.OPEN)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    employer: Mapped[Employer] = relationship()
+    supply_list: Mapped[SupplyList | None] = relationship(back_populates="posts")
+
+    __table_args__ = (
+        CheckConstraint("headcount IS NULL OR headcount >= 0", name="headcount"),
+        CheckConstraint("filled >= 0", name="filled"),
+        CheckConstraint("wage_min IS NULL OR wage_min >= 0", name="wage_min"),
+        CheckConstraint("wage_max IS NULL OR wage_min IS NULL OR wage_max >= wage_min", name="wage_range"),
+        CheckConstraint("age_max IS NULL OR age_min IS NULL OR age_max >= age_min", name="age_range"),
+        CheckConstraint("contract_months IS NULL OR contract_months >= 0", name="contract_months"),
+        # A post is the same post by employer + title + place (issue 3).
+        UniqueConstraint("employer_id", "title", "region_code"),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Brokers, matches, placements
+
+
+class Broker(Timestamped, Base):
+    """劳务经纪人 (individual) or 人力资源服务机构 (agency), with its qualification."""
+
+    __tablename__ = "broker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[BrokerKind] = mapped_column(enum_column(BrokerKind, "kind"))
+    qualification_number: Mapped[str | None] = mapped_column(String(64))
+    qualified: Mapped[bool] = mapped_column(default=False)
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+
+    organisation: Mapped[Organisation] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("NOT qualified OR qualification_number IS NOT NULL", name="qualification"),
+    )
+
+
+class Match(Timestamped, Base):
+    """人岗匹配结果: a seeker × post pair with its score, components and reasons."""
+
+    __tablename__ = "match"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE"), index=True)
+    score: Mapped[Decimal] = mapped_column(Numeric(5, 1))
+    components: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reasons: Mapped[str] = mapped_column(Text)
+    status: Mapped[MatchStatus] = mapped_column(enum_column(MatchStatus, "status"), default=MatchStatus.PROPOSED)
+
+    person: Mapped[Person] = relationship()
+    post: Mapped[Post] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("person_id", "post_id"),
+        CheckConstraint("score >= 0 AND score <= 100", name="score"),
+    )
+
+
+class Placement(Timestamped, Base):
+    """就业安置 (an entry of the 稳岗清单): who, which post, which broker, the contract and its checks."""
+
+    __tablename__ = "placement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"))
+    broker_id: Mapped[int | None] = mapped_column(ForeignKey("broker.id"), index=True)
+    match_id: Mapped[int | None] = mapped_column(ForeignKey("match.id"))
+    dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatch.id"))
+    job_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    status: Mapped[PlacementStatus] = mapped_column(
+        enum_column(PlacementStatus, "status"), default=PlacementStatus.PROPOSED
+    )
+    start_date: Mapped[dt.date | None]
+    contract_months: Mapped[int | None]
+    employment_type: Mapped[EmploymentType] = mapped_column(
+        enum_column(EmploymentType, "employment_type"), default=EmploymentType.DIRECT
+    )
+    social_insurance: Mapped[bool] = mapped_column(default=False)
+    round_trip_cost: Mapped[Decimal | None]
+    round_trip_evidence: Mapped[str | None] = mapped_column(String(256))
+    end_date: Mapped[dt.date | None]
+    end_reason: Mapped[EndReason | None] = mapped_column(enum_column(EndReason, "end_reason"))
+    external_key: Mapped[str | None] = mapped_column(String(64))
+
+    person: Mapped[Person] = relationship()
+    post: Mapped[Post | None] = relationship()
+    employer: Mapped[Employer] = relationship()
+    broker: Mapped[Broker | None] = relationship()
+    dispatch: Mapped[Dispatch | None] = relationship(back_populates="placements")
+    checks: Mapped[list[EmploymentCheck]] = relationship(
+        back_populates="placement", cascade="all, delete-orphan", order_by="EmploymentCheck.check_date"
+    )
+
+    __table_args__ = (
+        CheckConstraint("round_trip_cost IS NULL OR round_trip_cost >= 0", name="round_trip_cost"),
+        CheckConstraint("contract_months IS NULL OR contract_months >= 0", name="contract_months"),
+        CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates"),
+        CheckConstraint("status NOT IN ('hired', 'active', 'ended') OR start_date IS NOT NULL", name="started"),
+        CheckConstraint("status <> 'ended' OR end_date IS NOT NULL", name="ended"),
+    )
+
+
+class EmploymentCheck(Base):
+    """稳岗核实: "still employed on date D", with its evidence and who recorded it."""
+
+    __tablename__ = "employment_check"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id", ondelete="CASCADE"), index=True)
+    check_date: Mapped[dt.date]
+    employed: Mapped[bool]
+    evidence: Mapped[CheckEvidence | None] = mapped_column(enum_column(CheckEvidence, "evidence"))
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    placement: Mapped[Placement] = relationship(back_populates="checks")
+
+
+class JobLoss(Base):
+    """就业转失业: a placement ended with no other active one; the worker re-enters matching."""
+
+    __tablename__ = "job_loss"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), unique=True)
+    loss_date: Mapped[dt.date]
+    reason: Mapped[EndReason | None] = mapped_column(enum_column(EndReason, "reason"))
+    followed_up_at: Mapped[dt.datetime | None]
+
+    person: Mapped[Person] = relationship()
+    placement: Mapped[Placement] = relationship()
+
+
+# --------------------------------------------------------------------------------------------------
+# Organised dispatch
+
+
+class Dispatch(Timestamped, Base):
+    """有组织劳务输出批次 / 就业帮扶直通车: a group trip from an origin to a destination."""
+
+    __tablename__ = "dispatch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organiser_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    organiser_broker_id: Mapped[int | None] = mapped_column(ForeignKey("broker.id"))
+    origin_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    destination_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    departure_date: Mapped[dt.date]
+    departure_at: Mapped[dt.datetime | None]
+    transport: Mapped[TransportMode] = mapped_column(
+        enum_column(TransportMode, "transport"), default=TransportMode.CHARTERED_COACH
+    )
+    vehicle: Mapped[str | None] = mapped_column(String(128))
+    escort: Mapped[str | None] = mapped_column(String(128))
+    total_cost: Mapped[Decimal | None]
+    status: Mapped[DispatchStatus] = mapped_column(
+        enum_column(DispatchStatus, "status"), default=DispatchStatus.PLANNED
+    )
+    external_key: Mapped[str | None] = mapped_column(String(64))
+
+    organiser_organisation: Mapped[Organisation] = relationship()
+    organiser_broker: Mapped[Broker | None] = relationship()
+    members: Mapped[list[DispatchMember]] = relationship(back_populates="dispatch", cascade="all, delete-orphan")
+    placements: Mapped[list[Placement]] = relationship(back_populates="dispatch")
+
+    __table_args__ = (CheckConstraint("total_cost IS NULL OR total_cost >= 0", name="total_cost"),)
+
+
+class DispatchMember(Base):
+    __tablename__ = "dispatch_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dispatch_id: Mapped[int] = mapped_column(ForeignKey("dispatch.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placement.id"))
+    cost: Mapped[Decimal | None]
+    ticket_ref: Mapped[str | None] = mapped_column(String(128))
+    arrival: Mapped[ArrivalStatus] = mapped_column(
+        enum_column(ArrivalStatus, "arrival"), default=ArrivalStatus.EXPECTED
+    )
+    checked_in_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    checked_in_at: Mapped[dt.datetime | None]
+
+    dispatch: Mapped[Dispatch] = relationship(back_populates="members")
+    person: Mapped[Person] = relationship()
+    placement: Mapped[Placement | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("dispatch_id", "person_id"),
+        CheckConstraint("cost IS NULL OR cost >= 0", name="cost"),
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Policy packs and subsidies
+
+
+class PolicyPack(Base):
+    """A policy document as data (a pack file), stored versioned: loading a newer file adds a version."""
+
+    __tablename__ = "policy_pack"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pack_key: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int]
+    document_number: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(256))
+    issuer: Mapped[str] = mapped_column(String(256))
+    jurisdiction: Mapped[list[Any]] = mapped_column(default=list)
+    effective_from: Mapped[dt.date]
+    effective_to: Mapped[dt.date | None]
+    source: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(String(64))
+    active: Mapped[bool] = mapped_column(default=True)
+    loaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    loaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+
+    __table_args__ = (
+        UniqueConstraint("pack_key", "version"),
+        CheckConstraint("effective_to IS NULL OR effective_to >= effective_from", name="period"),
+    )
+
+
+class SubsidyClaim(Timestamped, Base):
+    """补贴: one claim per placement, kind and instalment, with its status, amount and fund.
+
+    ``counts_toward_limit`` is true while the claim holds its rule's yearly slot (每人每年只享受一次): the
+    partial unique index below then lets at most one claim per person, rule group and year hold it, so
+    the database itself refuses a second one even under a race.
+    """
+
+    __tablename__ = "subsidy_claim"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placement.id"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    instalment: Mapped[int] = mapped_column(default=1)
+    beneficiary_broker_id: Mapped[int | None] = mapped_column(ForeignKey("broker.id"), index=True)
+    beneficiary_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    beneficiary_employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"))
+    policy_pack_id: Mapped[int | None] = mapped_column(ForeignKey("policy_pack.id"))
+    document_number: Mapped[str | None] = mapped_column(String(64))
+    rule_key: Mapped[str | None] = mapped_column(String(128))
+    limit_group: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus, "status"))
+    amount: Mapped[Decimal | None]
+    milestone_date: Mapped[dt.date | None]
+    milestone_year: Mapped[int | None]
+    counts_toward_limit: Mapped[bool] = mapped_column(default=False)
+    fund: Mapped[str | None] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    approved_at: Mapped[dt.datetime | None]
+    payment_reference: Mapped[str | None] = mapped_column(String(64), unique=True)
+    paid_on: Mapped[dt.date | None]
+    evaluated_at: Mapped[dt.datetime | None]
+    version_id: Mapped[int] = mapped_column(default=1)
+
+    placement: Mapped[Placement] = relationship(foreign_keys=[placement_id])
+    events: Mapped[list[ClaimEvent]] = relationship(back_populates="claim", order_by="ClaimEvent.id")
+
+    __mapper_args__ = {"version_id_col": version_id}
+    __table_args__ = (
+        UniqueConstraint("placement_id", "kind", "instalment"),
+        CheckConstraint("amount IS NULL OR amount >= 0", name="amount"),
+        CheckConstraint("instalment >= 1", name="instalment"),
+        CheckConstraint(
+            "(beneficiary_broker_id IS NOT NULL) OR (beneficiary_person_id IS NOT NULL)"
+            " OR (beneficiary_employer_id IS NOT NULL) OR status IN ('no_policy', 'ineligible')",
+            name="beneficiary",
+        ),
+        CheckConstraint("status <> 'paid' OR (payment_reference IS NOT NULL AND paid_on IS NOT NULL)", name="paid"),
+        CheckConstraint("status NOT IN ('approved', 'paid') OR amount IS NOT NULL", name="payable"),
+        CheckConstraint(
+            "NOT counts_toward_limit OR (limit_group IS NOT NULL AND milestone_year IS NOT NULL)", name="limit"
+        ),
+        Index(
+            "uq_subsidy_claim_yearly_slot",
+            "person_id",
+            "limit_group",
+            "milestone_year",
+            unique=True,
+            sqlite_where=text("counts_toward_limit"),
+            postgresql_where=text("counts_toward_limit"),
+        ),
+    )
+
+
+class ClaimEvent(Base):
+    """The history of a claim's status: every move, by whom, when and why."""
+
+    __tablename__ = "claim_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("subsidy_claim.id"), index=True)
+    from_status: Mapped[str | None] = mapped_column(String(32))
+    to_status: Mapped[str] = mapped_column(String(32))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    note: Mapped[str | None] = mapped_column(Text)
+
+    claim: Mapped[SubsidyClaim] = relationship(back_populates="events")
+
+
+# --------------------------------------------------------------------------------------------------
+# Service standards and the audit log
+
+
+class Push(Base):
+    """信息推送: job information, training information or guidance sent to a worker."""
+
+    __tablename__ = "push"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[PushKind] = mapped_column(enum_column(PushKind, "kind"))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("post.id"))
+    content: Mapped[str] = mapped_column(Text)
+    channel: Mapped[str] = mapped_column(String(32), default="app")
+    sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    service_year: Mapped[int]
+    dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
+
+
+class AuditEvent(Base):
+    """Append-only log: logins, authorisation failures, reveals, approvals, payments, data changes.
+
+    Triggers in the migration make UPDATE and DELETE fail in the database itself.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _audit_is_append_only(_mapper, _connection, _target) -> None:
+    raise RuntimeError("audit_event is append-only")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _audit_is_never_deleted(_mapper, _connection, _target) -> None:
+    raise RuntimeError("audit_event is append-only")
+
+
+__all__ = [
+    "AppMeta",
+    "AuditEvent",
+    "Base",
+    "Broker",
+    "ClaimEvent",
+    "DemandEntry",
+    "DemandList",
+    "Dispatch",
+    "DispatchMember",
+    "EmploymentCheck",
+    "Employer",
+    "JobLoss",
+    "Match",
+    "Organisation",
+    "Person",
+    "Placement",
+    "PolicyPack",
+    "Post",
+    "Push",
+    "Region",
+    "SubsidyClaim",
+    "SupplyList",
+    "User",
+    "WantedOccupation",
+    "WantedRegion",
+    "Workstation",
+    "utcnow",
+]

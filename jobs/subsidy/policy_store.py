@@ -1,0 +1,211 @@
+"""Policy packs stored in the database (``policy_pack``): versioned, audited, one active version per pack id.
+
+The pack file's YAML text is stored as it was loaded (``source``) with its SHA-256, so what the engine used can
+always be shown again. Loading a file whose pack id is already stored with different content adds version + 1
+and makes it the active one; loading identical content changes nothing. An empty table is seeded with the packs
+shipped in ``jobs/policies/`` on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import functools
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jobs.errors import Conflict
+from jobs.storage import audit
+from jobs.storage.models import PolicyPack, User
+from jobs.people.regions import RegionError, region_table
+from jobs.subsidy import Governing, Pack, PackError, governing, parse_pack
+
+
+class PolicyStoreError(Conflict):
+    """A stored-pack use case refused; ``message`` is the Chinese text shown to the user."""
+
+
+class LoadOutcome(enum.StrEnum):
+    CREATED = "created"
+    NEW_VERSION = "new_version"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class StoredPack:
+    """A stored row and the pack parsed from its text."""
+
+    row: PolicyPack
+    pack: Pack
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    stored: StoredPack
+    outcome: LoadOutcome
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(sha: str, text: str) -> Pack:
+    # Keyed by digest and text: packs are frozen, so a parsed pack can be shared across sessions.
+    return parse_pack(text)
+
+
+def parse_stored(row: PolicyPack) -> Pack:
+    """The pack a stored row holds (its YAML text parsed and validated)."""
+    return _parsed(row.sha256, row.source)
+
+
+def check_text(text: str, *, source: str = "") -> Pack:
+    """Validate pack text without storing it; raises PackError listing every problem in Chinese."""
+    return parse_pack(text, source=source)
+
+
+def _shipped_texts() -> list[tuple[str, str]]:
+    folder = resources.files("jobs").joinpath("policies")
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+    return [(f.name, f.read_text(encoding="utf-8")) for f in files]
+
+
+def seed_shipped(session: Session, *, user: User | None = None) -> int:
+    """Store the shipped packs when the table is empty; returns how many were stored."""
+    if session.scalar(select(func.count()).select_from(PolicyPack)):
+        return 0
+    for name, text in _shipped_texts():
+        load_text(session, text, source=f"jobs/policies/{name}", user=user)
+    return len(_shipped_texts())
+
+
+def load_text(session: Session, text: str, *, source: str = "", user: User | None = None) -> LoadResult:
+    """Validate and store a pack file's text: new pack, new version, or unchanged (same content)."""
+    pack = check_text(text, source=source)
+    sha = _sha256(text)
+    current = session.scalar(
+        select(PolicyPack).where(PolicyPack.pack_key == pack.id, PolicyPack.active.is_(True)).with_for_update()
+    )
+    if current is not None and current.sha256 == sha:
+        return LoadResult(StoredPack(current, pack), LoadOutcome.UNCHANGED)
+    latest = session.scalar(select(func.max(PolicyPack.version)).where(PolicyPack.pack_key == pack.id)) or 0
+    before = _snapshot(current) if current is not None else None
+    if current is not None:
+        current.active = False
+    row = PolicyPack(
+        pack_key=pack.id,
+        version=latest + 1,
+        document_number=pack.document_number,
+        title=pack.title,
+        issuer=pack.issuer,
+        jurisdiction=list(pack.jurisdiction),
+        effective_from=pack.effective_from,
+        effective_to=pack.effective_to,
+        source=text,
+        sha256=sha,
+        active=True,
+        loaded_by_id=user.id if user is not None else None,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, action="policy_pack.load", actor=user, object_type="policy_pack", object_id=row.id,
+                 before=before, after={**_snapshot(row), "source": source})
+    outcome = LoadOutcome.CREATED if current is None and latest == 0 else LoadOutcome.NEW_VERSION
+    return LoadResult(StoredPack(row, pack), outcome)
+
+
+def _snapshot(row: PolicyPack) -> dict[str, object]:
+    return {
+        "pack_key": row.pack_key,
+        "version": row.version,
+        "document_number": row.document_number,
+        "effective_from": row.effective_from.isoformat(),
+        "effective_to": None if row.effective_to is None else row.effective_to.isoformat(),
+        "sha256": row.sha256,
+        "active": row.active,
+    }
+
+
+def active_packs(session: Session, *, seed: bool = True) -> list[StoredPack]:
+    """The active version of every stored pack, sorted by pack id (seeding the shipped packs if empty)."""
+    if seed:
+        seed_shipped(session)
+    rows = session.scalars(
+        select(PolicyPack).where(PolicyPack.active.is_(True)).order_by(PolicyPack.pack_key)
+    ).all()
+    return [StoredPack(row, parse_stored(row)) for row in rows]
+
+
+def all_versions(session: Session) -> list[PolicyPack]:
+    """Every stored version, by pack id then version."""
+    return list(session.scalars(select(PolicyPack).order_by(PolicyPack.pack_key, PolicyPack.version)).all())
+
+
+def find(session: Session, ident: str) -> StoredPack:
+    """A stored pack by pack id (its active version), by ``id@version``, or by row number."""
+    key, _, version = ident.partition("@")
+    query = select(PolicyPack)
+    if version:
+        if not version.isdigit():
+            raise PolicyStoreError(f"版本号“{version}”应为正整数")
+        query = query.where(PolicyPack.pack_key == key, PolicyPack.version == int(version))
+    elif key.isdigit():
+        query = query.where(PolicyPack.id == int(key))
+    else:
+        query = query.where(PolicyPack.pack_key == key, PolicyPack.active.is_(True))
+    row = session.scalar(query)
+    if row is None:
+        raise PolicyStoreError(f"没有找到政策文件“{ident}”（可用 bangfu policy list 查看已载入的文件）")
+    return StoredPack(row, parse_stored(row))
+
+
+@dataclass(frozen=True)
+class Which:
+    """The answer to "which pack governs this county on this day"."""
+
+    county_code: str
+    county_name: str
+    day: dt.date
+    governing: Governing
+    pack_row: PolicyPack | None
+
+
+def which(session: Session, *, region: str, day: dt.date) -> Which:
+    """Which stored pack governs ``region`` (a code, retired codes resolved, or a place name) on ``day``, and why
+    (POLICIES.md, "Which pack applies")."""
+    table = region_table()
+    try:
+        resolution = table.resolve(region)
+    except RegionError as error:
+        raise PolicyStoreError(error.message) from None
+    if resolution.county_code is None:
+        raise PolicyStoreError(f"“{region}”不是县级地区（{resolution.name}），请给出县级行政区划代码或名称")
+    stored = active_packs(session)
+    by_id = {s.pack.id: s.row for s in stored}
+    answer = governing([s.pack for s in stored], resolution.county_code, day)
+    county = table.current(resolution.county_code)
+    row = by_id.get(answer.pack.id) if answer.pack is not None else None
+    return Which(resolution.county_code, county.full_name, day, answer, row)
+
+
+__all__ = [
+    "LoadOutcome",
+    "LoadResult",
+    "PackError",
+    "PolicyStoreError",
+    "StoredPack",
+    "Which",
+    "active_packs",
+    "all_versions",
+    "check_text",
+    "find",
+    "load_text",
+    "parse_stored",
+    "seed_shipped",
+    "which",
+]
