@@ -123,7 +123,9 @@ def _truncate(url: str) -> None:
     engine = create_engine(url)
     tables = [t.name for t in Base.metadata.sorted_tables if t.name not in REFERENCE_TABLES]
     with engine.begin() as connection:
-        # TRUNCATE does not fire the audit log's row triggers: cleaning up between tests is not an edit.
+        # The history tables refuse TRUNCATE through triggers; cleaning up between tests is not an edit, so the
+        # clean-up switches triggers off for its own transaction (a superuser's right, as the tests run).
+        connection.execute(text("SET LOCAL session_replication_role = replica"))
         connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         connection.execute(text("DELETE FROM app_meta WHERE key <> :keep"), {"keep": META_KEY})
     engine.dispose()

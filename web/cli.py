@@ -11,7 +11,7 @@ import click
 from flask.cli import FlaskGroup
 
 from web import create_app
-from web.commands import db, demo, keys, policy, region, scenario, serve
+from web.commands import audit, db, demo, keys, policy, region, scenario, serve
 from web.commands import claims, match, occupation
 from web.commands import lists
 
@@ -37,6 +37,7 @@ cli.add_command(scenario.scenario_group)
 cli.add_command(occupation.occupation_group)
 cli.add_command(claims.claims_group)
 cli.add_command(match.match_group)
+cli.add_command(audit.audit_group)
 
 
 def main() -> None:

@@ -45,6 +45,7 @@ from jobs.storage.models import (
     SupplyList,
     User,
 )
+from jobs.people.persons import masked_id_number, masked_phone, reveal_id_number, reveal_phone
 from jobs.people.regions import RegionError, RegionTable, region_table
 from jobs.subsidy.engine import add_months
 
@@ -127,6 +128,13 @@ def _masked(reveal: bool, vault: Vault, token: str | None, masked: str | None) -
     return vault.decrypt(token) if reveal else (masked or "")
 
 
+def _identity_cells(person: Person, *, vault: Vault, reveal: bool) -> tuple[str, str]:
+    """The ID number and phone cells: clear when revealed, else masked (derived here, never stored masked)."""
+    if reveal:
+        return reveal_id_number(person, vault), reveal_phone(person, vault) or ""
+    return masked_id_number(person, vault), masked_phone(person, vault) or ""
+
+
 def _yes_no(value: bool) -> str:
     return "是" if value else "否"
 
@@ -157,8 +165,7 @@ def demand_row(person: Person, entry: DemandEntry, *, vault: Vault, reveal: bool
     return [
         entry.row_key or "",
         person.name,
-        vault.decrypt(person.id_number_encrypted) if reveal else person.id_number_masked,
-        _masked(reveal, vault, person.phone_encrypted, person.phone_masked),
+        *_identity_cells(person, vault=vault, reveal=reveal),
         person.household_address or regions.full_name(person.household_region_code),
         person.category.value,
         person.labour_ability.value,
@@ -443,8 +450,7 @@ def _stable_row(number: int, placement: Placement, person: Person, claims: dict[
     return [
         number,
         person.name,
-        vault.decrypt(person.id_number_encrypted) if reveal else person.id_number_masked,
-        _masked(reveal, vault, person.phone_encrypted, person.phone_masked),
+        *_identity_cells(person, vault=vault, reveal=reveal),
         person.household_address or regions.full_name(person.household_region_code),
         person.category.value,
         placement.employer.name,

@@ -6,6 +6,7 @@ whether anything changed, so re-importing a list is a no-op.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jobs.storage.crypto import Vault
 from jobs.storage.enums import EmploymentStatus, LabourAbility, PersonCategory, Sex
-from jobs.people.identity import IdNumber, mask_phone
+from jobs.people.identity import IdNumber, mask_id, mask_phone
 from jobs.storage.models import Person, WantedOccupation, WantedRegion, utcnow
 
 
@@ -96,18 +97,17 @@ def _identity_columns(data: PersonData, vault: Vault) -> dict[str, object]:
     return {
         "id_number_hash": vault.digest(data.id_number.number),
         "id_number_encrypted": vault.encrypt(data.id_number.number),
-        "id_number_masked": data.id_number.masked,
         "issuing_region_code": data.id_number.issuing_code,
         "sex": Sex(data.id_number.sex),
-        "birth_date": data.id_number.birth_date,
+        # The year only: the full date in clear would leave fewer than 10^4 candidate numbers (see Person).
+        "birth_year": data.id_number.birth_date.year,
     }
 
 
 def _phone_columns(data: PersonData, vault: Vault) -> dict[str, str | None]:
     if not data.phone:
-        return {"phone_hash": None, "phone_encrypted": None, "phone_masked": None}
-    return {"phone_hash": vault.digest(data.phone), "phone_encrypted": vault.encrypt(data.phone),
-            "phone_masked": mask_phone(data.phone)}
+        return {"phone_hash": None, "phone_encrypted": None}
+    return {"phone_hash": vault.digest(data.phone), "phone_encrypted": vault.encrypt(data.phone)}
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -235,4 +235,27 @@ def reveal_id_number(person: Person, vault: Vault) -> str:
 
 
 def reveal_phone(person: Person, vault: Vault) -> str | None:
+    """The clear phone number; callers must check permission and write an audit event (``reveal``)."""
     return vault.decrypt(person.phone_encrypted) if person.phone_encrypted else None
+
+
+# --------------------------------------------------------------------------------------------------------
+# What screens, files and rules may use without a reveal. None of it is stored in clear (see ``Person``):
+# each is derived from the decrypted value, and only the derived value leaves this module.
+
+
+def masked_id_number(person: Person, vault: Vault) -> str:
+    """The ID number as anyone may see it, e.g. ``430124********4513`` (the last four tell two 张伟 apart)."""
+    return mask_id(vault.decrypt(person.id_number_encrypted))
+
+
+def masked_phone(person: Person, vault: Vault) -> str | None:
+    """The phone as anyone may see it, e.g. ``138****5678``; None when the person gave none."""
+    return mask_phone(vault.decrypt(person.phone_encrypted)) if person.phone_encrypted else None
+
+
+def birth_date_of(person: Person, vault: Vault) -> dt.date:
+    """The birth date encoded in the ID number (GB 11643-1999 §4.2), for the rules that need an exact age
+    (post age limits, the subsidy packs' age conditions)."""
+    number = vault.decrypt(person.id_number_encrypted)
+    return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

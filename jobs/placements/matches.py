@@ -16,7 +16,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from jobs.people.persons import birth_date_of, masked_id_number
 from jobs.storage.clock import now_utc
+from jobs.storage.crypto import Vault
 from jobs.storage.enums import EmploymentStatus, LabourAbility, MatchStatus, PostStatus
 from jobs.storage.models import AppMeta, Match, Person, Post
 from jobs.people.regions import RegionError, region_table
@@ -50,15 +52,19 @@ class MatchRunSummary:
         }
 
 
-def seeker_of(person: Person) -> EngineSeeker:
-    """The engine's view of a worker: current home county, wanted places as code prefixes (不限 = ANY)."""
+def seeker_of(person: Person, vault: Vault) -> EngineSeeker:
+    """The engine's view of a worker: current home county, wanted places as code prefixes (不限 = ANY).
+
+    Post age limits need the exact age, so the birth date comes from the decrypted ID number (it is not
+    stored in clear).
+    """
     table = region_table()
     areas = tuple(region.region_code or ANY for region in person.wanted_regions) or (ANY,)
     labels = tuple(region.text for region in person.wanted_regions) or ("不限",)
     return EngineSeeker(
         key=str(person.id),
         home_county=table.current(person.household_region_code).code,
-        birth_date=person.birth_date,
+        birth_date=birth_date_of(person, vault),
         category=person.category.value,
         labour_ability=person.labour_ability.value,
         wanted_titles=tuple(o.text for o in person.wanted_occupations),
@@ -124,6 +130,7 @@ def _open_posts(session: Session) -> list[Post]:
 def run_matching(
     session: Session,
     *,
+    vault: Vault,
     today: dt.date,
     origin: str | None = None,
     since: dt.datetime | None = None,
@@ -139,13 +146,13 @@ def run_matching(
 
     people = _job_seekers(session, origin)
     posts = _open_posts(session)
-    seekers, posts_in = _engine_inputs(people, posts, summary)
+    seekers, posts_in = _engine_inputs(people, posts, summary, vault)
     if since is None:
         changed_seekers, changed_posts = seekers, []
     else:
-        changed_ids = {str(p.id) for p in people if _as_utc(p.updated_at) > since}
+        changed_ids = {str(p.id) for p in people if p.updated_at > since}
         changed_seekers = [s for s in seekers if s.key in changed_ids]
-        changed_post_ids = {str(p.id) for p in posts if _as_utc(p.updated_at) > since}
+        changed_post_ids = {str(p.id) for p in posts if p.updated_at > since}
         changed_posts = [p for p in posts_in if p.key in changed_post_ids]
 
     results: list[EngineMatch] = []
@@ -165,18 +172,13 @@ def run_matching(
     return summary
 
 
-def _as_utc(moment: dt.datetime) -> dt.datetime:
-    # SQLite returns naive datetimes for timezone-aware columns; they were stored as UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
-def _engine_inputs(people: list[Person], posts: list[Post], summary: MatchRunSummary):
+def _engine_inputs(people: list[Person], posts: list[Post], summary: MatchRunSummary, vault: Vault):
     seekers = []
     for person in people:
         try:
-            seekers.append(seeker_of(person))
+            seekers.append(seeker_of(person, vault))
         except (RegionError, ValueError) as error:
-            summary.skipped.append(f"劳动力{person.name}（{person.id_number_masked}）：{error}")
+            summary.skipped.append(f"劳动力{person.name}（{masked_id_number(person, vault)}）：{error}")
     posts_in = []
     for post in posts:
         try:

@@ -29,10 +29,12 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     event,
     text,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from jobs.storage.enums import (
@@ -72,6 +74,33 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored as UTC and always read back as an aware UTC ``datetime``, on both databases.
+
+    PostgreSQL keeps the offset (``timestamptz``); SQLite has no such type and SQLAlchemy writes an aware value's
+    wall-clock digits without the offset, so this type converts every value to UTC first and tags what it reads
+    as UTC. A naive datetime is refused on write: nobody can tell which clock it was read from.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime):
+            raise TypeError(f"a timestamp column takes a datetime, not {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value.isoformat()} refused: timestamps must be timezone-aware")
+        moment = value.astimezone(dt.UTC)
+        return moment.replace(tzinfo=None) if dialect.name == "sqlite" else moment
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
 def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
     """A VARCHAR column holding the enum's *values*, with a named CHECK constraint listing them."""
     return Enum(
@@ -88,7 +117,7 @@ def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {
-        dt.datetime: DateTime(timezone=True),
+        dt.datetime: UTCDateTime(),
         Decimal: Money,
         dict[str, Any]: JSON,
         list[Any]: JSON,
@@ -186,7 +215,17 @@ class Person(Timestamped, Base):
     """劳动力 / 求职者: one per resident ID number.
 
     The ID number and the phone are sensitive personal information (PIPL art. 28): stored encrypted, found
-    by a keyed hash (HMAC), shown masked.
+    by a keyed hash (HMAC), shown masked. What is stored in clear must leave at least 10^4 candidate numbers
+    for every person (GB/T 35273-2020 §6.2, de-identification), so the clear columns are budgeted:
+
+    * ``issuing_region_code`` (the first 6 digits) and ``sex`` (the parity of the 17th): the 3 sequence
+      digits keep 500 values of the right parity, and the check character follows from the rest;
+    * ``birth_year``, not the birth date: 365 or 366 days remain, so at least 365 × 500 = 182,500 numbers
+      fit. The full birth date, or any masked form (``430124********4513`` fixes the sequence and the check
+      character), would leave fewer than 10^4, so neither is stored: masked forms, exact ages and birth dates
+      are derived from the decrypted number when shown or computed (``jobs.people.persons``).
+    * Phones: nothing in clear. ``138****5678`` hides exactly the four digits that name the subscriber's
+      home location register, which the household region (in clear) narrows down.
     """
 
     __tablename__ = "person"
@@ -195,12 +234,10 @@ class Person(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(64))
     id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
     id_number_encrypted: Mapped[str] = mapped_column(Text)
-    id_number_masked: Mapped[str] = mapped_column(String(18))
     issuing_region_code: Mapped[str] = mapped_column(String(6))
     sex: Mapped[Sex] = mapped_column(enum_column(Sex, "sex"))
-    birth_date: Mapped[dt.date]
+    birth_year: Mapped[int]
     phone_encrypted: Mapped[str | None] = mapped_column(Text)
-    phone_masked: Mapped[str | None] = mapped_column(String(20))
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     household_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
     household_address: Mapped[str | None] = mapped_column(String(256))
@@ -682,7 +719,10 @@ class SubsidyClaim(Timestamped, Base):
 
 
 class ClaimEvent(Base):
-    """The history of a claim's status: every move, by whom, when and why."""
+    """The history of a claim's status: every move, by whom, when and why.
+
+    Append-only like ``audit_event``: database triggers refuse UPDATE, DELETE and (on PostgreSQL) TRUNCATE.
+    """
 
     __tablename__ = "claim_event"
 
@@ -720,7 +760,10 @@ class Push(Base):
 class AuditEvent(Base):
     """Append-only log: logins, authorisation failures, reveals, approvals, payments, data changes.
 
-    Triggers in the migration make UPDATE and DELETE fail in the database itself.
+    Triggers in the migrations make UPDATE, DELETE and (on PostgreSQL) TRUNCATE fail in the database itself.
+    The log is also a hash chain, so that a row changed by someone who got round the triggers shows:
+    ``chain_seq`` numbers the rows 1, 2, 3 … without gaps and ``chain_hash`` is SHA-256 over the previous row's
+    hash and this row's canonical form (``jobs.storage.audit``, which writes and verifies it).
     """
 
     __tablename__ = "audit_event"
@@ -735,20 +778,39 @@ class AuditEvent(Base):
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
+    chain_seq: Mapped[int] = mapped_column(unique=True)
+    chain_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The audit chain's newest link, one row: appends lock it (``SELECT … FOR UPDATE``) so that concurrent
+    writers take turns, and ``verify`` compares it with the log's last row, so that rows cut off the end show.
+    """
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_seq: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
 
 @event.listens_for(AuditEvent, "before_update")
-def _audit_is_append_only(_mapper, _connection, _target) -> None:
-    raise RuntimeError("audit_event is append-only")
+@event.listens_for(ClaimEvent, "before_update")
+def _history_is_append_only(_mapper, _connection, target) -> None:
+    raise RuntimeError(f"{target.__tablename__} is append-only")
 
 
 @event.listens_for(AuditEvent, "before_delete")
-def _audit_is_never_deleted(_mapper, _connection, _target) -> None:
-    raise RuntimeError("audit_event is append-only")
+@event.listens_for(ClaimEvent, "before_delete")
+def _history_is_never_deleted(_mapper, _connection, target) -> None:
+    raise RuntimeError(f"{target.__tablename__} is append-only")
 
 
 __all__ = [
     "AppMeta",
+    "AuditChainHead",
     "AuditEvent",
     "Base",
     "Broker",
@@ -774,5 +836,6 @@ __all__ = [
     "WantedOccupation",
     "WantedRegion",
     "Workstation",
+    "UTCDateTime",
     "utcnow",
 ]

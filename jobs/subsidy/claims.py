@@ -35,7 +35,9 @@ from jobs.storage.enums import ClaimKind, ClaimStatus, PlacementStatus, Role
 from jobs.storage.models import Broker, ClaimEvent, Employer, Person, Placement, SubsidyClaim, User
 from jobs.placements.placements import PlacementError, job_county, origin_county
 from jobs.subsidy.policy_store import active_packs
+from jobs.people.persons import birth_date_of, masked_id_number
 from jobs.people.regions import region_table
+from jobs.storage.crypto import Vault
 from jobs.subsidy import (
     BrokerFacts,
     CheckFacts,
@@ -109,12 +111,16 @@ class _Target:
 def evaluate_claims(
     session: Session,
     *,
+    vault: Vault,
     as_of: dt.date,
     packs: Sequence[Pack] | None = None,
     person_ids: Iterable[int] | None = None,
     user: User | None = None,
 ) -> EvaluationSummary:
     """Evaluate placements as of ``as_of`` and create or update their claims; safe to rerun.
+
+    ``vault`` decrypts each worker's ID number for the birth date that age conditions need (it is not
+    stored in clear).
 
     ``packs`` defaults to the active stored packs (seeded from the shipped ones when the table is empty).
     ``person_ids`` limits the run to those workers' placements — all of them, since limits such as once per
@@ -125,7 +131,7 @@ def evaluate_claims(
     rows = {s.pack.id: s.row.id for s in stored or ()}
     summary = EvaluationSummary(as_of=as_of)
     placements = _placements(session, person_ids)
-    facts, by_key = _facts(session, placements, as_of, summary)
+    facts, by_key = _facts(session, vault, placements, as_of, summary)
     summary.placements = len(facts)
     results = evaluate(facts, pack_list, as_of=as_of, withdrawn=_withdrawn(session, by_key))
     packs_by_id = {p.id: p for p in pack_list}
@@ -167,7 +173,7 @@ def placement_key(placement: Placement) -> str:
     return placement.external_key or str(placement.id)
 
 
-def _facts(session: Session, placements: list[Placement], as_of: dt.date,
+def _facts(session: Session, vault: Vault, placements: list[Placement], as_of: dt.date,
            summary: EvaluationSummary) -> tuple[list[PlacementFacts], dict[str, Placement]]:
     counts: dict[str, int] = defaultdict(int)
     for placement in placements:
@@ -179,7 +185,8 @@ def _facts(session: Session, placements: list[Placement], as_of: dt.date,
         key = placement_key(placement)
         key = key if counts[key] == 1 else f"{key}#{placement.id}"
         try:
-            fact = _placement_facts(session, placement, key, as_of, organised)
+            birth = birth_date_of(placement.person, vault)
+            fact = _placement_facts(session, placement, key, as_of, organised, birth)
         except PlacementError as error:
             summary.skipped.append({"placement": key, "message": error.message})
             continue
@@ -189,7 +196,7 @@ def _facts(session: Session, placements: list[Placement], as_of: dt.date,
 
 
 def _placement_facts(session: Session, placement: Placement, key: str, as_of: dt.date,
-                     organised: dict[int, bool]) -> PlacementFacts:
+                     organised: dict[int, bool], birth_date: dt.date) -> PlacementFacts:
     person = placement.person
     broker = placement.broker
     broker_facts = None
@@ -203,7 +210,7 @@ def _placement_facts(session: Session, placement: Placement, key: str, as_of: dt
     return PlacementFacts(
         key=key,
         person=PersonFacts(key=str(person.id), category=person.category.value,
-                           origin_county=origin_county(person), birth_date=person.birth_date),
+                           origin_county=origin_county(person), birth_date=birth_date),
         broker=broker_facts,
         employer_key=str(placement.employer_id),
         job_county=job_county(placement),
@@ -551,7 +558,8 @@ class NoticeRow:
     policy: str
 
 
-def public_notice(session: Session, *, statuses: Iterable[ClaimStatus] = (ClaimStatus.ELIGIBLE,)) -> list[NoticeRow]:
+def public_notice(session: Session, *, vault: Vault,
+                  statuses: Iterable[ClaimStatus] = (ClaimStatus.ELIGIBLE,)) -> list[NoticeRow]:
     """The public-notice list (公示名单) of claims to be paid, with ID numbers masked (PIPL art. 28)."""
     claims = session.scalars(
         select(SubsidyClaim).where(SubsidyClaim.status.in_(list(statuses)))
@@ -566,7 +574,7 @@ def public_notice(session: Session, *, statuses: Iterable[ClaimStatus] = (ClaimS
         rows.append(NoticeRow(
             number=number,
             name=person.name,
-            id_masked=person.id_number_masked,
+            id_masked=masked_id_number(person, vault),
             origin=table.current(person.household_region_code).full_name,
             kind=_kind_label(claim.kind),
             beneficiary=_beneficiary_name(session, claim, broker, person),
@@ -644,13 +652,16 @@ class FraudSignal:
                 "person_id": self.person_id, "broker_id": self.broker_id}
 
 
-def fraud_signals(session: Session) -> list[FraudSignal]:
-    """Every signal, in a stable order: shared workers, ends after payment, early-ending brokers, costly trips."""
+def fraud_signals(session: Session, *, vault: Vault) -> list[FraudSignal]:
+    """Every signal, in a stable order: shared workers, ends after payment, early-ending brokers, costly trips.
+
+    ``vault`` derives the masked ID numbers that name the workers in the messages.
+    """
     return [
-        *_claimed_by_two_brokers(session),
-        *_ended_soon_after_payment(session),
+        *_claimed_by_two_brokers(session, vault),
+        *_ended_soon_after_payment(session, vault),
         *_brokers_ending_early(session),
-        *_costs_above_route_median(session),
+        *_costs_above_route_median(session, vault),
     ]
 
 
@@ -660,9 +671,9 @@ def _overlap(a: Placement, b: Placement) -> bool:
                 and b.start_date <= (a.end_date or far))
 
 
-def _worker(placement: Placement) -> str:
+def _worker(placement: Placement, vault: Vault) -> str:
     """How a reviewer recognises a worker: name and masked ID number."""
-    return f"{placement.person.name}（{placement.person.id_number_masked}）"
+    return f"{placement.person.name}（{masked_id_number(placement.person, vault)}）"
 
 
 def _broker_name(session: Session, broker_id: int | None) -> str:
@@ -670,7 +681,7 @@ def _broker_name(session: Session, broker_id: int | None) -> str:
     return f"“{broker.name}”" if broker is not None else "（无经纪人）"
 
 
-def _claimed_by_two_brokers(session: Session) -> list[FraudSignal]:
+def _claimed_by_two_brokers(session: Session, vault: Vault) -> list[FraudSignal]:
     claims = session.scalars(
         select(SubsidyClaim).where(SubsidyClaim.kind == ClaimKind.REFERRAL.value,
                                    SubsidyClaim.status.in_(_LIVE),
@@ -690,13 +701,13 @@ def _claimed_by_two_brokers(session: Session) -> list[FraudSignal]:
             brokers = "、".join(_broker_name(session, b) for b in sorted({p.broker_id for pair in pairs for p in pair}))
             signals.append(FraudSignal(
                 "worker_claimed_by_two_brokers",
-                f"{_worker(items[0])}在重叠的时间内由{brokers}分别申领就业创业服务补助"
+                f"{_worker(items[0], vault)}在重叠的时间内由{brokers}分别申领就业创业服务补助"
                 f"（安置编号{'、'.join(map(str, ids))}），请核实实际介绍人",
                 ids, person_id=person_id))
     return signals
 
 
-def _ended_soon_after_payment(session: Session) -> list[FraudSignal]:
+def _ended_soon_after_payment(session: Session, vault: Vault) -> list[FraudSignal]:
     claims = session.scalars(
         select(SubsidyClaim).where(SubsidyClaim.status == ClaimStatus.PAID)
         .options(selectinload(SubsidyClaim.placement).selectinload(Placement.person)).order_by(SubsidyClaim.id)
@@ -710,7 +721,7 @@ def _ended_soon_after_payment(session: Session) -> list[FraudSignal]:
         if 0 <= days <= ENDED_AFTER_PAYMENT_DAYS:
             signals.append(FraudSignal(
                 "ended_soon_after_payment",
-                f"{_worker(claim.placement)}的{_kind_label(claim.kind)}于{claim.paid_on.isoformat()}发放，"
+                f"{_worker(claim.placement, vault)}的{_kind_label(claim.kind)}于{claim.paid_on.isoformat()}发放，"
                 f"{days}天后（{end.isoformat()}）即离岗（安置编号{claim.placement_id}）",
                 (claim.placement_id,), person_id=claim.person_id, broker_id=claim.beneficiary_broker_id))
     return signals
@@ -742,7 +753,7 @@ def _brokers_ending_early(session: Session) -> list[FraudSignal]:
     return signals
 
 
-def _costs_above_route_median(session: Session) -> list[FraudSignal]:
+def _costs_above_route_median(session: Session, vault: Vault) -> list[FraudSignal]:
     placements = session.scalars(
         select(Placement).where(Placement.start_date.is_not(None)).options(selectinload(Placement.person))
         .order_by(Placement.id)
@@ -767,7 +778,7 @@ def _costs_above_route_median(session: Session) -> list[FraudSignal]:
             if cost > median * COST_MEDIAN_MULTIPLE:
                 signals.append(FraudSignal(
                     "cost_above_route_median",
-                    f"{_worker(placement)}往返交通费{cost:.2f}元，超过{table.get(origin).full_name}至"
+                    f"{_worker(placement, vault)}往返交通费{cost:.2f}元，超过{table.get(origin).full_name}至"
                     f"{table.get(job).full_name}线路中位数{median:.2f}元的"
                     f"{COST_MEDIAN_MULTIPLE}倍",
                     (placement.id,), person_id=placement.person_id, broker_id=placement.broker_id))

@@ -31,7 +31,7 @@ from jobs.placements import dispatches
 
 from jobs.placements import placements
 from jobs.subsidy.claims import evaluate_claims
-from jobs.storage.clock import china_today
+from jobs.storage.clock import CHINA, china_today
 from jobs.storage.crypto import Vault
 from jobs.storage.db import Database
 from jobs.storage.enums import (
@@ -347,8 +347,9 @@ class _World:
         departure_at = None
         if record["departure_time"]:
             try:
+                # A departure time in a scenario is a clock time in China, like the date beside it.
                 departure_at = dt.datetime.combine(record["departure_date"],
-                                                   dt.time.fromisoformat(record["departure_time"]))
+                                                   dt.time.fromisoformat(record["departure_time"]), tzinfo=CHINA)
             except ValueError:
                 raise ScenarioError(f"{where}.departure_time应为HH:MM格式") from None
         dispatch = dispatches.create_dispatch(
@@ -482,7 +483,7 @@ def run_scenario(text: str, *, base_dir: Path | None = None, extra_packs: Sequen
                         raise ScenarioError(str(error)) from None
                 world = _World(session, vault, scenario)
                 world.build()
-                summary = evaluate_claims(session, as_of=scenario.as_of)
+                summary = evaluate_claims(session, vault=vault, as_of=scenario.as_of)
                 if summary.skipped:
                     details = "；".join(f"{s['placement']}：{s['message']}" for s in summary.skipped)
                     raise ScenarioError(f"有就业安置无法核算：{details}")

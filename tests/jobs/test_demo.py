@@ -27,7 +27,7 @@ def test_every_generated_id_number_is_valid_for_its_county_and_birth_year(sessio
     for person in session.scalars(select(Person)):
         number = reveal_id_number(person, vault)
         parsed = parse_id_number(number, today=TODAY, valid_for_year=table.valid_for_year)
-        assert parsed.birth_date == person.birth_date
+        assert parsed.birth_date.year == person.birth_year
         assert table.current(parsed.issuing_code).code == person.household_region_code
 
 

@@ -71,3 +71,8 @@ def test_policy_which_explains_that_expired_packs_are_not_stretched(runner) -> N
 def test_policy_which_with_a_bad_date_exits_2(runner) -> None:
     result = runner.invoke(cli, ["policy", "which", "430182", "2026-13-01"])
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+def test_policy_list_prints_load_times_in_utc_with_their_offset(runner) -> None:
+    documents = _json(runner.invoke(cli, ["policy", "list", "--format", "json"]))
+    assert all(d["loaded_at"].endswith("+00:00") for d in documents)

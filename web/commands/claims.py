@@ -39,7 +39,7 @@ def evaluate(as_of: dt.datetime | None, output_format: str) -> None:
     day = as_of.date() if as_of else china_today()
     rt = runtime()
     with rt.db.transaction() as session:
-        summary = evaluate_claims(session, as_of=day)
+        summary = evaluate_claims(session, vault=rt.vault, as_of=day)
     if output_format == "json":
         emit_json(summary.as_dict())
         return
@@ -79,7 +79,7 @@ def notice(output: str) -> None:
     path = _output_path(output, (".xlsx", ".html"))
     rt = runtime()
     with rt.db.session() as session:
-        rows = public_notice(session)
+        rows = public_notice(session, vault=rt.vault)
     if path.suffix.lower() == ".html":
         path.write_text(public_notice_html(rows), encoding="utf-8")
     else:
@@ -94,7 +94,7 @@ def signals(output_format: str) -> None:
     """风险提示（仅供人工核查，不自动判定）：一人两家经纪人、领补贴后很快离职、离职偏早的经纪人、路费远高于同线路中位数。"""
     rt = runtime()
     with rt.db.session() as session:
-        found = fraud_signals(session)
+        found = fraud_signals(session, vault=rt.vault)
     if output_format == "json":
         emit_json([signal.as_dict() for signal in found])
         return

@@ -31,9 +31,9 @@ def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
     if summary.created:
         click.echo("正在进行人岗匹配并按政策评估补贴……", err=True)
         with rt.db.transaction() as session:
-            matched = run_matching(session, today=today)
+            matched = run_matching(session, vault=rt.vault, today=today)
         with rt.db.transaction() as session:
-            claims = evaluate_claims(session, as_of=today)
+            claims = evaluate_claims(session, vault=rt.vault, as_of=today)
     if output_format == "json":
         emit_json({
             **dataclasses.asdict(summary),

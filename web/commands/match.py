@@ -99,8 +99,8 @@ def run(origin: str | None, since: dt.datetime | None, everything: bool, top_k: 
     rt = runtime()
     try:
         with rt.db.transaction() as session:
-            summary = run_matching(session, today=china_today(), origin=origin, since=moment, top_k=top_k,
-                                   everything=everything)
+            summary = run_matching(session, vault=rt.vault, today=china_today(), origin=origin, since=moment,
+                                   top_k=top_k, everything=everything)
     except RegionError as error:
         raise BadInput(f"--origin：{error.message}") from None
     if output_format == "json":

@@ -5,16 +5,26 @@ from __future__ import annotations
 from dataclasses import replace
 
 from jobs.storage.enums import Sex
-from jobs.people.persons import Outcome, find_person, reveal_id_number, reveal_phone, save_person
+from jobs.people.persons import (
+    Outcome,
+    birth_date_of,
+    find_person,
+    masked_id_number,
+    masked_phone,
+    reveal_id_number,
+    reveal_phone,
+    save_person,
+)
 from tests.factories import id_number, person_data
 
 
-def test_a_new_id_number_creates_a_person_with_sex_and_birth_date_from_the_number(session, vault):
+def test_a_new_id_number_creates_a_person_with_sex_and_birth_year_from_the_number(session, vault):
     data = person_data()
     person, outcome = save_person(session, vault, data)
     session.flush()
     assert outcome is Outcome.CREATED
-    assert person.birth_date == data.id_number.birth_date
+    assert person.birth_year == data.id_number.birth_date.year
+    assert birth_date_of(person, vault) == data.id_number.birth_date
     assert person.sex == Sex(data.id_number.sex)
     assert person.issuing_region_code == "430124"
     assert reveal_id_number(person, vault) == data.id_number.number
@@ -38,7 +48,7 @@ def test_changed_facts_update_the_same_person(session, vault):
     )
     session.flush()
     assert outcome is Outcome.UPDATED and second.id == first.id
-    assert second.phone_masked == "139****5678"
+    assert masked_phone(second, vault) == "139****5678"
     assert [(r.position, r.text, r.region_code) for r in second.wanted_regions] == [(0, "浙江", "33"), (1, "不限", None)]
 
 
@@ -59,3 +69,16 @@ def test_a_person_is_found_by_id_number(session, vault):
     session.flush()
     assert find_person(session, vault, data.id_number.number).id == person.id
     assert find_person(session, vault, id_number("341524")) is None
+
+
+def test_screens_get_masked_forms_derived_from_the_encrypted_values(session, vault):
+    data = person_data(phone="13912345678")
+    person, _ = save_person(session, vault, data)
+    number = data.id_number.number
+    assert masked_id_number(person, vault) == number[:6] + "********" + number[-4:]
+    assert masked_phone(person, vault) == "139****5678"
+
+
+def test_a_person_without_a_phone_has_no_masked_phone(session, vault):
+    person, _ = save_person(session, vault, person_data(phone=None))
+    assert masked_phone(person, vault) is None and reveal_phone(person, vault) is None

@@ -35,7 +35,7 @@ def _pairs(session):
 
 def test_workers_looking_for_work_get_their_best_posts_with_reasons(session, vault, frozen_clock):
     _world(session, vault)
-    summary = run_matching(session, today=TODAY)
+    summary = run_matching(session, vault=vault, today=TODAY)
     pairs = _pairs(session)
     assert ("王焊", "焊工（二保焊）") in pairs and ("李姐", "家政服务员") in pairs
     assert all(name != "在岗者" for name, _ in pairs)  # employed workers are not offered posts
@@ -47,10 +47,10 @@ def test_workers_looking_for_work_get_their_best_posts_with_reasons(session, vau
 
 def test_a_rerun_with_nothing_changed_creates_nothing(session, vault, frozen_clock):
     _world(session, vault)
-    run_matching(session, today=TODAY)
+    run_matching(session, vault=vault, today=TODAY)
     before = session.scalar(select(func.count()).select_from(Match))
     frozen_clock.shift(dt.timedelta(minutes=5))
-    summary = run_matching(session, today=TODAY)
+    summary = run_matching(session, vault=vault, today=TODAY)
     assert (summary.seekers, summary.posts, summary.created) == (0, 0, 0)
     assert session.scalar(select(func.count()).select_from(Match)) == before
 
@@ -59,13 +59,13 @@ def test_a_new_post_is_matched_against_existing_workers_without_duplicating_or_r
     session, vault, frozen_clock
 ):
     welder, *_ = _world(session, vault)
-    run_matching(session, today=TODAY)
+    run_matching(session, vault=vault, today=TODAY)
     decided = _pairs(session)[("王焊", "焊工（二保焊）")]
     decided.status = MatchStatus.INTERESTED
     session.flush()
     frozen_clock.shift(dt.timedelta(hours=1))
     make_post(session, employer=make_employer(session, region_code="440306"), title="电焊工")
-    summary = run_matching(session, today=TODAY)
+    summary = run_matching(session, vault=vault, today=TODAY)
     pairs = _pairs(session)
     assert ("王焊", "电焊工") in pairs and summary.posts == 1
     assert pairs[("王焊", "焊工（二保焊）")].status is MatchStatus.INTERESTED
@@ -74,7 +74,7 @@ def test_a_new_post_is_matched_against_existing_workers_without_duplicating_or_r
 
 def test_the_engine_sees_current_county_codes_and_wanted_places(session, vault):
     person = make_person(session, vault, household_region_code="430182", wanted_regions=(("省内", "43"), ("不限", None)))
-    seeker = seeker_of(person)
+    seeker = seeker_of(person, vault)
     assert seeker.home_county == "430182"
     assert seeker.wanted_areas == ("43", "ANY") and seeker.wanted_area_labels == ("省内", "不限")
     post = post_of(make_post(session, employer=make_employer(session, region_code="441900")))
@@ -85,14 +85,14 @@ def test_matching_one_origin_county_leaves_the_others_alone(session, vault, froz
     _world(session, vault)
     make_person(session, vault, name="金寨人", household_region_code="341524", issuing_code="342426",
                 birth_date=dt.date(1985, 5, 1), wanted_occupations=(("电焊工", None),))
-    run_matching(session, today=TODAY, origin="342426")  # 金寨's retired code names the same county
+    run_matching(session, vault=vault, today=TODAY, origin="342426")  # 金寨's retired code names the same county
     assert {name for name, _ in _pairs(session)} == {"金寨人"}
 
 
 def test_an_unknown_origin_is_refused_rather_than_read_as_a_prefix_of_digits(session, vault, frozen_clock):
     _world(session, vault)
     with pytest.raises(RegionError):
-        run_matching(session, today=TODAY, origin="430180")  # no such county (and not "43018x")
+        run_matching(session, vault=vault, today=TODAY, origin="430180")  # no such county (and not "43018x")
     assert not _pairs(session)
 
 
@@ -106,10 +106,10 @@ def test_a_worker_who_only_changes_wanted_places_is_matched_again(session, vault
     save_person(session, vault, data)
     make_post(session, employer=make_employer(session, region_code="441900"), title="电焊工")
     session.flush()
-    run_matching(session, today=TODAY)
+    run_matching(session, vault=vault, today=TODAY)
     assert not _pairs(session)  # the only post is in 广东
     frozen_clock.shift(dt.timedelta(hours=1))
     save_person(session, vault, replace(data, wanted_regions=(("广东", "44"),)))
     session.flush()
-    summary = run_matching(session, today=TODAY)
+    summary = run_matching(session, vault=vault, today=TODAY)
     assert summary.seekers == 1 and ("改地点", "电焊工") in _pairs(session)

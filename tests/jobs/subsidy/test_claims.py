@@ -29,6 +29,7 @@ from jobs.subsidy.claims import (
 )
 from jobs.storage.db import is_sqlite
 from jobs.storage.enums import ClaimStatus, EndReason, OrganisationKind, Role
+from jobs.people.persons import reveal_id_number
 from jobs.storage.models import AuditEvent, ClaimEvent, EmploymentCheck, PolicyPack, SubsidyClaim, User
 from jobs.placements.placements import end_placement
 from tests.factories import make_broker, make_organisation, make_placement
@@ -53,7 +54,7 @@ def _claim(session, placement, kind="referral") -> SubsidyClaim:
 def _eligible_referral(session, vault):
     broker = make_broker(session)
     placement = make_placement(session, vault, "verified_6_months", broker=broker)
-    evaluate_claims(session, as_of=AS_OF)
+    evaluate_claims(session, vault=vault, as_of=AS_OF)
     claim = _claim(session, placement)
     assert claim.status is ClaimStatus.ELIGIBLE
     return claim, broker
@@ -64,7 +65,7 @@ def _eligible_referral(session, vault):
 
 def test_evaluation_stores_one_claim_per_placement_kind_and_instalment(session, vault) -> None:
     placement = make_placement(session, vault, "verified_6_months", broker=make_broker(session))
-    summary = evaluate_claims(session, as_of=AS_OF)
+    summary = evaluate_claims(session, vault=vault, as_of=AS_OF)
     assert (summary.created, summary.updated, summary.unchanged) == (2, 0, 0)
     referral = _claim(session, placement)
     assert (referral.status, referral.amount, referral.milestone_date, referral.document_number, referral.fund) == (
@@ -74,7 +75,7 @@ def test_evaluation_stores_one_claim_per_placement_kind_and_instalment(session, 
 
 def test_the_packs_come_from_the_policy_pack_table_seeded_on_first_use(session, vault) -> None:
     make_placement(session, vault, "verified_6_months", broker=make_broker(session))
-    evaluate_claims(session, as_of=AS_OF)
+    evaluate_claims(session, vault=vault, as_of=AS_OF)
     assert session.scalar(select(func.count()).select_from(PolicyPack)) == 5
     referral = session.scalars(select(SubsidyClaim).where(SubsidyClaim.kind == "referral")).one()
     assert session.get(PolicyPack, referral.policy_pack_id).pack_key == "hunan-2021-10"
@@ -82,21 +83,21 @@ def test_the_packs_come_from_the_policy_pack_table_seeded_on_first_use(session, 
 
 def test_evaluating_again_changes_nothing(session, vault) -> None:
     make_placement(session, vault, "verified_6_months", broker=make_broker(session))
-    evaluate_claims(session, as_of=AS_OF)
+    evaluate_claims(session, vault=vault, as_of=AS_OF)
     versions = session.execute(select(SubsidyClaim.id, SubsidyClaim.version_id)).all()
-    summary = evaluate_claims(session, as_of=AS_OF)
+    summary = evaluate_claims(session, vault=vault, as_of=AS_OF)
     assert (summary.created, summary.updated, summary.unchanged) == (0, 0, 2)
     assert session.execute(select(SubsidyClaim.id, SubsidyClaim.version_id)).all() == versions
 
 
 def test_a_new_check_moves_a_pending_claim_to_eligible_with_its_history(session, vault) -> None:
     placement = make_placement(session, vault, broker=make_broker(session))
-    evaluate_claims(session, as_of=AS_OF)
+    evaluate_claims(session, vault=vault, as_of=AS_OF)
     claim = _claim(session, placement)
     assert claim.status is ClaimStatus.PENDING
     session.add(EmploymentCheck(placement=placement, check_date=dt.date(2024, 9, 1), employed=True))
     session.flush()
-    assert evaluate_claims(session, as_of=AS_OF).updated == 1
+    assert evaluate_claims(session, vault=vault, as_of=AS_OF).updated == 1
     assert claim.status is ClaimStatus.ELIGIBLE
     assert [(e.from_status, e.to_status) for e in claim.events] == [(None, "pending"), ("pending", "eligible")]
     actions = session.scalars(select(AuditEvent.action).where(AuditEvent.object_id == str(claim.id),
@@ -108,7 +109,7 @@ def test_claims_in_the_workflow_are_never_touched_by_the_engine(session, vault) 
     claim, _ = _eligible_referral(session, vault)
     approve_claim(session, claim.id, user=make_user(session))
     end_placement(session, placement_id=claim.placement_id, end_date=dt.date(2024, 3, 1), reason=EndReason.QUIT)
-    summary = evaluate_claims(session, as_of=AS_OF)
+    summary = evaluate_claims(session, vault=vault, as_of=AS_OF)
     assert summary.in_workflow == 1
     assert claim.status is ClaimStatus.APPROVED
 
@@ -138,7 +139,7 @@ def test_a_slot_held_by_an_approved_claim_makes_a_later_winner_ineligible(sessio
                            start_date=dt.date(2024, 1, 2))
     session.add(EmploymentCheck(placement=other, check_date=dt.date(2024, 7, 3), employed=True))
     session.flush()
-    evaluate_claims(session, as_of=AS_OF)
+    evaluate_claims(session, vault=vault, as_of=AS_OF)
     late = _claim(session, other)
     assert late.status is ClaimStatus.INELIGIBLE and not late.counts_toward_limit
     assert "已审核" in late.reason and "每人每年只享受一次" in late.reason
@@ -150,12 +151,12 @@ def test_a_revoked_claim_gives_its_yearly_slot_to_the_persons_next_placement(ses
                            start_date=dt.date(2024, 3, 1))
     session.add(EmploymentCheck(placement=later, check_date=dt.date(2024, 9, 2), employed=True))
     session.flush()
-    evaluate_claims(session, as_of=AS_OF)
+    evaluate_claims(session, vault=vault, as_of=AS_OF)
     assert _claim(session, later).status is ClaimStatus.INELIGIBLE  # the first placement won the year
     county = make_user(session)
     approve_claim(session, claim.id, user=county)
     revoke_claim(session, claim.id, user=county, reason="核实发现未实际到岗")
-    evaluate_claims(session, as_of=AS_OF)
+    evaluate_claims(session, vault=vault, as_of=AS_OF)
     now = _claim(session, later)
     assert now.status is ClaimStatus.ELIGIBLE and now.counts_toward_limit
     assert _claim(session, claim.placement).status is ClaimStatus.REVOKED
@@ -204,7 +205,7 @@ def test_only_an_approved_claim_can_be_paid_and_only_once(session, vault) -> Non
 
 def test_only_an_eligible_claim_can_be_approved(session, vault) -> None:
     placement = make_placement(session, vault, broker=make_broker(session))
-    evaluate_claims(session, as_of=AS_OF)
+    evaluate_claims(session, vault=vault, as_of=AS_OF)
     with pytest.raises(ClaimError, match="当前状态为“待达标”"):
         approve_claim(session, _claim(session, placement).id, user=make_user(session))
 
@@ -240,7 +241,7 @@ def test_concurrent_approvals_and_payments_pay_a_claim_exactly_once(runtime) -> 
         claim_ids = []
         for _ in range(rounds):
             placement = make_placement(session, runtime.vault, "verified_6_months", broker=make_broker(session))
-            evaluate_claims(session, as_of=AS_OF, person_ids=[placement.person_id])
+            evaluate_claims(session, vault=runtime.vault, as_of=AS_OF, person_ids=[placement.person_id])
             claim_ids.append(_claim(session, placement).id)
     payments_per_round = []
     for number, claim_id in enumerate(claim_ids):
@@ -296,10 +297,11 @@ def test_the_ledger_groups_claims_by_fund_status_county_and_month(session, vault
 
 def test_the_public_notice_lists_eligible_claims_with_masked_id_numbers(session, vault) -> None:
     claim, broker = _eligible_referral(session, vault)
-    rows = public_notice(session)
+    rows = public_notice(session, vault=vault)
     assert len(rows) == 1
     row = rows[0]
-    assert row.id_masked == claim.placement.person.id_number_masked and "********" in row.id_masked
+    number = reveal_id_number(claim.placement.person, vault)
+    assert row.id_masked == number[:6] + "********" + number[-4:]
     assert (row.kind, row.beneficiary, row.amount) == ("就业创业服务补助", broker.name, "300.00")
     sheet = load_workbook(io.BytesIO(public_notice_xlsx(rows))).active
     assert sheet.cell(row=2, column=3).value == row.id_masked
@@ -310,16 +312,16 @@ def test_the_public_notice_lists_eligible_claims_with_masked_id_numbers(session,
 # --- fraud signals -------------------------------------------------------------------------------------------------
 
 
-def _kinds(session) -> list[str]:
-    return [s.kind for s in fraud_signals(session)]
+def _kinds(session, vault) -> list[str]:
+    return [s.kind for s in fraud_signals(session, vault=vault)]
 
 
 def test_one_worker_claimed_by_two_brokers_is_signalled(session, vault) -> None:
     claim, _ = _eligible_referral(session, vault)
     make_placement(session, vault, person=claim.placement.person, broker=make_broker(session),
                    start_date=dt.date(2024, 3, 1))
-    evaluate_claims(session, as_of=AS_OF)
-    assert _kinds(session) == ["worker_claimed_by_two_brokers"]
+    evaluate_claims(session, vault=vault, as_of=AS_OF)
+    assert _kinds(session, vault) == ["worker_claimed_by_two_brokers"]
 
 
 def test_a_placement_ending_within_30_days_of_payment_is_signalled(session, vault) -> None:
@@ -328,7 +330,7 @@ def test_a_placement_ending_within_30_days_of_payment_is_signalled(session, vaul
     approve_claim(session, claim.id, user=user)
     pay_claim(session, claim.id, user=user, reference="R1", paid_on=dt.date(2024, 9, 1))
     end_placement(session, placement_id=claim.placement_id, end_date=dt.date(2024, 9, 20), reason=EndReason.QUIT)
-    signals = fraud_signals(session)
+    signals = fraud_signals(session, vault=vault)
     assert [s.kind for s in signals] == ["ended_soon_after_payment"]
     assert "19天后" in signals[0].message
 
@@ -340,14 +342,14 @@ def test_a_broker_whose_placements_end_unusually_early_is_signalled(session, vau
             placement = make_placement(session, vault, broker=broker, round_trip_cost=None)
             end_placement(session, placement_id=placement.id, reason=EndReason.QUIT,
                           end_date=placement.start_date + dt.timedelta(days=days))
-    signals = [s for s in fraud_signals(session) if s.kind == "broker_placements_end_early"]
+    signals = [s for s in fraud_signals(session, vault=vault) if s.kind == "broker_placements_end_early"]
     assert [s.broker_id for s in signals] == [early.id]
 
 
 def test_a_round_trip_cost_far_above_the_route_median_is_signalled(session, vault) -> None:
     costs = ("400.00", "420.00", "410.00", "1500.00")
     placements = [make_placement(session, vault, round_trip_cost=Decimal(c)) for c in costs]
-    signals = fraud_signals(session)
+    signals = fraud_signals(session, vault=vault)
     assert [(s.kind, s.placement_ids) for s in signals] == [("cost_above_route_median", (placements[3].id,))]
 
 
@@ -380,7 +382,7 @@ def test_a_rule_that_pays_the_employer_stores_the_employer_as_beneficiary(sessio
 
     placement = make_placement(session, vault, "verified_6_months", broker=make_broker(session))
     packs = [*shipped_packs(), parse_pack(EMPLOYER_PACK)]
-    evaluate_claims(session, as_of=AS_OF, packs=packs)
+    evaluate_claims(session, vault=vault, as_of=AS_OF, packs=packs)
     claim = _claim(session, placement, kind="hiring_reward")
     assert claim.status is ClaimStatus.ELIGIBLE and claim.amount == Decimal("1000.00")
     assert claim.beneficiary_employer_id == placement.employer_id
