@@ -179,3 +179,23 @@ def make_broker_user(session: Session, broker: Broker, **overrides):
     from jobs.storage.enums import Role
 
     return make_user(session, role=Role.BROKER, organisation=broker.organisation, **overrides)
+
+
+def make_hired_placement(session: Session, vault: Vault, *, actor=None, person: Person | None = None,
+                         post: Post | None = None, broker: Broker | None = None,
+                         start_date: dt.date = dt.date(2024, 2, 22), active: bool = True) -> Placement:
+    """A placement made through the use cases: proposed, hired and (``active``) started, by ``actor`` (the
+    system by default)."""
+    from jobs.access.permissions import SYSTEM
+    from jobs.placements.placements import activate_placement, hire_placement, propose_placement
+
+    actor = actor or SYSTEM
+    person = person or make_person(session, vault)
+    post = post or make_post(session)
+    placement = propose_placement(session, person_id=person.id, post_id=post.id,
+                                  broker_id=broker.id if broker is not None else None, actor=actor)
+    hire_placement(session, placement_id=placement.id, start_date=start_date, contract_months=12,
+                   social_insurance=True, round_trip_cost=Decimal("420.00"), actor=actor)
+    if active:
+        activate_placement(session, placement_id=placement.id, actor=actor)
+    return placement
