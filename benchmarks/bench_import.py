@@ -32,6 +32,7 @@ from xml.sax.saxutils import escape
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
+from jobs.access.permissions import SYSTEM
 from jobs.storage.crypto import Vault
 from jobs.storage.db import Database
 from jobs.people.identity import generate_id_number, parse_id_number
@@ -244,7 +245,7 @@ def _timed_import(database: Database, vault: Vault, path: Path, label: str):
 
     started = time.perf_counter()
     with database.writer() as session:
-        result = import_demand(session, vault, path, today=TODAY, progress=bar, on_open=opened)
+        result = import_demand(session, vault, path, today=TODAY, progress=bar, on_open=opened, actor=SYSTEM)
     elapsed = time.perf_counter() - started
     bar.close()
     return result, elapsed

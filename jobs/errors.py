@@ -18,6 +18,9 @@ class DomainError(Exception):
     """A use case refused. ``message`` is Chinese and says what is wrong; ``status`` is the HTTP analogue."""
 
     status = 400
+    #: Set by :mod:`jobs.access.permissions` on a refusal it audited: the denial, to be written again by the
+    #: web and command-line handlers once the refused transaction has been rolled back.
+    audit: dict[str, object] | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

@@ -148,3 +148,54 @@ def make_placement(session: Session, vault: Vault, state: str = "placed", **over
         placement.end_date = start + dt.timedelta(days=45)
     session.flush()
     return placement
+
+
+def make_user(session: Session, *, role=None, organisation: Organisation | None = None, region_code: str = "430182",
+              person: Person | None = None, **overrides):
+    """A user of ``role`` (county staff by default) in ``organisation`` — or in a new organisation of the right
+    kind registered in ``region_code``; a seeker is tied to ``person``."""
+    from jobs.storage.enums import Role
+    from jobs.storage.models import User
+
+    role = Role(role or Role.COUNTY_STAFF)
+    if role is not Role.SEEKER and organisation is None:
+        kind = {Role.ADMIN: OrganisationKind.HR_BUREAU, Role.COUNTY_STAFF: OrganisationKind.COUNTY_OFFICE,
+                Role.WORKSTATION_STAFF: OrganisationKind.WORKSTATION, Role.BROKER: OrganisationKind.BROKER}[role]
+        organisation = make_organisation(session, kind=kind, region_code=region_code,
+                                         name=f"{kind.label}{region_code}-{next(_sequence)}")
+    number = next(_sequence)
+    values = dict(username=f"{role.value}-{number}", display_name=f"{role.label}{number}", role=role,
+                  organisation_id=organisation.id if organisation is not None else None,
+                  person_id=person.id if person is not None else None)
+    values.update(overrides)
+    user = User(**values)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def make_broker_user(session: Session, broker: Broker, **overrides):
+    """A user of the broker's organisation."""
+    from jobs.storage.enums import Role
+
+    return make_user(session, role=Role.BROKER, organisation=broker.organisation, **overrides)
+
+
+def make_hired_placement(session: Session, vault: Vault, *, actor=None, person: Person | None = None,
+                         post: Post | None = None, broker: Broker | None = None,
+                         start_date: dt.date = dt.date(2024, 2, 22), active: bool = True) -> Placement:
+    """A placement made through the use cases: proposed, hired and (``active``) started, by ``actor`` (the
+    system by default)."""
+    from jobs.access.permissions import SYSTEM
+    from jobs.placements.placements import activate_placement, hire_placement, propose_placement
+
+    actor = actor or SYSTEM
+    person = person or make_person(session, vault)
+    post = post or make_post(session)
+    placement = propose_placement(session, person_id=person.id, post_id=post.id,
+                                  broker_id=broker.id if broker is not None else None, actor=actor)
+    hire_placement(session, placement_id=placement.id, start_date=start_date, contract_months=12,
+                   social_insurance=True, round_trip_cost=Decimal("420.00"), actor=actor)
+    if active:
+        activate_placement(session, placement_id=placement.id, actor=actor)
+    return placement

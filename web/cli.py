@@ -1,16 +1,17 @@
 """The ``bangfu`` console script: a Flask CLI group over the app factory, so ``bangfu --help`` lists everything.
 
 Exit status (FORMATS.md §4): 0 done (even if some rows were rejected), 1 the command failed, 2 bad usage or an
-unreadable input. Commands that report results take ``--format json`` and then print one JSON document on
+unreadable input; a refused use case exits 2 (wrong input, nothing found) or 1 (not allowed, a conflict), see
+web.cli_support. Commands that report results take ``--format json`` and then print one JSON document on
 stdout; progress goes to stderr.
 """
 
 from __future__ import annotations
 
 import click
-from flask.cli import FlaskGroup
 
 from web import create_app
+from web.cli_support import DomainErrorGroup
 from web.commands import audit, db, demo, keys, policy, region, scenario, serve
 from web.commands import claims, match, occupation
 from web.commands import lists
@@ -18,7 +19,7 @@ from web.commands import lists
 
 # Flask's own development commands (run, shell, routes) are left out: `bangfu serve` is the way to serve.
 @click.group(
-    cls=FlaskGroup, create_app=create_app, add_default_commands=False, add_version_option=False, load_dotenv=False
+    cls=DomainErrorGroup, create_app=create_app, add_default_commands=False, add_version_option=False, load_dotenv=False
 )
 def cli() -> None:
     """帮扶（bangfu）：就业帮扶人岗匹配与劳务输出服务平台的命令行。"""

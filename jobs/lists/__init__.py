@@ -11,7 +11,7 @@ The contracts are FORMATS.md §1 (demand list), §2 (supply list) and §4 (the i
 """
 
 from jobs.lists.demand import import_demand
-from jobs.lists.export import ExportResult, export_demand, export_stable, export_supply, may_reveal, verified_months
+from jobs.lists.export import ExportResult, export_demand, export_stable, export_supply, verified_months
 from jobs.lists.importing import ImportResult, ListOptionError, RowError
 from jobs.lists.reading import ListSource, NotAList
 from jobs.lists.report import write_error_report
@@ -30,7 +30,6 @@ __all__ = [
     "export_supply",
     "import_demand",
     "import_supply",
-    "may_reveal",
     "verified_months",
     "write_error_report",
     "write_template",

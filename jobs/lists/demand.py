@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from jobs.access.permissions import SYSTEM, Action, Actor, ownership, require
 from jobs.storage.clock import china_today
 from jobs.storage.crypto import Vault
 from jobs.storage.enums import EmploymentStatus, LabourAbility, PersonCategory
@@ -66,8 +67,9 @@ class _DemandImport:
     """Parses and writes the rows of one demand-list import."""
 
     def __init__(self, session: Session, vault: Vault, source: ListSource, *, today: dt.date,
-                 table: RegionTable, list_name: str, period: str, origin: str | None) -> None:
+                 table: RegionTable, list_name: str, period: str, origin: str | None, actor: Actor = SYSTEM) -> None:
         self.session = session
+        self.actor = actor
         self.vault = vault
         self.source = source
         self.today = today
@@ -211,8 +213,8 @@ class _DemandImport:
             else:
                 changed[person_id] = index
                 outcomes.append(Outcome.UPDATED)
-        for index, person_id in zip(new, add_people(self.session, self.vault, [batch[i].data.person for i in new]),
-                                    strict=True):
+        for index, person_id in zip(new, add_people(self.session, self.vault, [batch[i].data.person for i in new],
+                                                    owner=ownership(self.actor)), strict=True):
             person_ids[index] = person_id
         if changed:
             for person in self.session.scalars(
@@ -267,9 +269,12 @@ class _DemandImport:
             )
         )
         if found is None:
-            found = DemandList(name=self.list_name, period=self.period, origin_region_code=origin)
+            found = DemandList(name=self.list_name, period=self.period, origin_region_code=origin,
+                               organisation_id=self.actor.organisation_id, compiled_by_id=self.actor.id)
             self.session.add(found)
             self.session.flush()
+        # Checked on the stored list, so a county can neither create nor add to another area's list.
+        require(self.actor, Action.IMPORT_DEMAND, found)
         self.demand_list = found
         return found
 
@@ -287,8 +292,9 @@ def import_demand(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback | None = None,
     on_open: Callable[[ListSource], None] | None = None,
+    actor: Actor,
 ) -> ImportResult:
-    """Import a demand list file into ``session``'s database.
+    """Import a demand list file into ``session``'s database, for ``actor`` (who owns what it creates).
 
     The list is found or created by (origin county, name, period): ``origin`` is a place or code (default:
     the 输出地 an export states, else the county named by the file's 填报单位 or title, else the first valid
@@ -297,7 +303,10 @@ def import_demand(
     this year). Raises :class:`~jobs.lists.reading.NotAList` before
     writing anything when the file is not a demand list, :class:`~jobs.lists.importing.ListOptionError` for an unusable option.
     ``on_open`` is called with the opened source before the first row (e.g. to size a progress bar).
+    Only county staff (for their area) and administrators may import demand lists: others get
+    :class:`~jobs.errors.Forbidden` before the file is read.
     """
+    require(actor, Action.IMPORT_DEMAND, DemandList, session=session)
     today = today or china_today()
     table = region_table()
     origin_code = _origin_option(table, origin)
@@ -310,7 +319,7 @@ def import_demand(
             session, vault, source, today=today, table=table,
             list_name=(list_name or info.title or Path(path).stem)[:128],
             period=(period or info.period or info.year or str(today.year))[:32],
-            origin=origin_code,
+            origin=origin_code, actor=actor,
         )
         if on_open is not None:
             on_open(source)

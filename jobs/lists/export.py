@@ -4,7 +4,9 @@ Each list goes to its own sheet: two lines saying which list it is (清单名称
 the canonical header (frozen) and one row per worker or post, written in the canonical spelling of every
 value, so that an exported list imports back into the same list unchanged. ID and phone numbers are masked
 (``430124********4513``, ``138****5678``) unless ``reveal`` is set; a reveal is written to the audit log in
-the caller's transaction (PIPL art. 28; DESIGN.md, "Security baseline"). A masked export does not import
+the caller's transaction (PIPL art. 28). Every export acts for a user (``actor``): it holds only the rows the
+user may see, and only roles that keep the lists may export them, with clear numbers or not
+(:mod:`jobs.access.permissions`, actions ``export`` and ``export_revealed``). A masked export does not import
 back: the importer refuses masked numbers and says why.
 """
 
@@ -20,10 +22,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from jobs.access.permissions import Action, Actor, require, scope
 from jobs.storage import audit
 from jobs.storage.clock import china_today
 from jobs.storage.crypto import Vault
-from jobs.storage.enums import ClaimKind, ClaimStatus, PlacementStatus, Role
+from jobs.storage.enums import ClaimKind, ClaimStatus, PlacementStatus
 from jobs.lists.columns import DEMAND_COLUMNS, SUPPLY_COLUMNS
 from jobs.lists.importing import ListOptionError
 from jobs.lists.preamble import ORIGIN_LABEL, REGION_LABEL, describe_list
@@ -43,7 +46,6 @@ from jobs.storage.models import (
     Post,
     SubsidyClaim,
     SupplyList,
-    User,
 )
 from jobs.people.persons import masked_id_number, masked_phone, reveal_id_number, reveal_phone
 from jobs.people.regions import RegionError, RegionTable, region_table
@@ -55,7 +57,6 @@ __all__ = [
     "export_supply",
     "export_stable",
     "verified_months",
-    "may_reveal",
     "STABLE_HEADERS",
 ]
 
@@ -70,19 +71,9 @@ _STABLE_TEXT = {2, 3, 7}
 _STABLE_STATUSES = (PlacementStatus.HIRED, PlacementStatus.ACTIVE, PlacementStatus.ENDED)
 
 
-# Who may see clear ID and phone numbers in an export (DESIGN.md, "Who uses it" and "Security baseline"): the
-# administrators and the county staff who keep the demand lists and the 稳岗清单; for the supply list (contact
-# phones of employers) also the workstation staff who keep it. Brokers and seekers never.
-_REVEAL_ROLES: dict[str, frozenset[Role]] = {
-    "demand": frozenset({Role.ADMIN, Role.COUNTY_STAFF}),
-    "stable": frozenset({Role.ADMIN, Role.COUNTY_STAFF}),
-    "supply": frozenset({Role.ADMIN, Role.COUNTY_STAFF, Role.WORKSTATION_STAFF}),
-}
-
-
-def may_reveal(role: Role | str, kind: str) -> bool:
-    """Whether a user of ``role`` may export ``kind`` ("demand", "supply", "stable") with clear numbers."""
-    return Role(role) in _REVEAL_ROLES[kind]
+def _allowed(session: Session, actor: Actor, model: type, reveal: bool) -> None:
+    """Refuse (Forbidden, audited) before anything is written when ``actor`` may not export these lists so."""
+    require(actor, Action.EXPORT_REVEALED if reveal else Action.EXPORT, model, session=session)
 
 
 @dataclass
@@ -150,10 +141,9 @@ def _unique_title(used: set[str], wanted: str) -> str:
     return title
 
 
-def _record_reveal(session: Session, *, kind: str, scope: str | None, result: ExportResult,
-                   actor: User | None, actor_label: str | None) -> None:
-    audit.record(session, action="reveal", actor=actor, actor_label=actor_label, object_type=f"{kind}_export",
-                 object_id=scope or "all", after={"file": result.path.name, "rows": result.rows})
+def _record_reveal(session: Session, *, kind: str, area: str | None, result: ExportResult, actor: Actor) -> None:
+    audit.record(session, action="reveal", actor=actor, object_type=f"{kind}_export",
+                 object_id=area or "all", after={"file": result.path.name, "rows": result.rows})
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -190,15 +180,16 @@ def export_demand(
     list_name: str | None = None,
     period: str | None = None,
     reveal: bool = False,
-    actor: User | None = None,
-    actor_label: str | None = None,
+    actor: Actor,
 ) -> ExportResult:
     """Write the demand lists of ``origin`` (a county, city or province; all when None) to ``path``, one
     sheet per list; ``list_name`` / ``period`` pick one list. ``reveal`` writes clear ID and phone numbers
-    and records an audit event (``reveal``) in ``session``: the caller commits it."""
+    and records an audit event (``reveal``) in ``session``: the caller commits it. Only the lists ``actor``
+    may see are written."""
+    _allowed(session, actor, DemandList, reveal)
     regions = _Regions(region_table())
     code = regions.filter_code(origin)
-    query = select(DemandList).order_by(DemandList.origin_region_code, DemandList.period, DemandList.name)
+    query = select(DemandList).where(scope(actor, DemandList)).order_by(DemandList.origin_region_code, DemandList.period, DemandList.name)
     if code is not None:
         query = query.where(DemandList.origin_region_code.startswith(code))
     if list_name:
@@ -229,7 +220,7 @@ def export_demand(
         result.sheets[sheet.sheet.title] = sheet.rows
     _finish(workbook, result, "没有符合条件的就业需求清单")
     if reveal:
-        _record_reveal(session, kind="demand", scope=code, result=result, actor=actor, actor_label=actor_label)
+        _record_reveal(session, kind="demand", area=code, result=result, actor=actor)
     return result
 
 
@@ -276,16 +267,17 @@ def export_supply(
     list_name: str | None = None,
     period: str | None = None,
     reveal: bool = False,
-    actor: User | None = None,
-    actor_label: str | None = None,
+    actor: Actor,
 ) -> ExportResult:
     """Write the posts whose place of work lies in ``region`` (all when None) to ``path``, one sheet per
     supply list (posts outside any list go to a sheet of their own). Contact phones are masked unless
     ``reveal`` (recorded in the audit log)."""
+    _allowed(session, actor, SupplyList, reveal)
     regions = _Regions(region_table())
     code = regions.filter_code(region)
     query = (
         select(Post)
+        .where(scope(actor, Post))
         .options(selectinload(Post.employer))
         .order_by(Post.supply_list_id, Post.id)
     )
@@ -316,7 +308,7 @@ def export_supply(
         result.sheets[sheet.sheet.title] = sheet.rows
     _finish(workbook, result, "没有符合条件的岗位")
     if reveal:
-        _record_reveal(session, kind="supply", scope=code, result=result, actor=actor, actor_label=actor_label)
+        _record_reveal(session, kind="supply", area=code, result=result, actor=actor)
     return result
 
 
@@ -396,21 +388,22 @@ def export_stable(
     origin: str | None = None,
     reveal: bool = False,
     today: dt.date | None = None,
-    actor: User | None = None,
-    actor_label: str | None = None,
+    actor: Actor,
 ) -> ExportResult:
     """Write the stable-job list (稳岗清单) to ``path``: one sheet per origin county (the worker's 户籍地,
     POLICIES.md "Origin"), one row per hire (placements hired, active or ended) with the employer, the place,
     the start date, the months of verified stable employment and the subsidies claimed so far.
     ``origin`` limits it to a county, city or province. Masking and ``reveal`` as for :func:`export_demand`.
     """
+    _allowed(session, actor, Placement, reveal)
     today = today or china_today()
     regions = _Regions(region_table())
     code = regions.filter_code(origin)
     query = (
         select(Placement, Person)
         .join(Person, Placement.person_id == Person.id)
-        .where(Placement.status.in_(_STABLE_STATUSES), Placement.start_date.is_not(None))
+        .where(Placement.status.in_(_STABLE_STATUSES), Placement.start_date.is_not(None),
+               scope(actor, Placement))
         .options(selectinload(Placement.employer), selectinload(Placement.post), selectinload(Placement.broker),
                  selectinload(Placement.checks))
         .order_by(Person.household_region_code, Placement.start_date, Placement.id)
@@ -439,7 +432,7 @@ def export_stable(
         result.sheets[sheet.sheet.title] = sheet.rows
     _finish(workbook, result, "没有符合条件的稳岗记录")
     if reveal:
-        _record_reveal(session, kind="stable", scope=code, result=result, actor=actor, actor_label=actor_label)
+        _record_reveal(session, kind="stable", area=code, result=result, actor=actor)
     return result
 
 

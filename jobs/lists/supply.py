@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from jobs.access.permissions import SYSTEM, Action, Actor, ownership, require
 from jobs.storage.clock import china_today
 from jobs.storage.crypto import Vault
 from jobs.storage.enums import LabourIntensity, PostStatus
@@ -118,8 +119,10 @@ class _SupplyImport:
 
     def __init__(self, session: Session, vault: Vault, source: ListSource, *, today: dt.date,
                  table: RegionTable, list_name: str, period: str, region: str | None,
-                 workstation: Workstation | None) -> None:
+                 workstation: Workstation | None, actor: Actor = SYSTEM) -> None:
         self.session = session
+        self.actor = actor
+        self.owner = ownership(actor)
         self.vault = vault
         self.source = source
         self.today = today
@@ -276,7 +279,8 @@ class _SupplyImport:
                 )])
             if same_name:
                 return same_name[0], False
-        employer = Employer(name=row.employer_name, credit_code=row.credit_code, region_code=row.place.code)
+        employer = Employer(name=row.employer_name, credit_code=row.credit_code, region_code=row.place.code,
+                            **self.owner)
         self.session.add(employer)
         self._remember(employer)
         return employer, False
@@ -297,7 +301,7 @@ class _SupplyImport:
 
     def _new_post(self, row: SupplyRow, employer: Employer, supply_list_id: int) -> Post:
         post = Post(employer_id=employer.id, title=row.title, region_code=row.place.code, filled=0,
-                    status=self._status(row.closing_date), **_post_values(row, supply_list_id))
+                    status=self._status(row.closing_date), **_post_values(row, supply_list_id), **self.owner)
         if row.contact_phone:
             post.contact_phone_encrypted = self.vault.encrypt(row.contact_phone)
             post.contact_phone_masked = mask_phone(row.contact_phone)
@@ -334,9 +338,13 @@ class _SupplyImport:
         if found is None:
             found = SupplyList(name=self.list_name, period=self.period, region_code=region,
                                workstation_id=self.workstation.id if self.workstation else None,
-                               organisation_id=self.workstation.organisation_id if self.workstation else None)
+                               organisation_id=(self.workstation.organisation_id if self.workstation
+                                                else self.actor.organisation_id),
+                               compiled_by_id=self.actor.id)
             self.session.add(found)
             self.session.flush()
+        # Checked on the stored list: a workstation keeps its own lists and those of its city only.
+        require(self.actor, Action.IMPORT_SUPPLY, found)
         self.supply_list = found
         return found
 
@@ -362,8 +370,10 @@ def import_supply(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback | None = None,
     on_open: Callable[[ListSource], None] | None = None,
+    actor: Actor,
 ) -> ImportResult:
-    """Import a supply list file into ``session``'s database.
+    """Import a supply list file into ``session``'s database, for ``actor`` (who owns the list, employers and
+    posts it creates; only workstation staff and administrators may import supply lists).
 
     The list is found or created by (receiving area, name, period): ``region`` is a place or code (default:
     the workstation's city, else the 地区 an export states, else the city or county named by the file's title
@@ -373,6 +383,7 @@ def import_supply(
     :class:`~jobs.lists.reading.NotAList` before writing anything when the file is not a supply list, and
     :class:`ListOptionError` for an unusable option.
     """
+    require(actor, Action.IMPORT_SUPPLY, SupplyList, session=session)
     today = today or china_today()
     table = region_table()
     station = _workstation_option(session, workstation)
@@ -387,7 +398,7 @@ def import_supply(
             session, vault, source, today=today, table=table,
             list_name=(list_name or info.title or Path(path).stem)[:128],
             period=(period or info.period or info.year or str(today.year))[:32],
-            region=region_code, workstation=station,
+            region=region_code, workstation=station, actor=actor,
         )
         if on_open is not None:
             on_open(source)

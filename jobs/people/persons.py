@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select
@@ -72,19 +73,22 @@ def find_person(session: Session, vault: Vault, id_number: str) -> Person | None
     return session.scalar(select(Person).where(Person.id_number_hash == vault.digest(id_number)))
 
 
-def save_person(session: Session, vault: Vault, data: PersonData) -> tuple[Person, Outcome]:
-    """Create or update the person with ``data.id_number``; report what happened."""
-    return store_person(session, vault, data, find_person(session, vault, data.id_number.number))
+def save_person(session: Session, vault: Vault, data: PersonData, *,
+                owner: Mapping[str, int | None] | None = None) -> tuple[Person, Outcome]:
+    """Create or update the person with ``data.id_number``; report what happened. ``owner`` (the columns of
+    :func:`jobs.access.permissions.ownership`) is recorded on a new person."""
+    return store_person(session, vault, data, find_person(session, vault, data.id_number.number), owner=owner)
 
 
-def store_person(session: Session, vault: Vault, data: PersonData, person: Person | None) -> tuple[Person, Outcome]:
+def store_person(session: Session, vault: Vault, data: PersonData, person: Person | None, *,
+                 owner: Mapping[str, int | None] | None = None) -> tuple[Person, Outcome]:
     """Create the person (``person`` None) or update ``person``, already found by ``data.id_number``.
 
     :func:`save_person` without the look-up, for callers that load many people at once (a list import
-    fetches a whole batch by ID-number digest in one query).
+    fetches a whole batch by ID-number digest in one query). A person keeps the owner who registered them.
     """
     if person is None:
-        person = Person(**_identity_columns(data, vault))
+        person = Person(**_identity_columns(data, vault), **(owner or {}))
         _apply(person, data, vault)
         session.add(person)
         return person, Outcome.CREATED
@@ -97,11 +101,17 @@ def _identity_columns(data: PersonData, vault: Vault) -> dict[str, object]:
     return {
         "id_number_hash": vault.digest(data.id_number.number),
         "id_number_encrypted": vault.encrypt(data.id_number.number),
+        "id_tail_digest": id_tail_digest(data.id_number.number[-4:], vault),
         "issuing_region_code": data.id_number.issuing_code,
         "sex": Sex(data.id_number.sex),
         # The year only: the full date in clear would leave fewer than 10^4 candidate numbers (see Person).
         "birth_year": data.id_number.birth_date.year,
     }
+
+
+def id_tail_digest(tail: str, vault: Vault) -> str:
+    """The keyed hash under which a person's last four ID characters are searchable (see ``Person``)."""
+    return vault.digest("id-tail:" + tail.upper())
 
 
 def _phone_columns(data: PersonData, vault: Vault) -> dict[str, str | None]:
@@ -152,7 +162,8 @@ def stored_facts(session: Session, id_number_hashes: list[str]) -> dict[str, tup
     }
 
 
-def add_people(session: Session, vault: Vault, batch: list[PersonData]) -> list[int]:
+def add_people(session: Session, vault: Vault, batch: list[PersonData], *,
+               owner: Mapping[str, int | None] | None = None) -> list[int]:
     """Insert people known to be new (no look-up) in one statement per table; returns their ids in order.
 
     The columns are those :func:`store_person` writes for a new person.
@@ -161,7 +172,7 @@ def add_people(session: Session, vault: Vault, batch: list[PersonData]) -> list[
         return []
     rows = [
         {**_identity_columns(data, vault), **{name: getattr(data, name) for name in _PLAIN_FIELDS},
-         **_phone_columns(data, vault)}
+         **_phone_columns(data, vault), **(owner or {})}
         for data in batch
     ]
     # Core executemany and one SELECT for the new ids: the ORM's bulk INSERT (and INSERT … RETURNING in

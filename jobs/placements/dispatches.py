@@ -3,6 +3,9 @@
 Lifecycle: planned → departed → arrived → closed, and cancelled from planned. Members are tied to a placement or
 to a person travelling to a hire; each may carry an actual cost with its evidence (ticket number). The per-head
 cost of a chartered trip is its total cost divided by the members who travelled.
+
+Every change acts for a user (``actor``, see :mod:`jobs.access.permissions`): brokers and county offices organise
+dispatches (their own, or leaving their area), the workstation of the destination checks arrivals in.
 """
 
 from __future__ import annotations
@@ -14,17 +17,18 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobs.errors import Conflict
+from jobs.access.permissions import Action, Actor, can, require, visible
+from jobs.errors import Conflict, InvalidInput, NotFound
 from jobs.storage import audit
 from jobs.storage.enums import ArrivalStatus, DispatchStatus, TransportMode
-from jobs.storage.models import Broker, Dispatch, DispatchMember, Organisation, Person, Placement, User, utcnow
+from jobs.storage.models import Broker, Dispatch, DispatchMember, Organisation, Person, Placement, utcnow
 from jobs.people.regions import RegionError, region_table
 
 _CENT = Decimal("0.01")
 
 
 class DispatchError(Conflict):
-    """A dispatch use case refused; ``message`` is the Chinese text shown to the user."""
+    """A dispatch's state forbids the step; ``message`` is the Chinese text shown to the user."""
 
 
 TRANSITIONS: dict[DispatchStatus, frozenset[DispatchStatus]] = {
@@ -53,19 +57,19 @@ def snapshot(dispatch: Dispatch) -> dict[str, Any]:
     }
 
 
-def get_dispatch(session: Session, dispatch_id: int) -> Dispatch:
-    """The dispatch with this id, or DispatchError."""
-    dispatch = session.get(Dispatch, dispatch_id)
-    if dispatch is None:
-        raise DispatchError(f"劳务输出批次{dispatch_id}不存在")
+def get_dispatch(session: Session, dispatch_id: int, *, actor: Actor, action: Action = Action.VIEW) -> Dispatch:
+    """The dispatch with this id if ``actor`` may see it and take ``action`` on it (NotFound / Forbidden)."""
+    dispatch = visible(session, actor, Dispatch, dispatch_id)
+    if action is not Action.VIEW:
+        require(actor, action, dispatch)
     return dispatch
 
 
-def _current(code: str, what: str) -> str:
+def _current(code: str, what: str, field: str) -> str:
     try:
         return region_table().current(code).code
     except RegionError as error:
-        raise DispatchError(f"{what}{code}无法识别：{error.message}") from None
+        raise InvalidInput.field(field, f"{what}{code}无法识别：{error.message}") from None
 
 
 def create_dispatch(
@@ -82,24 +86,27 @@ def create_dispatch(
     escort: str | None = None,
     total_cost: Decimal | None = None,
     external_key: str | None = None,
-    user: User | None = None,
+    actor: Actor,
 ) -> Dispatch:
-    """Plan a dispatch organised by a broker or a county office; region codes are stored as current codes."""
+    """Plan a dispatch organised by a broker or a county office; region codes are stored as current codes.
+
+    The new dispatch must be one ``actor`` may organise (its own organisation's, or leaving its county), else
+    :class:`~jobs.errors.Forbidden` and nothing is kept.
+    """
     if session.get(Organisation, organiser_organisation_id) is None:
-        raise DispatchError(f"组织单位{organiser_organisation_id}不存在")
+        raise NotFound(f"组织单位{organiser_organisation_id}不存在")
     if organiser_broker_id is not None:
-        broker = session.get(Broker, organiser_broker_id)
-        if broker is None:
-            raise DispatchError(f"劳务经纪人{organiser_broker_id}不存在")
+        broker = visible(session, actor, Broker, organiser_broker_id)
         if broker.organisation_id != organiser_organisation_id:
-            raise DispatchError("组织输出的劳务经纪人不属于该组织单位")
+            raise InvalidInput.field("organiser_broker_id", "组织输出的劳务经纪人不属于该组织单位")
     if total_cost is not None and total_cost < 0:
-        raise DispatchError("包车总费用不能为负数")
+        raise InvalidInput.field("total_cost", "包车总费用不能为负数")
     dispatch = Dispatch(
+        created_by_user_id=actor.id,
         organiser_organisation_id=organiser_organisation_id,
         organiser_broker_id=organiser_broker_id,
-        origin_region_code=_current(origin_region_code, "输出地"),
-        destination_region_code=_current(destination_region_code, "目的地"),
+        origin_region_code=_current(origin_region_code, "输出地", "origin_region_code"),
+        destination_region_code=_current(destination_region_code, "目的地", "destination_region_code"),
         departure_date=departure_date,
         departure_at=departure_at,
         transport=transport,
@@ -110,7 +117,8 @@ def create_dispatch(
     )
     session.add(dispatch)
     session.flush()
-    audit.record(session, action="dispatch.create", actor=user, object_type="dispatch", object_id=dispatch.id,
+    require(actor, Action.ORGANISE_DISPATCH, dispatch)
+    audit.record(session, action="dispatch.create", actor=actor, object_type="dispatch", object_id=dispatch.id,
                  after=snapshot(dispatch))
     return dispatch
 
@@ -123,67 +131,78 @@ def add_member(
     placement_id: int | None = None,
     cost: Decimal | None = None,
     ticket_ref: str | None = None,
-    user: User | None = None,
+    actor: Actor,
 ) -> DispatchMember:
-    """Add a traveller, tied to a placement (which then records the dispatch) or to a person going to a hire."""
-    dispatch = get_dispatch(session, dispatch_id)
+    """Add a traveller, tied to a placement (which then records the dispatch) or to a person going to a hire.
+
+    The traveller must be someone ``actor`` serves, the placement one it can see."""
+    if cost is not None and cost < 0:
+        raise InvalidInput.field("cost", "个人交通费用不能为负数")
+    dispatch = get_dispatch(session, dispatch_id, actor=actor, action=Action.ORGANISE_DISPATCH)
     if dispatch.status not in (DispatchStatus.PLANNED, DispatchStatus.DEPARTED):
         raise DispatchError(f"劳务输出批次状态为“{dispatch.status.label}”，不能再增加人员")
-    if session.get(Person, person_id) is None:
-        raise DispatchError(f"劳动力{person_id}不存在")
-    if cost is not None and cost < 0:
-        raise DispatchError("个人交通费用不能为负数")
+    visible(session, actor, Person, person_id)
     placement = None
     if placement_id is not None:
-        placement = session.get(Placement, placement_id)
-        if placement is None or placement.person_id != person_id:
-            raise DispatchError("就业安置不存在或不属于该劳动力")
+        placement = visible(session, actor, Placement, placement_id)
+        if placement.person_id != person_id:
+            raise InvalidInput.field("placement_id", "就业安置不属于该劳动力")
     member = DispatchMember(dispatch=dispatch, person_id=person_id, placement_id=placement_id, cost=cost,
                             ticket_ref=ticket_ref)
     session.add(member)
     if placement is not None:
         placement.dispatch_id = dispatch.id
     session.flush()
-    audit.record(session, action="dispatch.add_member", actor=user, object_type="dispatch", object_id=dispatch.id,
+    audit.record(session, action="dispatch.add_member", actor=actor, object_type="dispatch", object_id=dispatch.id,
                  after={"member_id": member.id, "person_id": person_id, "placement_id": placement_id,
                         "cost": None if cost is None else f"{cost:.2f}", "ticket_ref": ticket_ref})
     return member
 
 
-def _move(session: Session, dispatch_id: int, target: DispatchStatus, user: User | None) -> Dispatch:
-    dispatch = get_dispatch(session, dispatch_id)
+def _move(session: Session, dispatch_id: int, target: DispatchStatus, actor: Actor,
+          dispatch: Dispatch | None = None) -> Dispatch:
+    dispatch = dispatch or get_dispatch(session, dispatch_id, actor=actor, action=Action.ORGANISE_DISPATCH)
     if target not in TRANSITIONS[dispatch.status]:
         raise DispatchError(f"劳务输出批次当前状态为“{dispatch.status.label}”，不能变更为“{target.label}”")
     before = snapshot(dispatch)
     dispatch.status = target
     session.flush()
-    audit.record(session, action=f"dispatch.{target.value}", actor=user, object_type="dispatch",
+    audit.record(session, action=f"dispatch.{target.value}", actor=actor, object_type="dispatch",
                  object_id=dispatch.id, before=before, after=snapshot(dispatch))
     return dispatch
 
 
-def depart(session: Session, *, dispatch_id: int, user: User | None = None) -> Dispatch:
+def _at_either_end(session: Session, dispatch_id: int, actor: Actor) -> Dispatch:
+    """Arrival and closing are recorded by the organiser (its escort travels along) or by the workstation of
+    the destination."""
+    dispatch = get_dispatch(session, dispatch_id, actor=actor)
+    if not can(actor, Action.ORGANISE_DISPATCH, dispatch):
+        require(actor, Action.CHECK_IN, dispatch)
+    return dispatch
+
+
+def depart(session: Session, *, dispatch_id: int, actor: Actor) -> Dispatch:
     """The group has left (已出发)."""
-    return _move(session, dispatch_id, DispatchStatus.DEPARTED, user)
+    return _move(session, dispatch_id, DispatchStatus.DEPARTED, actor)
 
 
-def arrive(session: Session, *, dispatch_id: int, user: User | None = None) -> Dispatch:
+def arrive(session: Session, *, dispatch_id: int, actor: Actor) -> Dispatch:
     """The group has reached its destination (已到达); members are then checked in one by one."""
-    return _move(session, dispatch_id, DispatchStatus.ARRIVED, user)
+    return _move(session, dispatch_id, DispatchStatus.ARRIVED, actor, _at_either_end(session, dispatch_id, actor))
 
 
-def close_dispatch(session: Session, *, dispatch_id: int, user: User | None = None) -> Dispatch:
+def close_dispatch(session: Session, *, dispatch_id: int, actor: Actor) -> Dispatch:
     """Close the dispatch once every member is checked in (已结束)."""
-    dispatch = get_dispatch(session, dispatch_id)
+    dispatch = _at_either_end(session, dispatch_id, actor)
     waiting = [m for m in dispatch.members if m.arrival is ArrivalStatus.EXPECTED]
     if waiting:
         raise DispatchError(f"还有{len(waiting)}人未登记到达情况，不能结束该批次")
-    return _move(session, dispatch_id, DispatchStatus.CLOSED, user)
+    return _move(session, dispatch_id, DispatchStatus.CLOSED, actor, dispatch)
 
 
-def cancel_dispatch(session: Session, *, dispatch_id: int, user: User | None = None) -> Dispatch:
+def cancel_dispatch(session: Session, *, dispatch_id: int, actor: Actor) -> Dispatch:
     """Call off a planned dispatch (已取消)."""
-    return _move(session, dispatch_id, DispatchStatus.CANCELLED, user)
+    return _move(session, dispatch_id, DispatchStatus.CANCELLED, actor)
 
 
 def check_in(
@@ -191,23 +210,22 @@ def check_in(
     *,
     member_id: int,
     arrival: ArrivalStatus,
-    user: User | None = None,
+    actor: Actor,
 ) -> DispatchMember:
     """Workstation staff record a member's arrival: arrived, did not travel, or left on the way."""
-    member = session.get(DispatchMember, member_id)
-    if member is None:
-        raise DispatchError(f"随行人员{member_id}不存在")
     if arrival is ArrivalStatus.EXPECTED:
-        raise DispatchError("到达登记须为“已到达”“未出行”或“中途离队”")
+        raise InvalidInput.field("arrival", "到达登记须为“已到达”“未出行”或“中途离队”")
+    member = visible(session, actor, DispatchMember, member_id)
+    require(actor, Action.CHECK_IN, member)
     dispatch = member.dispatch
     if dispatch.status not in (DispatchStatus.DEPARTED, DispatchStatus.ARRIVED):
         raise DispatchError(f"劳务输出批次状态为“{dispatch.status.label}”，不能登记到达")
     before = member.arrival.value
     member.arrival = arrival
-    member.checked_in_by_id = user.id if user is not None else None
+    member.checked_in_by_id = actor.id
     member.checked_in_at = utcnow()
     session.flush()
-    audit.record(session, action="dispatch.check_in", actor=user, object_type="dispatch_member",
+    audit.record(session, action="dispatch.check_in", actor=actor, object_type="dispatch_member",
                  object_id=member.id, before={"arrival": before}, after={"arrival": arrival.value})
     return member
 

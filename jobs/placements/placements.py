@@ -1,8 +1,11 @@
 """Placements (就业安置): the lifecycle proposed → hired → active → ended, employment checks and job losses.
 
 Each use case is a plain function with keyword-only arguments working in the caller's session (one transaction
-per call, committed by the caller); an invalid move raises :class:`PlacementError` with a Chinese message, and
-every change writes an ``AuditEvent`` with the state before and after.
+per call, committed by the caller) and acting for a user (``actor``, checked by :mod:`jobs.access.permissions`:
+a placement outside the user's scope is :class:`~jobs.errors.NotFound`, a step the user may not take
+:class:`~jobs.errors.Forbidden`). An invalid move raises :class:`PlacementError` (a conflict), a bad value
+:class:`~jobs.errors.InvalidInput` naming the field, and every change writes an ``AuditEvent`` with the state
+before and after.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobs.errors import Conflict
+from jobs.access.permissions import Action, Actor, ownership, require, visible
+from jobs.errors import Conflict, InvalidInput
 from jobs.storage import audit
 from jobs.storage.enums import CheckEvidence, EmploymentStatus, EmploymentType, EndReason, PlacementStatus
 from jobs.storage.models import (
@@ -25,13 +29,12 @@ from jobs.storage.models import (
     Person,
     Placement,
     Post,
-    User,
 )
 from jobs.people.regions import RegionError, Scope, region_table
 
 
 class PlacementError(Conflict):
-    """A placement use case refused; ``message`` is the Chinese text shown to the user."""
+    """A placement's state forbids the step; ``message`` is the Chinese text shown to the user."""
 
 
 #: Allowed moves (STYLE.md item 5: explicit lifecycles). Cancelling is only possible before the job starts.
@@ -78,18 +81,19 @@ def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
 
 
-def get_placement(session: Session, placement_id: int) -> Placement:
-    """The placement with this id, or PlacementError."""
-    placement = session.get(Placement, placement_id)
-    if placement is None:
-        raise PlacementError(f"就业安置{placement_id}不存在")
+def get_placement(session: Session, placement_id: int, *, actor: Actor,
+                  action: Action = Action.VIEW) -> Placement:
+    """The placement with this id if ``actor`` may see it and take ``action`` on it (NotFound / Forbidden)."""
+    placement = visible(session, actor, Placement, placement_id)
+    if action is not Action.VIEW:
+        require(actor, action, placement)
     return placement
 
 
 def _audit(session: Session, action: str, placement: Placement, before: dict[str, Any] | None,
-           user: User | None) -> None:
+           actor: Actor) -> None:
     session.flush()
-    audit.record(session, action=action, actor=user, object_type="placement", object_id=placement.id,
+    audit.record(session, action=action, actor=actor, object_type="placement", object_id=placement.id,
                  before=before, after=snapshot(placement))
 
 
@@ -132,18 +136,20 @@ def propose_placement(
     post_id: int,
     broker_id: int | None = None,
     external_key: str | None = None,
-    user: User | None = None,
+    actor: Actor,
 ) -> Placement:
-    """Record that a worker is put forward for a post (已推荐); the job's region is the post's."""
-    person = session.get(Person, person_id)
-    post = session.get(Post, post_id)
-    if person is None:
-        raise PlacementError(f"劳动力{person_id}不存在")
-    if post is None:
-        raise PlacementError(f"岗位{post_id}不存在")
-    if broker_id is not None and session.get(Broker, broker_id) is None:
-        raise PlacementError(f"劳务经纪人{broker_id}不存在")
+    """Record that a worker is put forward for a post (已推荐); the job's region is the post's.
+
+    ``actor`` must serve the worker (:attr:`~jobs.access.permissions.Action.RECOMMEND`); a broker recommends
+    under one of its own brokers only, and owns the placement it makes.
+    """
+    person = visible(session, actor, Person, person_id)
+    post = visible(session, actor, Post, post_id)
+    if broker_id is not None:
+        visible(session, actor, Broker, broker_id)
+    require(actor, Action.RECOMMEND, person)
     placement = Placement(
+        **ownership(actor),
         person=person,
         post=post,
         employer_id=post.employer_id,
@@ -153,7 +159,7 @@ def propose_placement(
         external_key=external_key,
     )
     session.add(placement)
-    _audit(session, "placement.propose", placement, None, user)
+    _audit(session, "placement.propose", placement, None, actor)
     return placement
 
 
@@ -167,15 +173,15 @@ def hire_placement(
     social_insurance: bool = False,
     round_trip_cost: Decimal | None = None,
     round_trip_evidence: str | None = None,
-    user: User | None = None,
+    actor: Actor,
 ) -> Placement:
     """The employer hires the worker (已录用): start date, contract, employment type and social insurance."""
-    placement = get_placement(session, placement_id)
-    before = snapshot(placement)
     if contract_months is not None and contract_months < 0:
-        raise PlacementError("劳动合同期限不能为负数")
+        raise InvalidInput.field("contract_months", "劳动合同期限不能为负数")
     if round_trip_cost is not None and round_trip_cost < 0:
-        raise PlacementError("往返交通费不能为负数")
+        raise InvalidInput.field("round_trip_cost", "往返交通费不能为负数")
+    placement = get_placement(session, placement_id, actor=actor, action=Action.CHANGE_PLACEMENT)
+    before = snapshot(placement)
     _move(placement, PlacementStatus.HIRED)
     placement.start_date = start_date
     placement.contract_months = contract_months
@@ -183,31 +189,31 @@ def hire_placement(
     placement.social_insurance = social_insurance
     placement.round_trip_cost = round_trip_cost
     placement.round_trip_evidence = round_trip_evidence
-    _audit(session, "placement.hire", placement, before, user)
+    _audit(session, "placement.hire", placement, before, actor)
     return placement
 
 
-def activate_placement(session: Session, *, placement_id: int, user: User | None = None) -> Placement:
+def activate_placement(session: Session, *, placement_id: int, actor: Actor) -> Placement:
     """The worker is on the job (在岗): their status becomes employed and they leave the matching pool."""
-    placement = get_placement(session, placement_id)
+    placement = get_placement(session, placement_id, actor=actor, action=Action.CHANGE_PLACEMENT)
     before = snapshot(placement)
     _move(placement, PlacementStatus.ACTIVE)
     person = placement.person
     person.employment_status = EmploymentStatus.EMPLOYED
     person.employment_place = region_table().current(placement.job_region_code).full_name[:128]
-    _audit(session, "placement.activate", placement, before, user)
+    _audit(session, "placement.activate", placement, before, actor)
     return placement
 
 
-def cancel_placement(session: Session, *, placement_id: int, reason: str, user: User | None = None) -> Placement:
+def cancel_placement(session: Session, *, placement_id: int, reason: str, actor: Actor) -> Placement:
     """Call off a proposal or a hire before the job starts (已取消)."""
     if not reason.strip():
-        raise PlacementError("取消就业安置须说明原因")
-    placement = get_placement(session, placement_id)
+        raise InvalidInput.field("reason", "取消就业安置须说明原因")
+    placement = get_placement(session, placement_id, actor=actor, action=Action.CHANGE_PLACEMENT)
     before = snapshot(placement)
     _move(placement, PlacementStatus.CANCELLED)
     session.flush()
-    audit.record(session, action="placement.cancel", actor=user, object_type="placement", object_id=placement.id,
+    audit.record(session, action="placement.cancel", actor=actor, object_type="placement", object_id=placement.id,
                  before=before, after={**snapshot(placement), "reason": reason})
     return placement
 
@@ -220,19 +226,20 @@ def record_check(
     employed: bool,
     evidence: CheckEvidence | None = None,
     note: str | None = None,
-    user: User | None = None,
+    actor: Actor,
 ) -> EmploymentCheck:
     """Record an employment check (稳岗核实): on ``check_date`` the worker was (not) employed, with evidence.
 
     Checks are about a job that has started: a check before the start date, or one saying "employed" after
     the placement ended, contradicts the record and is refused.
     """
-    placement = get_placement(session, placement_id)
+    placement = get_placement(session, placement_id, actor=actor, action=Action.RECORD_CHECK)
     if placement.status not in (*HOLDING, PlacementStatus.ENDED):
         raise PlacementError(f"就业安置状态为“{placement.status.label}”，不能登记稳岗核实")
     assert placement.start_date is not None  # guaranteed by the "started" CHECK for these statuses
     if check_date < placement.start_date:
-        raise PlacementError(f"核实日期{check_date.isoformat()}早于上岗日期{placement.start_date.isoformat()}")
+        raise InvalidInput.field(
+            "check_date", f"核实日期{check_date.isoformat()}早于上岗日期{placement.start_date.isoformat()}")
     if employed and placement.end_date is not None and check_date > placement.end_date:
         raise PlacementError(
             f"就业安置已于{placement.end_date.isoformat()}结束，不能登记{check_date.isoformat()}在岗"
@@ -243,12 +250,12 @@ def record_check(
         employed=employed,
         evidence=evidence,
         note=note,
-        recorded_by_id=user.id if user is not None else None,
+        recorded_by_id=actor.id,
     )
     session.add(check)
     session.flush()
     audit.record(
-        session, action="placement.check", actor=user, object_type="placement", object_id=placement.id,
+        session, action="placement.check", actor=actor, object_type="placement", object_id=placement.id,
         after={"check_id": check.id, "check_date": check_date.isoformat(), "employed": employed,
                "evidence": evidence.value if evidence else None},
     )
@@ -261,7 +268,7 @@ def end_placement(
     placement_id: int,
     end_date: dt.date,
     reason: EndReason,
-    user: User | None = None,
+    actor: Actor,
 ) -> JobLoss | None:
     """End an active placement (离岗). Returns the JobLoss when it is one.
 
@@ -269,14 +276,15 @@ def end_placement(
     (就业转失业): it is recorded, the worker is unemployed again and re-enters matching (POLICIES.md, service
     standards, "all": monitoring).
     """
-    placement = get_placement(session, placement_id)
+    placement = get_placement(session, placement_id, actor=actor, action=Action.REPORT_JOB_LOSS)
     before = snapshot(placement)
     if placement.start_date is not None and end_date < placement.start_date:
-        raise PlacementError(f"离岗日期{end_date.isoformat()}早于上岗日期{placement.start_date.isoformat()}")
+        raise InvalidInput.field(
+            "end_date", f"离岗日期{end_date.isoformat()}早于上岗日期{placement.start_date.isoformat()}")
     _move(placement, PlacementStatus.ENDED)
     placement.end_date = end_date
     placement.end_reason = reason
-    _audit(session, "placement.end", placement, before, user)
+    _audit(session, "placement.end", placement, before, actor)
     if _holds_another_job(session, placement):
         return None
     person = placement.person
@@ -285,7 +293,7 @@ def end_placement(
     loss = JobLoss(person_id=person.id, placement_id=placement.id, loss_date=end_date, reason=reason)
     session.add(loss)
     session.flush()
-    audit.record(session, action="person.job_loss", actor=user, object_type="person", object_id=person.id,
+    audit.record(session, action="person.job_loss", actor=actor, object_type="person", object_id=person.id,
                  after={"placement_id": placement.id, "loss_date": end_date.isoformat(), "reason": reason.value})
     return loss
 
@@ -301,13 +309,14 @@ def _holds_another_job(session: Session, placement: Placement) -> bool:
     return other is not None
 
 
-def attach_dispatch(session: Session, *, placement_id: int, dispatch_id: int | None) -> Placement:
+def attach_dispatch(session: Session, *, placement_id: int, dispatch_id: int | None, actor: Actor) -> Placement:
     """Tie a placement to the organised dispatch the worker travels on (or untie it with None)."""
-    placement = get_placement(session, placement_id)
-    if dispatch_id is not None and session.get(Dispatch, dispatch_id) is None:
-        raise PlacementError(f"劳务输出批次{dispatch_id}不存在")
+    placement = get_placement(session, placement_id, actor=actor, action=Action.CHANGE_PLACEMENT)
+    if dispatch_id is not None:
+        visible(session, actor, Dispatch, dispatch_id)
+    before = snapshot(placement)
     placement.dispatch_id = dispatch_id
-    session.flush()
+    _audit(session, "placement.attach_dispatch", placement, before, actor)
     return placement
 
 

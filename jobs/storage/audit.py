@@ -42,6 +42,7 @@ def record(
     action: str,
     actor: User | None = None,
     actor_label: str | None = None,
+    actor_user_id: int | None = None,
     object_type: str | None = None,
     object_id: Any = None,
     before: dict[str, Any] | None = None,
@@ -55,7 +56,7 @@ def record(
     last_seq, last_hash = _locked_head(session)
     event = AuditEvent(
         at=now_utc(),
-        actor_user_id=actor.id if actor is not None else None,
+        actor_user_id=actor.id if actor is not None else actor_user_id,
         actor=actor.username if actor is not None else (actor_label or SYSTEM_ACTOR),
         action=action,
         object_type=object_type,

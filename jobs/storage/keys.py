@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from jobs.storage.crypto import Vault
 from jobs.storage.db import Database
+from jobs.people.persons import id_tail_digest
 from jobs.storage.models import AppMeta, Person, Post
 
 LOOKUP_KEY_META = "lookup_key_id"
@@ -67,6 +68,9 @@ def reencrypt_all(db: Database, vault: Vault, *, batch_size: int = 500) -> Rotat
                     if vault.needs_rotation(token):
                         setattr(row, attribute, vault.rotate(token))
                         report.rotated += 1
+                    if attribute == "id_number_encrypted" and row.id_tail_digest is None:
+                        # Rows stored before the tail digest existed (migration 0009) get it here.
+                        row.id_tail_digest = id_tail_digest(vault.decrypt(token)[-4:], vault)
             if len(rows) < batch_size:
                 break
             last_id = rows[-1].id

@@ -231,12 +231,15 @@ class Person(Timestamped, Base):
     __tablename__ = "person"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64), index=True)
     id_number_hash: Mapped[str] = mapped_column(String(64), unique=True)
     id_number_encrypted: Mapped[str] = mapped_column(Text)
     issuing_region_code: Mapped[str] = mapped_column(String(6))
     sex: Mapped[Sex] = mapped_column(enum_column(Sex, "sex"))
     birth_year: Mapped[int]
+    # A keyed hash (HMAC) of the last four characters, so staff can find "张伟, ID ending 4513" without the
+    # tail being kept in clear; without the key it says nothing.
+    id_tail_digest: Mapped[str | None] = mapped_column(String(64), index=True)
     phone_encrypted: Mapped[str | None] = mapped_column(Text)
     phone_hash: Mapped[str | None] = mapped_column(String(64), index=True)
     household_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
@@ -256,6 +259,10 @@ class Person(Timestamped, Base):
     expected_wage_min: Mapped[int | None]
     expected_wage_max: Mapped[int | None]
     notes: Mapped[str | None] = mapped_column(Text)
+    # Who registered the person: the owning organisation and the user (NULL for system runs and old rows).
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    # use_alter: user_account points at person too (a seeker's record), so this key is added after both tables.
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", use_alter=True))
 
     wanted_occupations: Mapped[list[WantedOccupation]] = relationship(
         back_populates="person", cascade="all, delete-orphan", order_by="WantedOccupation.position"
@@ -314,7 +321,7 @@ class DemandList(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(128))
     period: Mapped[str] = mapped_column(String(32))
     origin_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     compiled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     organisation: Mapped[Organisation | None] = relationship()
@@ -351,6 +358,8 @@ class Employer(Timestamped, Base):
     name: Mapped[str] = mapped_column(String(128), index=True)
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
 
 class Workstation(Timestamped, Base):
@@ -377,7 +386,7 @@ class SupplyList(Timestamped, Base):
     period: Mapped[str] = mapped_column(String(32))
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
     workstation_id: Mapped[int | None] = mapped_column(ForeignKey("workstation.id"))
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     compiled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     organisation: Mapped[Organisation | None] = relationship()
@@ -419,8 +428,11 @@ class Post(Timestamped, Base):
     contact_phone_encrypted: Mapped[str | None] = mapped_column(Text)
     contact_phone_masked: Mapped[str | None] = mapped_column(String(20))
     closing_date: Mapped[dt.date | None]
-    status: Mapped[PostStatus] = mapped_column(enum_column(PostStatus, "status"), default=PostStatus.OPEN)
+    status: Mapped[PostStatus] = mapped_column(enum_column(PostStatus, "status"), default=PostStatus.OPEN,
+                                               index=True)
     notes: Mapped[str | None] = mapped_column(Text)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     employer: Mapped[Employer] = relationship()
     supply_list: Mapped[SupplyList | None] = relationship(back_populates="posts")
@@ -495,9 +507,9 @@ class Placement(Timestamped, Base):
     broker_id: Mapped[int | None] = mapped_column(ForeignKey("broker.id"), index=True)
     match_id: Mapped[int | None] = mapped_column(ForeignKey("match.id"))
     dispatch_id: Mapped[int | None] = mapped_column(ForeignKey("dispatch.id"))
-    job_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    job_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
     status: Mapped[PlacementStatus] = mapped_column(
-        enum_column(PlacementStatus, "status"), default=PlacementStatus.PROPOSED
+        enum_column(PlacementStatus, "status"), default=PlacementStatus.PROPOSED, index=True
     )
     start_date: Mapped[dt.date | None]
     contract_months: Mapped[int | None]
@@ -510,6 +522,8 @@ class Placement(Timestamped, Base):
     end_date: Mapped[dt.date | None]
     end_reason: Mapped[EndReason | None] = mapped_column(enum_column(EndReason, "end_reason"))
     external_key: Mapped[str | None] = mapped_column(String(64))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     person: Mapped[Person] = relationship()
     post: Mapped[Post | None] = relationship()
@@ -572,10 +586,10 @@ class Dispatch(Timestamped, Base):
     __tablename__ = "dispatch"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organiser_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
-    organiser_broker_id: Mapped[int | None] = mapped_column(ForeignKey("broker.id"))
-    origin_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
-    destination_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    organiser_organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    organiser_broker_id: Mapped[int | None] = mapped_column(ForeignKey("broker.id"), index=True)
+    origin_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    destination_region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
     departure_date: Mapped[dt.date]
     departure_at: Mapped[dt.datetime | None]
     transport: Mapped[TransportMode] = mapped_column(
@@ -588,6 +602,7 @@ class Dispatch(Timestamped, Base):
         enum_column(DispatchStatus, "status"), default=DispatchStatus.PLANNED
     )
     external_key: Mapped[str | None] = mapped_column(String(64))
+    created_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
 
     organiser_organisation: Mapped[Organisation] = relationship()
     organiser_broker: Mapped[Broker | None] = relationship()
@@ -674,7 +689,7 @@ class SubsidyClaim(Timestamped, Base):
     document_number: Mapped[str | None] = mapped_column(String(64))
     rule_key: Mapped[str | None] = mapped_column(String(128))
     limit_group: Mapped[str | None] = mapped_column(String(128))
-    status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus, "status"))
+    status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus, "status"), index=True)
     amount: Mapped[Decimal | None]
     milestone_date: Mapped[dt.date | None]
     milestone_year: Mapped[int | None]
@@ -770,7 +785,7 @@ class AuditEvent(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
-    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     actor: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64), index=True)
     object_type: Mapped[str | None] = mapped_column(String(64))

@@ -13,8 +13,6 @@ and the unique payment reference are the last line of defence against paying twi
 from __future__ import annotations
 
 import datetime as dt
-import html
-import io
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -22,17 +20,16 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from jobs.errors import Conflict
+from jobs.access.permissions import Action, Actor, deny, require, scope, visible
+from jobs.errors import Conflict, Forbidden, InvalidInput
 from jobs.storage import audit
 from jobs.storage.clock import now_utc
 from jobs.placements.dispatches import organises_output, travel_cost, travelled_with_dispatch
-from jobs.storage.enums import ClaimKind, ClaimStatus, PlacementStatus, Role
-from jobs.storage.models import Broker, ClaimEvent, Employer, Person, Placement, SubsidyClaim, User
+from jobs.storage.enums import ClaimKind, ClaimStatus, PlacementStatus
+from jobs.storage.models import Broker, ClaimEvent, Employer, Person, Placement, SubsidyClaim
 from jobs.placements.placements import PlacementError, job_county, origin_county
 from jobs.subsidy.policy_store import active_packs
 from jobs.people.persons import birth_date_of, masked_id_number
@@ -47,6 +44,7 @@ from jobs.subsidy import (
     PlacementFacts,
     evaluate,
 )
+from jobs.subsidy.engine import claim_document
 
 #: Statuses the engine owns; the others belong to the workflow and are never re-evaluated.
 ENGINE_STATUSES = frozenset({
@@ -58,12 +56,12 @@ WORKFLOW_STATUSES = frozenset({ClaimStatus.APPROVED, ClaimStatus.PAID, ClaimStat
 _KEEPS_SLOT = frozenset({ClaimStatus.APPROVED, ClaimStatus.PAID})
 #: Placements the engine looks at: hired at least (a start date is known).
 _EVALUATED = (PlacementStatus.HIRED, PlacementStatus.ACTIVE, PlacementStatus.ENDED)
-#: Roles allowed to decide on claims (the HR bureau and county offices).
-DECIDING_ROLES = frozenset({Role.ADMIN, Role.COUNTY_STAFF})
 
 
 class ClaimError(Conflict):
-    """A claim use case refused; ``message`` is the Chinese text shown to the user."""
+    """A claim's state forbids the step (a lifecycle move, a payment reference used twice); ``message`` is the
+    Chinese text shown to the user. A claim that does not exist (or lies outside the user's scope) is
+    :class:`~jobs.errors.NotFound`; a missing reason or reference is :class:`~jobs.errors.InvalidInput`."""
 
 
 # =============================================================================================================
@@ -115,7 +113,7 @@ def evaluate_claims(
     as_of: dt.date,
     packs: Sequence[Pack] | None = None,
     person_ids: Iterable[int] | None = None,
-    user: User | None = None,
+    actor: Actor,
 ) -> EvaluationSummary:
     """Evaluate placements as of ``as_of`` and create or update their claims; safe to rerun.
 
@@ -124,20 +122,22 @@ def evaluate_claims(
 
     ``packs`` defaults to the active stored packs (seeded from the shipped ones when the table is empty).
     ``person_ids`` limits the run to those workers' placements — all of them, since limits such as once per
-    person per year span a worker's placements.
+    person per year span a worker's placements. County staff evaluate the placements of their own people only
+    (``actor``'s scope); system runs and administrators evaluate everything.
     """
+    require(actor, Action.EVALUATE_CLAIMS, Placement)
     stored = None if packs is not None else active_packs(session)
     pack_list = list(packs) if packs is not None else [s.pack for s in stored or ()]
     rows = {s.pack.id: s.row.id for s in stored or ()}
     summary = EvaluationSummary(as_of=as_of)
-    placements = _placements(session, person_ids)
+    placements = _placements(session, person_ids, actor)
     facts, by_key = _facts(session, vault, placements, as_of, summary)
     summary.placements = len(facts)
     results = evaluate(facts, pack_list, as_of=as_of, withdrawn=_withdrawn(session, by_key))
     packs_by_id = {p.id: p for p in pack_list}
     targets = [_target(by_key[result.placement], result, packs_by_id, rows) for result in results]
     _mark_slots(targets)
-    _store(session, targets, as_of, summary, user)
+    _store(session, targets, as_of, summary, actor)
     return summary
 
 
@@ -156,10 +156,10 @@ def _withdrawn(session: Session, by_key: dict[str, Placement]) -> set[tuple[str,
     return withdrawn
 
 
-def _placements(session: Session, person_ids: Iterable[int] | None) -> list[Placement]:
+def _placements(session: Session, person_ids: Iterable[int] | None, actor: Actor) -> list[Placement]:
     query = (
         select(Placement)
-        .where(Placement.status.in_(_EVALUATED), Placement.start_date.is_not(None))
+        .where(Placement.status.in_(_EVALUATED), Placement.start_date.is_not(None), scope(actor, Placement))
         .options(selectinload(Placement.checks), selectinload(Placement.person), selectinload(Placement.broker))
         .order_by(Placement.id)
     )
@@ -306,25 +306,33 @@ def _beneficiary_name(session: Session, claim: SubsidyClaim, broker: Broker | No
     return person.name
 
 
+def stored_claim_document(claim: SubsidyClaim, *, placement: Any = None, person: Any = None,
+                          beneficiary: Any = None) -> dict[str, Any]:
+    """A stored claim as FORMATS.md §3's document (:func:`~jobs.subsidy.engine.claim_document`); placement,
+    person and beneficiary default to their ids."""
+    if beneficiary is None:
+        beneficiary = claim.beneficiary_broker_id or claim.beneficiary_person_id or claim.beneficiary_employer_id
+    return claim_document(
+        placement=claim.placement_id if placement is None else placement,
+        person=claim.person_id if person is None else person,
+        kind=claim.kind, instalment=claim.instalment, beneficiary=beneficiary, status=claim.status,
+        amount=claim.amount, milestone_date=claim.milestone_date, policy=claim.document_number, fund=claim.fund,
+        reason=claim.reason,
+    )
+
+
 def claim_snapshot(claim: SubsidyClaim) -> dict[str, Any]:
-    """The audited state of a claim."""
+    """The audited state of a claim: its document plus the workflow's fields."""
     return {
-        "placement_id": claim.placement_id,
-        "kind": claim.kind,
-        "instalment": claim.instalment,
-        "status": claim.status.value,
-        "amount": None if claim.amount is None else f"{claim.amount:.2f}",
-        "milestone_date": None if claim.milestone_date is None else claim.milestone_date.isoformat(),
-        "document_number": claim.document_number,
+        **stored_claim_document(claim),
         "counts_toward_limit": claim.counts_toward_limit,
-        "reason": claim.reason,
         "payment_reference": claim.payment_reference,
         "paid_on": None if claim.paid_on is None else claim.paid_on.isoformat(),
     }
 
 
 def _store(session: Session, targets: list[_Target], as_of: dt.date, summary: EvaluationSummary,
-           user: User | None) -> None:
+           actor: Actor) -> None:
     placement_ids = sorted({t.placement.id for t in targets})
     existing = {
         (c.placement_id, c.kind, c.instalment): c
@@ -366,9 +374,9 @@ def _store(session: Session, targets: list[_Target], as_of: dt.date, summary: Ev
     for claim, _target_, before, old_status in pending_slots:
         if old_status != claim.status:
             session.add(ClaimEvent(claim_id=claim.id, from_status=old_status.value if old_status else None,
-                                   to_status=claim.status.value, by_user_id=user.id if user else None,
+                                   to_status=claim.status.value, by_user_id=actor.id,
                                    note=f"核算日{as_of.isoformat()}：{claim.reason}"))
-        audit.record(session, action="claim.evaluate", actor=user, object_type="subsidy_claim",
+        audit.record(session, action="claim.evaluate", actor=actor, object_type="subsidy_claim",
                      object_id=claim.id, before=before, after=claim_snapshot(claim))
     session.flush()
 
@@ -401,14 +409,10 @@ def _respect_workflow_slots(target: _Target, held: dict[tuple[int, str, int], Su
 # =============================================================================================================
 
 
-def _locked(session: Session, claim_id: int) -> SubsidyClaim:
-    # populate_existing: the row read under the lock wins over whatever this session had cached.
-    claim = session.scalars(
-        select(SubsidyClaim).where(SubsidyClaim.id == claim_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).one_or_none()
-    if claim is None:
-        raise ClaimError(f"补贴申领{claim_id}不存在")
+def _locked(session: Session, claim_id: int, actor: Actor, action: Action) -> SubsidyClaim:
+    """The claim, locked (``SELECT … FOR UPDATE``, read afresh), if ``actor`` may see it and take ``action``."""
+    claim = visible(session, actor, SubsidyClaim, claim_id, for_update=True)
+    require(actor, action, claim)
     return claim
 
 
@@ -419,12 +423,14 @@ def _require_status(claim: SubsidyClaim, allowed: Iterable[ClaimStatus], action:
         raise ClaimError(f"补贴申领{claim.id}当前状态为“{claim.status.label}”，只有{names}的申领才能{action}")
 
 
-def _require_decider(user: User, action: str) -> None:
-    if user.role not in DECIDING_ROLES or not user.active:
-        raise ClaimError(f"用户{user.username}无权{action}补贴申领")
+def _required_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput.field(field, message)
+    return value
 
 
-def _transition(session: Session, claim: SubsidyClaim, target: ClaimStatus, *, user: User, note: str,
+def _transition(session: Session, claim: SubsidyClaim, target: ClaimStatus, *, actor: Actor, note: str,
                 action: str, **changes: Any) -> SubsidyClaim:
     before = claim_snapshot(claim)
     old = claim.status
@@ -432,71 +438,61 @@ def _transition(session: Session, claim: SubsidyClaim, target: ClaimStatus, *, u
     for name, value in changes.items():
         setattr(claim, name, value)
     session.flush()
-    session.add(ClaimEvent(claim_id=claim.id, from_status=old.value, to_status=target.value, by_user_id=user.id,
+    session.add(ClaimEvent(claim_id=claim.id, from_status=old.value, to_status=target.value, by_user_id=actor.id,
                            note=note))
-    audit.record(session, action=action, actor=user, object_type="subsidy_claim", object_id=claim.id,
+    audit.record(session, action=action, actor=actor, object_type="subsidy_claim", object_id=claim.id,
                  before=before, after=claim_snapshot(claim))
     session.flush()
     return claim
 
 
-def approve_claim(session: Session, claim_id: int, *, user: User) -> SubsidyClaim:
-    """Approve an eligible claim (已审核). The approver must not belong to the claimant broker's organisation."""
-    _require_decider(user, "审核")
-    claim = _locked(session, claim_id)
+def approve_claim(session: Session, claim_id: int, *, actor: Actor) -> SubsidyClaim:
+    """Approve an eligible claim (已审核), by the county office of the worker (see
+    :mod:`jobs.access.permissions`). The approver must not belong to the claimant broker's organisation."""
+    claim = _locked(session, claim_id, actor, Action.APPROVE_CLAIM)
     _require_status(claim, (ClaimStatus.ELIGIBLE,), "审核")
-    if claim.beneficiary_broker_id is not None:
+    if claim.beneficiary_broker_id is not None and actor.organisation_id is not None:
         broker = session.get(Broker, claim.beneficiary_broker_id)
-        if broker is not None and broker.organisation_id == user.organisation_id:
-            raise ClaimError("审核人与申领补贴的劳务经纪机构属于同一单位，须回避")
-    return _transition(session, claim, ClaimStatus.APPROVED, user=user, note="审核通过", action="claim.approve",
-                       approved_by_id=user.id, approved_at=now_utc())
+        if broker is not None and broker.organisation_id == actor.organisation_id:
+            deny(session, actor, Forbidden("审核人与申领补贴的劳务经纪机构属于同一单位，须回避"),
+                 action=Action.APPROVE_CLAIM, obj=claim, reason="conflict_of_interest")
+    return _transition(session, claim, ClaimStatus.APPROVED, actor=actor, note="审核通过", action="claim.approve",
+                       approved_by_id=actor.id, approved_at=now_utc())
 
 
-def pay_claim(session: Session, claim_id: int, *, user: User, reference: str, paid_on: dt.date) -> SubsidyClaim:
+def pay_claim(session: Session, claim_id: int, *, actor: Actor, reference: str, paid_on: dt.date) -> SubsidyClaim:
     """Record the payment of an approved claim (已发放) with its payment reference and date; never twice."""
-    _require_decider(user, "发放")
-    reference = reference.strip()
-    if not reference:
-        raise ClaimError("发放补贴须填写支付凭证号")
-    claim = _locked(session, claim_id)
+    reference = _required_text(reference, "reference", "发放补贴须填写支付凭证号")
+    claim = _locked(session, claim_id, actor, Action.PAY_CLAIM)
     _require_status(claim, (ClaimStatus.APPROVED,), "发放")
     used = session.scalar(select(SubsidyClaim.id).where(SubsidyClaim.payment_reference == reference))
     if used is not None:
         raise ClaimError(f"支付凭证号{reference}已用于补贴申领{used}")
-    return _transition(session, claim, ClaimStatus.PAID, user=user, note=f"支付凭证号{reference}，{paid_on}发放",
+    return _transition(session, claim, ClaimStatus.PAID, actor=actor, note=f"支付凭证号{reference}，{paid_on}发放",
                        action="claim.pay", payment_reference=reference, paid_on=paid_on)
 
 
-def reject_claim(session: Session, claim_id: int, *, user: User, reason: str) -> SubsidyClaim:
+def reject_claim(session: Session, claim_id: int, *, actor: Actor, reason: str) -> SubsidyClaim:
     """Refuse a claim before approval (已驳回), with a reason; its yearly slot is given back."""
-    _require_decider(user, "驳回")
-    if not reason.strip():
-        raise ClaimError("驳回补贴申领须说明原因")
-    claim = _locked(session, claim_id)
+    reason = _required_text(reason, "reason", "驳回补贴申领须说明原因")
+    claim = _locked(session, claim_id, actor, Action.REJECT_CLAIM)
     _require_status(claim, (ClaimStatus.PENDING, ClaimStatus.ELIGIBLE, ClaimStatus.NEEDS_LOCAL_STANDARD), "驳回")
-    return _transition(session, claim, ClaimStatus.REJECTED, user=user, note=reason, action="claim.reject",
+    return _transition(session, claim, ClaimStatus.REJECTED, actor=actor, note=reason, action="claim.reject",
                        counts_toward_limit=False)
 
 
-def revoke_claim(session: Session, claim_id: int, *, user: User, reason: str) -> SubsidyClaim:
+def revoke_claim(session: Session, claim_id: int, *, actor: Actor, reason: str) -> SubsidyClaim:
     """Withdraw an approved or paid claim (已撤销), with a reason (e.g. false information found later)."""
-    _require_decider(user, "撤销")
-    if not reason.strip():
-        raise ClaimError("撤销补贴须说明原因")
-    claim = _locked(session, claim_id)
+    reason = _required_text(reason, "reason", "撤销补贴须说明原因")
+    claim = _locked(session, claim_id, actor, Action.REVOKE_CLAIM)
     _require_status(claim, (ClaimStatus.APPROVED, ClaimStatus.PAID), "撤销")
-    return _transition(session, claim, ClaimStatus.REVOKED, user=user, note=reason, action="claim.revoke",
+    return _transition(session, claim, ClaimStatus.REVOKED, actor=actor, note=reason, action="claim.revoke",
                        counts_toward_limit=False)
 
 
 # =============================================================================================================
 # Ledgers and the public notice
 # =============================================================================================================
-
-LEDGER_HEADERS = ("资金渠道", "状态", "户籍地（县）", "月份", "笔数", "金额（元）")
-NOTICE_HEADERS = ("序号", "姓名", "身份证号", "户籍地", "补贴项目", "补贴对象", "金额（元）", "达标日期", "政策依据")
-
 
 @dataclass(frozen=True)
 class LedgerRow:
@@ -508,9 +504,10 @@ class LedgerRow:
     amount: Decimal
 
 
-def ledger(session: Session, *, statuses: Iterable[ClaimStatus] | None = None) -> list[LedgerRow]:
-    """Claims grouped by fund, status, origin county and month of the milestone (台账)."""
-    query = select(SubsidyClaim).options(selectinload(SubsidyClaim.placement).selectinload(Placement.person))
+def ledger(session: Session, *, actor: Actor, statuses: Iterable[ClaimStatus] | None = None) -> list[LedgerRow]:
+    """The claims ``actor`` may see, grouped by fund, status, origin county and month of the milestone (台账)."""
+    query = select(SubsidyClaim).where(scope(actor, SubsidyClaim)).options(
+        selectinload(SubsidyClaim.placement).selectinload(Placement.person))
     if statuses is not None:
         query = query.where(SubsidyClaim.status.in_(list(statuses)))
     groups: dict[tuple[str, str, str, str], list[SubsidyClaim]] = defaultdict(list)
@@ -523,26 +520,6 @@ def ledger(session: Session, *, statuses: Iterable[ClaimStatus] | None = None) -
         LedgerRow(fund, status, county, month, len(claims), sum((c.amount or Decimal(0) for c in claims), Decimal(0)))
         for (fund, status, county, month), claims in sorted(groups.items())
     ]
-
-
-def _xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def ledger_xlsx(rows: Sequence[LedgerRow]) -> bytes:
-    """The ledger as an xlsx workbook (money as numbers with two decimals)."""
-    return _xlsx("补贴台账", LEDGER_HEADERS,
-                 ((r.fund, r.status, r.origin_county, r.month, r.count, float(r.amount)) for r in rows))
 
 
 @dataclass(frozen=True)
@@ -558,11 +535,12 @@ class NoticeRow:
     policy: str
 
 
-def public_notice(session: Session, *, vault: Vault,
+def public_notice(session: Session, *, vault: Vault, actor: Actor,
                   statuses: Iterable[ClaimStatus] = (ClaimStatus.ELIGIBLE,)) -> list[NoticeRow]:
-    """The public-notice list (公示名单) of claims to be paid, with ID numbers masked (PIPL art. 28)."""
+    """The public-notice list (公示名单) of the claims to be paid that ``actor`` may see, with ID numbers masked
+    (PIPL art. 28)."""
     claims = session.scalars(
-        select(SubsidyClaim).where(SubsidyClaim.status.in_(list(statuses)))
+        select(SubsidyClaim).where(SubsidyClaim.status.in_(list(statuses)), scope(actor, SubsidyClaim))
         .options(selectinload(SubsidyClaim.placement).selectinload(Placement.person))
         .order_by(SubsidyClaim.milestone_date, SubsidyClaim.id)
     ).all()
@@ -576,7 +554,7 @@ def public_notice(session: Session, *, vault: Vault,
             name=person.name,
             id_masked=masked_id_number(person, vault),
             origin=table.current(person.household_region_code).full_name,
-            kind=_kind_label(claim.kind),
+            kind=kind_label(claim.kind),
             beneficiary=_beneficiary_name(session, claim, broker, person),
             amount="" if claim.amount is None else f"{claim.amount:.2f}",
             milestone_date=claim.milestone_date.isoformat() if claim.milestone_date else "",
@@ -585,39 +563,12 @@ def public_notice(session: Session, *, vault: Vault,
     return rows
 
 
-def _kind_label(kind: str) -> str:
+def kind_label(kind: str) -> str:
+    """The Chinese name of a claim kind (the kind itself when unknown)."""
     try:
         return ClaimKind(kind).label
     except ValueError:
         return kind
-
-
-def _notice_cells(row: NoticeRow) -> tuple[Any, ...]:
-    return (row.number, row.name, row.id_masked, row.origin, row.kind, row.beneficiary, row.amount,
-            row.milestone_date, row.policy)
-
-
-def public_notice_xlsx(rows: Sequence[NoticeRow]) -> bytes:
-    """The public-notice list as an xlsx workbook."""
-    return _xlsx("公示名单", NOTICE_HEADERS, (_notice_cells(r) for r in rows))
-
-
-def public_notice_html(rows: Sequence[NoticeRow], *, title: str = "就业帮扶补贴公示名单") -> str:
-    """The public-notice list as a printable, PDF-ready HTML page (A4, table headers repeated per page)."""
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in NOTICE_HEADERS)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in _notice_cells(r)) + "</tr>" for r in rows
-    )
-    return (
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title><style>"
-        "@page{size:A4 landscape;margin:15mm}body{font-family:sans-serif;font-size:11pt}"
-        "table{border-collapse:collapse;width:100%}th,td{border:1px solid #000;padding:3px 6px}"
-        "thead{display:table-header-group}tr{page-break-inside:avoid}"
-        f"</style></head><body><h1>{html.escape(title)}</h1>"
-        f"<p>共{len(rows)}人次。公示期内如有异议，请向当地人力资源和社会保障部门反映。</p>"
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></body></html>\n"
-    )
 
 
 # =============================================================================================================
@@ -721,7 +672,7 @@ def _ended_soon_after_payment(session: Session, vault: Vault) -> list[FraudSigna
         if 0 <= days <= ENDED_AFTER_PAYMENT_DAYS:
             signals.append(FraudSignal(
                 "ended_soon_after_payment",
-                f"{_worker(claim.placement, vault)}的{_kind_label(claim.kind)}于{claim.paid_on.isoformat()}发放，"
+                f"{_worker(claim.placement, vault)}的{kind_label(claim.kind)}于{claim.paid_on.isoformat()}发放，"
                 f"{days}天后（{end.isoformat()}）即离岗（安置编号{claim.placement_id}）",
                 (claim.placement_id,), person_id=claim.person_id, broker_id=claim.beneficiary_broker_id))
     return signals
@@ -786,7 +737,6 @@ def _costs_above_route_median(session: Session, vault: Vault) -> list[FraudSigna
 
 
 __all__ = [
-    "DECIDING_ROLES",
     "ENGINE_STATUSES",
     "WORKFLOW_STATUSES",
     "ClaimError",
@@ -798,13 +748,12 @@ __all__ = [
     "claim_snapshot",
     "evaluate_claims",
     "fraud_signals",
+    "kind_label",
     "ledger",
-    "ledger_xlsx",
     "pay_claim",
     "placement_key",
     "public_notice",
-    "public_notice_html",
-    "public_notice_xlsx",
     "reject_claim",
     "revoke_claim",
+    "stored_claim_document",
 ]

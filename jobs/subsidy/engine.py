@@ -163,20 +163,33 @@ class ClaimResult:
     reason: str
 
     def as_dict(self) -> dict[str, Any]:
-        """The claim as FORMATS.md §3 prints it: money as a decimal string, dates ISO, field order kept."""
-        return {
-            "placement": self.placement,
-            "person": self.person,
-            "kind": self.kind,
-            "instalment": self.instalment,
-            "beneficiary": self.beneficiary,
-            "status": self.status.value,
-            "amount": None if self.amount is None else f"{self.amount:.2f}",
-            "milestone_date": None if self.milestone_date is None else self.milestone_date.isoformat(),
-            "policy": self.policy,
-            "fund": self.fund,
-            "reason": self.reason,
-        }
+        """The claim as FORMATS.md §3 prints it (see :func:`claim_document`)."""
+        return claim_document(
+            placement=self.placement, person=self.person, kind=self.kind, instalment=self.instalment,
+            beneficiary=self.beneficiary, status=self.status, amount=self.amount,
+            milestone_date=self.milestone_date, policy=self.policy, fund=self.fund, reason=self.reason,
+        )
+
+
+def claim_document(*, placement: Any, person: Any, kind: str, instalment: int, beneficiary: Any, status: Any,
+                   amount: Decimal | None, milestone_date: dt.date | None, policy: str | None, fund: str | None,
+                   reason: str) -> dict[str, Any]:
+    """One claim as a JSON-ready dict, FORMATS.md §3's field order: money as a decimal string with two places,
+    dates ISO. The one claim → dict of the project: engine results, stored claims (audit snapshots, scenario
+    output) and the read side all use it."""
+    return {
+        "placement": placement,
+        "person": person,
+        "kind": kind,
+        "instalment": instalment,
+        "beneficiary": beneficiary,
+        "status": getattr(status, "value", status),
+        "amount": None if amount is None else f"{amount:.2f}",
+        "milestone_date": None if milestone_date is None else milestone_date.isoformat(),
+        "policy": policy,
+        "fund": fund,
+        "reason": reason,
+    }
 
 
 # --- regions ------------------------------------------------------------------------------------------------------

@@ -18,15 +18,11 @@ from importlib import resources
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jobs.errors import Conflict
+from jobs.errors import InvalidInput, NotFound
 from jobs.storage import audit
 from jobs.storage.models import PolicyPack, User
 from jobs.people.regions import RegionError, region_table
 from jobs.subsidy import Governing, Pack, PackError, governing, parse_pack
-
-
-class PolicyStoreError(Conflict):
-    """A stored-pack use case refused; ``message`` is the Chinese text shown to the user."""
 
 
 class LoadOutcome(enum.StrEnum):
@@ -152,7 +148,7 @@ def find(session: Session, ident: str) -> StoredPack:
     query = select(PolicyPack)
     if version:
         if not version.isdigit():
-            raise PolicyStoreError(f"版本号“{version}”应为正整数")
+            raise InvalidInput.field("version", f"版本号“{version}”应为正整数")
         query = query.where(PolicyPack.pack_key == key, PolicyPack.version == int(version))
     elif key.isdigit():
         query = query.where(PolicyPack.id == int(key))
@@ -160,7 +156,7 @@ def find(session: Session, ident: str) -> StoredPack:
         query = query.where(PolicyPack.pack_key == key, PolicyPack.active.is_(True))
     row = session.scalar(query)
     if row is None:
-        raise PolicyStoreError(f"没有找到政策文件“{ident}”（可用 bangfu policy list 查看已载入的文件）")
+        raise NotFound(f"没有找到政策文件“{ident}”（可用 bangfu policy list 查看已载入的文件）")
     return StoredPack(row, parse_stored(row))
 
 
@@ -182,9 +178,9 @@ def which(session: Session, *, region: str, day: dt.date) -> Which:
     try:
         resolution = table.resolve(region)
     except RegionError as error:
-        raise PolicyStoreError(error.message) from None
+        raise InvalidInput.field("region", error.message) from None
     if resolution.county_code is None:
-        raise PolicyStoreError(f"“{region}”不是县级地区（{resolution.name}），请给出县级行政区划代码或名称")
+        raise InvalidInput.field("region", f"“{region}”不是县级地区（{resolution.name}），请给出县级行政区划代码或名称")
     stored = active_packs(session)
     by_id = {s.pack.id: s.row for s in stored}
     answer = governing([s.pack for s in stored], resolution.county_code, day)
@@ -197,7 +193,6 @@ __all__ = [
     "LoadOutcome",
     "LoadResult",
     "PackError",
-    "PolicyStoreError",
     "StoredPack",
     "Which",
     "active_packs",

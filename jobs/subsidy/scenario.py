@@ -27,10 +27,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jobs.access.permissions import system_actor
+from jobs.errors import DomainError
 from jobs.placements import dispatches
 
 from jobs.placements import placements
-from jobs.subsidy.claims import evaluate_claims
+from jobs.subsidy.claims import evaluate_claims, stored_claim_document
 from jobs.storage.clock import CHINA, china_today
 from jobs.storage.crypto import Vault
 from jobs.storage.db import Database
@@ -365,6 +367,7 @@ class _World:
             escort=record["escort"],
             total_cost=record["total_cost"],
             external_key=record["key"],
+            actor=SCENARIO,
         )
         self.dispatches[record["key"]] = dispatch.id
 
@@ -385,38 +388,40 @@ class _World:
         try:
             placement = placements.propose_placement(
                 self.session, person_id=person_id, post_id=post.id,
-                broker_id=broker.id if broker is not None else None, external_key=record["key"])
+                broker_id=broker.id if broker is not None else None, external_key=record["key"],
+                actor=SCENARIO)
             placements.hire_placement(
                 self.session, placement_id=placement.id, start_date=record["start_date"],
                 contract_months=record["contract_months"], employment_type=EmploymentType(record["employment_type"]),
                 social_insurance=record["social_insurance"], round_trip_cost=record["round_trip_cost"],
-                round_trip_evidence="scenario" if record["round_trip_cost"] is not None else None)
+                round_trip_evidence="scenario" if record["round_trip_cost"] is not None else None,
+                actor=SCENARIO)
             if record["dispatch"]:
                 dispatch_id = self._lookup(self.dispatches, record["dispatch"], "劳务输出批次", where)
                 member = dispatches.add_member(self.session, dispatch_id=dispatch_id, person_id=person_id,
-                                               placement_id=placement.id)
+                                               placement_id=placement.id, actor=SCENARIO)
                 self._arrivals.append((member.id, ArrivalStatus(record["arrival"])))
-            placements.activate_placement(self.session, placement_id=placement.id)
+            placements.activate_placement(self.session, placement_id=placement.id, actor=SCENARIO)
             for check in record["checks"]:
                 placements.record_check(
                     self.session, placement_id=placement.id, check_date=check["date"], employed=check["employed"],
-                    evidence=CheckEvidence(check["evidence"]) if check["evidence"] else None)
+                    evidence=CheckEvidence(check["evidence"]) if check["evidence"] else None, actor=SCENARIO)
             if record["end_date"] is not None:
                 placements.end_placement(self.session, placement_id=placement.id, end_date=record["end_date"],
-                                         reason=EndReason(record["end_reason"]))
-        except (placements.PlacementError, dispatches.DispatchError) as error:
+                                         reason=EndReason(record["end_reason"]), actor=SCENARIO)
+        except DomainError as error:
             raise ScenarioError(f"{where}：{error.message}") from None
         self.placements[record["key"]] = placement.id
 
     def _finish_dispatch(self, dispatch_id: int) -> None:
-        dispatches.depart(self.session, dispatch_id=dispatch_id)
-        dispatches.arrive(self.session, dispatch_id=dispatch_id)
-        dispatch = dispatches.get_dispatch(self.session, dispatch_id)
+        dispatches.depart(self.session, dispatch_id=dispatch_id, actor=SCENARIO)
+        dispatches.arrive(self.session, dispatch_id=dispatch_id, actor=SCENARIO)
+        dispatch = dispatches.get_dispatch(self.session, dispatch_id, actor=SCENARIO)
         members = {m.id for m in dispatch.members}
         for member_id, arrival in self._arrivals:
             if member_id in members:
-                dispatches.check_in(self.session, member_id=member_id, arrival=arrival)
-        dispatches.close_dispatch(self.session, dispatch_id=dispatch_id)
+                dispatches.check_in(self.session, member_id=member_id, arrival=arrival, actor=SCENARIO)
+        dispatches.close_dispatch(self.session, dispatch_id=dispatch_id, actor=SCENARIO)
 
 
 # --- running ---------------------------------------------------------------------------------------------------
@@ -438,19 +443,8 @@ def _output(session: Session, world: _World, as_of: dt.date) -> dict[str, Any]:
             beneficiary = employer_keys[claim.beneficiary_employer_id]
         else:
             beneficiary = None
-        rows.append({
-            "placement": placement_keys[claim.placement_id],
-            "person": person_keys[claim.person_id],
-            "kind": claim.kind,
-            "instalment": claim.instalment,
-            "beneficiary": beneficiary,
-            "status": claim.status.value,
-            "amount": None if claim.amount is None else f"{claim.amount:.2f}",
-            "milestone_date": None if claim.milestone_date is None else claim.milestone_date.isoformat(),
-            "policy": claim.document_number,
-            "fund": claim.fund,
-            "reason": claim.reason,
-        })
+        rows.append(stored_claim_document(claim, placement=placement_keys[claim.placement_id],
+                                          person=person_keys[claim.person_id], beneficiary=beneficiary))
     rows.sort(key=lambda r: (r["placement"], r["kind"], r["instalment"]))
     return {"as_of": as_of.isoformat(), "claims": rows}
 
@@ -483,7 +477,7 @@ def run_scenario(text: str, *, base_dir: Path | None = None, extra_packs: Sequen
                         raise ScenarioError(str(error)) from None
                 world = _World(session, vault, scenario)
                 world.build()
-                summary = evaluate_claims(session, vault=vault, as_of=scenario.as_of)
+                summary = evaluate_claims(session, vault=vault, as_of=scenario.as_of, actor=SCENARIO)
                 if summary.skipped:
                     details = "；".join(f"{s['placement']}：{s['message']}" for s in summary.skipped)
                     raise ScenarioError(f"有就业安置无法核算：{details}")
@@ -502,3 +496,6 @@ def run_scenario_file(path: Path, *, extra_packs: Sequence[Path] = ()) -> dict[s
 
 
 __all__ = ["Scenario", "ScenarioError", "parse_scenario", "run_scenario", "run_scenario_file"]
+
+#: Scenario runs act as the system, in a throw-away database of their own.
+SCENARIO = system_actor("scenario")

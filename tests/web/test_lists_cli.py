@@ -132,8 +132,11 @@ def test_a_user_without_the_right_cannot_reveal(runner, runtime, tmp_path):
         organisation = Organisation(name="某劳务公司", kind=OrganisationKind.BROKER, region_code="430182")
         session.add(User(username="broker1", display_name="经纪人", role=Role.BROKER, organisation=organisation))
     result = runner.invoke(cli, ["export", "demand", "--reveal", "--user", "broker1", "-o", str(tmp_path / "x.xlsx")])
-    assert result.exit_code == 2 and "无权查看完整号码" in result.stderr
+    assert result.exit_code == 1 and "无权导出含完整身份证号和电话的清单" in result.stderr
     assert not (tmp_path / "x.xlsx").exists()
+    with runtime.db.session() as session:
+        (denial,) = session.scalars(select(AuditEvent).where(AuditEvent.action == "access.denied"))
+        assert (denial.actor, denial.after) == ("broker1", {"action": "export_revealed", "reason": "not_permitted"})
 
 
 def test_export_stable_and_supply_write_workbooks(runner, tmp_path):

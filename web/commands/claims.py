@@ -8,17 +8,10 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from jobs.subsidy.claims import (
-    evaluate_claims,
-    fraud_signals,
-    ledger,
-    ledger_xlsx,
-    public_notice,
-    public_notice_html,
-    public_notice_xlsx,
-)
 from jobs.storage.clock import china_today
-from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime
+from jobs.subsidy.claims import evaluate_claims, fraud_signals, ledger, public_notice
+from jobs.subsidy.render import ledger_xlsx, notice_html, notice_xlsx
+from web.cli_support import FORMAT_OPTION, USER_OPTION, BadInput, acting_user, emit_json, runtime
 
 AS_OF_OPTION = click.option(
     "--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="评估日期（默认今天），如 2024-12-31"
@@ -32,14 +25,15 @@ def claims_group() -> None:
 
 @claims_group.command("evaluate")
 @AS_OF_OPTION
+@USER_OPTION
 @FORMAT_OPTION
 @with_appcontext
-def evaluate(as_of: dt.datetime | None, output_format: str) -> None:
+def evaluate(as_of: dt.datetime | None, username: str | None, output_format: str) -> None:
     """按户籍地适用的政策文件评估全部就业安置的补贴（可重复运行，已审核、已发放的不受影响）。"""
     day = as_of.date() if as_of else china_today()
     rt = runtime()
     with rt.db.transaction() as session:
-        summary = evaluate_claims(session, vault=rt.vault, as_of=day)
+        summary = evaluate_claims(session, vault=rt.vault, as_of=day, actor=acting_user(session, username))
     if output_format == "json":
         emit_json(summary.as_dict())
         return
@@ -60,30 +54,32 @@ def _output_path(value: str, suffixes: tuple[str, ...]) -> Path:
 
 @claims_group.command("ledger")
 @click.option("-o", "--output", "output", required=True, help="输出的 xlsx 文件")
+@USER_OPTION
 @with_appcontext
-def ledger_command(output: str) -> None:
+def ledger_command(output: str, username: str | None) -> None:
     """补贴台账：按资金渠道、状态、户籍县和月份汇总，导出为 xlsx。"""
     path = _output_path(output, (".xlsx",))
     rt = runtime()
     with rt.db.session() as session:
-        rows = ledger(session)
-    path.write_bytes(ledger_xlsx(rows))
+        rows = ledger(session, actor=acting_user(session, username))
+    with path.open("wb") as stream:
+        ledger_xlsx(rows, stream)
     click.echo(f"已导出台账 {len(rows)} 行：{path}")
 
 
 @claims_group.command("notice")
 @click.option("-o", "--output", "output", required=True, help="输出文件：.xlsx 或可打印的 .html")
+@USER_OPTION
 @with_appcontext
-def notice(output: str) -> None:
+def notice(output: str, username: str | None) -> None:
     """公示名单：符合条件的补贴，身份证号脱敏，导出为 xlsx 或可打印的 HTML。"""
     path = _output_path(output, (".xlsx", ".html"))
     rt = runtime()
     with rt.db.session() as session:
-        rows = public_notice(session, vault=rt.vault)
-    if path.suffix.lower() == ".html":
-        path.write_text(public_notice_html(rows), encoding="utf-8")
-    else:
-        path.write_bytes(public_notice_xlsx(rows))
+        rows = public_notice(session, vault=rt.vault, actor=acting_user(session, username))
+    render = notice_html if path.suffix.lower() == ".html" else notice_xlsx
+    with path.open("wb") as stream:
+        render(rows, stream)
     click.echo(f"已导出公示名单 {len(rows)} 人次：{path}")
 
 

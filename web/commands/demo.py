@@ -7,6 +7,7 @@ import dataclasses
 import click
 from flask.cli import with_appcontext
 
+from jobs.access.permissions import system_actor
 from jobs.subsidy.claims import evaluate_claims
 from jobs.storage.clock import china_today
 from jobs.demo import build_demo
@@ -33,7 +34,7 @@ def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
         with rt.db.transaction() as session:
             matched = run_matching(session, vault=rt.vault, today=today)
         with rt.db.transaction() as session:
-            claims = evaluate_claims(session, vault=rt.vault, as_of=today)
+            claims = evaluate_claims(session, vault=rt.vault, as_of=today, actor=system_actor("demo"))
     if output_format == "json":
         emit_json({
             **dataclasses.asdict(summary),

@@ -8,17 +8,14 @@ rows were rejected, 2 for a file that is not a list or an unusable option).
 from __future__ import annotations
 
 import contextlib
-import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from jobs.storage.enums import Role
 from jobs.lists import (
     ImportResult,
     ListOptionError,
@@ -29,13 +26,11 @@ from jobs.lists import (
     export_supply,
     import_demand,
     import_supply,
-    may_reveal,
     write_error_report,
     write_template,
 )
 from jobs.lists.columns import kind_label
-from jobs.storage.models import User
-from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime
+from web.cli_support import FORMAT_OPTION, USER_OPTION, BadInput, acting_user, emit_json, runtime
 
 # Files with at least this many rows get a progress bar on stderr.
 PROGRESS_THRESHOLD = 2000
@@ -86,6 +81,7 @@ def _import_options(command: Callable) -> Callable:
         click.option("--period", default=None, help="清单期间，如 2025（默认取标题中的年份，没有时取今年）"),
         click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1, 100_000),
                      help="每批提交的行数（中途中断时，已提交的批次保留，重新运行即可继续）"),
+        USER_OPTION,
         FORMAT_OPTION,
         with_appcontext,
     )):
@@ -124,7 +120,8 @@ def _run_import(kind: str, file: Path, options: dict, call: Callable[..., Import
         progress = _Progress(stack)
         try:
             with rt.db.writer() as session:
-                result = call(session, rt.vault, list_name=options["list_name"], period=options["period"],
+                result = call(session, rt.vault, actor=acting_user(session, options["username"]),
+                              list_name=options["list_name"], period=options["period"],
                               dry_run=options["dry_run"], batch_size=options["batch_size"],
                               progress=progress.update, on_open=progress.start)
         except (NotAList, ListOptionError) as error:
@@ -192,8 +189,7 @@ def _export_options(command: Callable) -> Callable:
     for option in reversed((
         _OUTPUT,
         click.option("--reveal", is_flag=True, help="显示完整的身份证号和电话（需要权限，记入审计日志）"),
-        click.option("--user", "username", default=None,
-                     help="以哪个用户的身份导出（检查其是否有权查看完整号码）；不填时记为命令行操作员"),
+        USER_OPTION,
         FORMAT_OPTION,
         with_appcontext,
     )):
@@ -236,9 +232,8 @@ def _run_export(kind: str, options: dict, call: Callable) -> None:
     rt = runtime()
     try:
         with rt.db.transaction() as session:
-            actor = _actor(session, options["username"], kind, options["reveal"])
-            result = call(session, rt.vault, reveal=options["reveal"], actor=actor,
-                          actor_label=None if actor else f"cli:{getpass.getuser()}")
+            result = call(session, rt.vault, reveal=options["reveal"],
+                          actor=acting_user(session, options["username"]))
     except ListOptionError as error:
         raise BadInput(error.message) from None
     if options["output_format"] == "json":
@@ -247,14 +242,3 @@ def _run_export(kind: str, options: dict, call: Callable) -> None:
         return
     masked = "完整号码（已记入审计日志）" if result.revealed else "号码已遮盖"
     click.echo(f"已导出 {result.rows} 行（{len(result.sheets)} 个工作表，{masked}）：{result.path}")
-
-
-def _actor(session, username: str | None, kind: str, reveal: bool) -> User | None:
-    if username is None:
-        return None
-    user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))
-    if user is None:
-        raise BadInput(f"没有名为“{username}”的有效用户。")
-    if reveal and not may_reveal(user.role, kind):
-        raise BadInput(f"用户“{username}”（{Role(user.role).label}）无权查看完整号码，请去掉 --reveal。")
-    return user

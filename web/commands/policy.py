@@ -10,7 +10,6 @@ from flask.cli import with_appcontext
 
 from jobs.subsidy.policy_store import (
     LoadOutcome,
-    PolicyStoreError,
     StoredPack,
     active_packs,
     all_versions,
@@ -92,10 +91,7 @@ def show(ident: str, output_format: str) -> None:
     rt = runtime()
     with rt.db.transaction() as session:
         active_packs(session)
-        try:
-            stored = find(session, ident)
-        except PolicyStoreError as error:
-            raise BadInput(error.message) from error
+        stored = find(session, ident)
         document = {**_pack_summary(stored), "rules": _rules(stored.pack)}
     if output_format == "json":
         emit_json(document)
@@ -168,10 +164,7 @@ def which_command(region: str, day: str, output_format: str) -> None:
         raise BadInput(f"日期“{day}”应为YYYY-MM-DD格式") from error
     rt = runtime()
     with rt.db.transaction() as session:
-        try:
-            answer = which(session, region=region, day=date)
-        except PolicyStoreError as error:
-            raise BadInput(error.message) from error
+        answer = which(session, region=region, day=date)
         pack = answer.governing.pack
         document = {
             "region": answer.county_code,

@@ -7,6 +7,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from jobs.access.permissions import SYSTEM
 from jobs.storage.enums import EmploymentStatus, LabourAbility, PersonCategory
 from jobs.lists import NotAList, import_demand, write_error_report
 from jobs.lists.importing import ListOptionError
@@ -50,7 +51,7 @@ def count(session, model) -> int:
 
 
 def test_a_county_file_imports_every_good_row_and_names_every_bad_one(session, vault, tmp_path):
-    result = import_demand(session, vault, county_list(tmp_path), today=TODAY)
+    result = import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
     assert result.summary() == {
         "rows": 6, "created": 3, "updated": 0, "unchanged": 0, "rejected": 3,
         "ignored_columns": ["乡镇", "家庭人口"], "errors": COUNTY_ERRORS,
@@ -59,7 +60,7 @@ def test_a_county_file_imports_every_good_row_and_names_every_bad_one(session, v
 
 
 def test_the_messy_values_are_stored_normalised(session, vault, tmp_path):
-    import_demand(session, vault, county_list(tmp_path), today=TODAY)
+    import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
     zhang = find_person(session, vault, ZHANG)
     assert zhang.name == "张三"
     assert reveal_phone(zhang, vault) == "13800000000"
@@ -74,7 +75,7 @@ def test_the_messy_values_are_stored_normalised(session, vault, tmp_path):
 
 
 def test_retired_codes_lower_case_x_and_relative_places_resolve(session, vault, tmp_path):
-    import_demand(session, vault, county_list(tmp_path), today=TODAY)
+    import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
     wang = find_person(session, vault, WANG)
     assert reveal_id_number(wang, vault).endswith("003X")
     assert (wang.household_region_code, wang.household_address) == ("430182", None)  # 430124 is 宁乡's old code
@@ -85,14 +86,14 @@ def test_retired_codes_lower_case_x_and_relative_places_resolve(session, vault, 
 
 
 def test_a_blank_household_comes_from_the_id_number(session, vault, tmp_path):
-    import_demand(session, vault, county_list(tmp_path), today=TODAY)
+    import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
     sun = find_person(session, vault, SUN)
     assert (sun.household_region_code, sun.household_address) == ("430182", None)
     assert sun.category is PersonCategory.RURAL_LOW_INCOME and not sun.employment_intent
 
 
 def test_the_list_is_named_dated_and_placed_from_its_title_and_reporting_unit(session, vault, tmp_path):
-    result = import_demand(session, vault, county_list(tmp_path), today=TODAY)
+    result = import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
     demand_list = session.get(DemandList, result.list_id)
     assert (demand_list.name, demand_list.period, demand_list.origin_region_code) == (COUNTY_TITLE, "2025", "430182")
     entries = session.scalars(select(DemandEntry).order_by(DemandEntry.row_number)).all()
@@ -101,7 +102,7 @@ def test_the_list_is_named_dated_and_placed_from_its_title_and_reporting_unit(se
 
 def test_options_name_the_list_when_the_file_does_not(session, vault, tmp_path):
     path = write_xlsx(tmp_path / "plain.xlsx", demand_rows(("张三", ZHANG)))
-    result = import_demand(session, vault, path, list_name="春季清单", period="2025春", origin="湘潭县", today=TODAY)
+    result = import_demand(session, vault, path, list_name="春季清单", period="2025春", origin="湘潭县", today=TODAY, actor=SYSTEM)
     demand_list = session.get(DemandList, result.list_id)
     assert (demand_list.name, demand_list.period, demand_list.origin_region_code) == ("春季清单", "2025春", "430321")
 
@@ -109,31 +110,31 @@ def test_options_name_the_list_when_the_file_does_not(session, vault, tmp_path):
 def test_without_title_or_option_the_list_is_the_files_and_the_origin_the_first_workers_county(
         session, vault, tmp_path):
     result = import_demand(session, vault, write_xlsx(tmp_path / "plain.xlsx", demand_rows(("张三", ZHANG))),
-                           today=TODAY)
+                           today=TODAY, actor=SYSTEM)
     demand_list = session.get(DemandList, result.list_id)
     assert (demand_list.name, demand_list.period, demand_list.origin_region_code) == ("plain", "2026", "430182")
 
 
 def test_an_unknown_origin_option_is_refused_before_reading(session, vault, tmp_path):
     with pytest.raises(ListOptionError) as caught:
-        import_demand(session, vault, county_list(tmp_path), origin="火星", today=TODAY)
+        import_demand(session, vault, county_list(tmp_path), origin="火星", today=TODAY, actor=SYSTEM)
     assert caught.value.message == "无法识别输出地“火星”：无法识别地点“火星”，请填写省、市、县（区）名称，或6位行政区划代码"
 
 
 def test_importing_the_same_file_again_changes_nothing(session, vault, tmp_path):
     path = county_list(tmp_path)
-    import_demand(session, vault, path, today=TODAY)
-    again = import_demand(session, vault, path, today=TODAY)
+    import_demand(session, vault, path, today=TODAY, actor=SYSTEM)
+    again = import_demand(session, vault, path, today=TODAY, actor=SYSTEM)
     assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 3, 3)
     assert count(session, Person) == 3 and count(session, DemandEntry) == 3 and count(session, DemandList) == 1
 
 
 def test_a_corrected_file_updates_what_changed_and_says_so(session, vault, tmp_path):
-    import_demand(session, vault, county_list(tmp_path), today=TODAY)
+    import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
     rows = county_rows()
     rows[5][2] = LI  # the ID number retyped as text
     rows[6][3] = "13700000000"  # 王五 got a phone
-    result = import_demand(session, vault, county_list(tmp_path, "corrected.xlsx", rows), today=TODAY)
+    result = import_demand(session, vault, county_list(tmp_path, "corrected.xlsx", rows), today=TODAY, actor=SYSTEM)
     assert (result.created, result.updated, result.unchanged, result.rejected) == (1, 1, 2, 2)
     assert [error["row"] for error in result.summary()["errors"]] == [8, 9, 9]
     assert reveal_phone(find_person(session, vault, WANG), vault) == "13700000000"
@@ -141,14 +142,14 @@ def test_a_corrected_file_updates_what_changed_and_says_so(session, vault, tmp_p
 
 def test_the_same_person_in_another_list_is_one_person_with_two_entries(session, vault, tmp_path):
     path = write_xlsx(tmp_path / "a.xlsx", demand_rows(("张三", ZHANG)))
-    import_demand(session, vault, path, list_name="一月", today=TODAY)
-    result = import_demand(session, vault, path, list_name="二月", today=TODAY)
+    import_demand(session, vault, path, list_name="一月", today=TODAY, actor=SYSTEM)
+    result = import_demand(session, vault, path, list_name="二月", today=TODAY, actor=SYSTEM)
     assert (result.created, result.updated, result.unchanged) == (1, 0, 0)
     assert count(session, Person) == 1 and count(session, DemandEntry) == 2
 
 
 def test_a_dry_run_reports_what_would_happen_and_writes_nothing(session, vault, tmp_path):
-    result = import_demand(session, vault, county_list(tmp_path), dry_run=True, today=TODAY)
+    result = import_demand(session, vault, county_list(tmp_path), dry_run=True, today=TODAY, actor=SYSTEM)
     assert (result.created, result.rejected) == (3, 3)
     assert count(session, Person) == 0 and count(session, DemandList) == 0
 
@@ -158,7 +159,7 @@ def test_a_csv_list_in_gb18030_or_with_a_bom_imports(session, vault, tmp_path, e
     rows = [["序号", "姓名", "身份证号码", "手机号", "户籍地", "人员类别", "意向工种"],
             [1, "张三", ZHANG, full_width("13800000000"), "湖南省长沙市宁乡市", "脱贫户", "普工、保安"],
             [2, "李四", "4.30182E+17", "", "宁乡市", "一般户", ""]]
-    result = import_demand(session, vault, write_csv(tmp_path / "list.csv", rows, encoding=encoding), today=TODAY)
+    result = import_demand(session, vault, write_csv(tmp_path / "list.csv", rows, encoding=encoding), today=TODAY, actor=SYSTEM)
     assert (result.rows, result.created, result.rejected) == (2, 1, 1)
     assert result.summary()["errors"] == [{
         "row": 3, "column": "身份证号", "value": "4.30182E+17",
@@ -169,7 +170,7 @@ def test_a_csv_list_in_gb18030_or_with_a_bom_imports(session, vault, tmp_path, e
 
 def test_a_retired_county_code_in_the_id_number_is_accepted(session, vault, tmp_path):
     path = write_xlsx(tmp_path / "old.xlsx", demand_rows(("老王", RETIRED)))
-    result = import_demand(session, vault, path, today=TODAY)
+    result = import_demand(session, vault, path, today=TODAY, actor=SYSTEM)
     assert result.created == 1
     person = find_person(session, vault, RETIRED)
     assert (person.issuing_region_code, person.household_region_code) == ("430124", "430182")
@@ -177,7 +178,7 @@ def test_a_retired_county_code_in_the_id_number_is_accepted(session, vault, tmp_
 
 def test_required_cells_left_blank_are_named(session, vault, tmp_path):
     rows = [["姓名", "身份证号", "人员类别", "意向地区"], [None, QIAN, None, "火星"], ["钱七", None, "脱贫户", None]]
-    result = import_demand(session, vault, write_xlsx(tmp_path / "blank.xlsx", rows), today=TODAY)
+    result = import_demand(session, vault, write_xlsx(tmp_path / "blank.xlsx", rows), today=TODAY, actor=SYSTEM)
     assert result.summary()["errors"] == [
         {"row": 2, "column": "姓名", "value": "", "message": "姓名为空，请填写劳动力本人姓名。"},
         {"row": 2, "column": "人员类别", "value": "",
@@ -190,7 +191,7 @@ def test_required_cells_left_blank_are_named(session, vault, tmp_path):
 
 def test_a_masked_id_number_is_refused_with_the_reason(session, vault, tmp_path):
     rows = demand_rows(("张三", ZHANG[:6] + "********" + ZHANG[-4:]))
-    result = import_demand(session, vault, write_xlsx(tmp_path / "masked.xlsx", rows), today=TODAY)
+    result = import_demand(session, vault, write_xlsx(tmp_path / "masked.xlsx", rows), today=TODAY, actor=SYSTEM)
     assert result.summary()["errors"][0]["message"] == (
         f"身份证号“{ZHANG[:6]}********{ZHANG[-4:]}”是遮盖后的号码，无法导入：请填写完整的18位身份证号"
         "（导出清单时加 --reveal 可得到完整号码）。"
@@ -199,12 +200,12 @@ def test_a_masked_id_number_is_refused_with_the_reason(session, vault, tmp_path)
 
 def test_a_file_that_is_not_a_demand_list_writes_nothing(session, vault, tmp_path):
     with pytest.raises(NotAList):
-        import_demand(session, vault, supply_list(tmp_path), today=TODAY)
+        import_demand(session, vault, supply_list(tmp_path), today=TODAY, actor=SYSTEM)
     assert count(session, Person) == 0 and count(session, DemandList) == 0
 
 
 def test_the_error_report_holds_the_rejected_rows_as_they_were_and_imports_once_fixed(session, vault, tmp_path):
-    result = import_demand(session, vault, county_list(tmp_path), today=TODAY)
+    result = import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
     report = write_error_report(result, tmp_path / "errors.xlsx")
     sheet = load_workbook(report).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
@@ -219,7 +220,7 @@ def test_the_error_report_holds_the_rejected_rows_as_they_were_and_imports_once_
     sheet["C3"] = LI  # the clerk retypes 李四's ID number as text …
     sheet.delete_rows(4, 2)  # … and drops the other two rows
     sheet.parent.save(report)
-    fixed = import_demand(session, vault, report, today=TODAY)
+    fixed = import_demand(session, vault, report, today=TODAY, actor=SYSTEM)
     assert fixed.summary() == {"rows": 1, "created": 1, "updated": 0, "unchanged": 0, "rejected": 0,
                                "ignored_columns": ["乡镇", "家庭人口"], "errors": []}
     assert count(session, DemandList) == 1 and count(session, DemandEntry) == 4
@@ -235,14 +236,14 @@ def test_a_crash_half_way_keeps_the_committed_batches_and_a_rerun_completes_the_
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        import_demand(session, vault, path, batch_size=100, progress=power_cut, today=TODAY)
+        import_demand(session, vault, path, batch_size=100, progress=power_cut, today=TODAY, actor=SYSTEM)
     assert count(session, Person) == 200 and count(session, DemandEntry) == 200
-    resumed = import_demand(session, vault, path, batch_size=100, today=TODAY)
+    resumed = import_demand(session, vault, path, batch_size=100, today=TODAY, actor=SYSTEM)
     assert (resumed.created, resumed.updated, resumed.unchanged) == (50, 0, 200)
 
 
 def test_progress_is_reported_in_rows(session, vault, tmp_path):
     path = write_xlsx(tmp_path / "long.xlsx", demand_rows(*generated_people(250)))
     seen = []
-    import_demand(session, vault, path, batch_size=100, progress=seen.append, today=TODAY)
+    import_demand(session, vault, path, batch_size=100, progress=seen.append, today=TODAY, actor=SYSTEM)
     assert seen == [100, 100, 50]

@@ -9,11 +9,12 @@ from decimal import Decimal
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from jobs.access.permissions import SYSTEM, Action, can, system_actor
 from jobs.storage.enums import ClaimStatus, Role
-from jobs.lists import export_demand, export_stable, export_supply, import_demand, import_supply, may_reveal
+from jobs.lists import export_demand, export_stable, export_supply, import_demand, import_supply
 from jobs.lists.export import verified_months
-from jobs.storage.models import AuditEvent, DemandList, EmploymentCheck, SubsidyClaim, SupplyList
-from tests.factories import make_broker, make_placement
+from jobs.storage.models import AuditEvent, DemandList, EmploymentCheck, Placement, SubsidyClaim, SupplyList
+from tests.factories import make_broker, make_placement, make_user
 from tests.jobs.lists.gallery import COUNTY_TITLE, TODAY, ZHANG, county_list, supply_list
 
 
@@ -31,18 +32,18 @@ def rows_of(path, sheet_index: int = 0) -> list[list[object]]:
 
 
 def test_an_exported_demand_list_imports_back_unchanged_into_the_same_list(session, vault, tmp_path):
-    import_demand(session, vault, county_list(tmp_path), today=TODAY)
-    exported = export_demand(session, vault, tmp_path / "out.xlsx", reveal=True, actor_label="test")
+    import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
+    exported = export_demand(session, vault, tmp_path / "out.xlsx", reveal=True, actor=SYSTEM)
     assert exported.rows == 3
-    again = import_demand(session, vault, exported.path, today=TODAY)
+    again = import_demand(session, vault, exported.path, today=TODAY, actor=SYSTEM)
     assert again.summary() == {"rows": 3, "created": 0, "updated": 0, "unchanged": 3, "rejected": 0,
                                "ignored_columns": [], "errors": []}
     assert count(session, DemandList) == 1
 
 
 def test_the_demand_export_names_its_list_above_a_frozen_canonical_header(session, vault, tmp_path):
-    import_demand(session, vault, county_list(tmp_path), today=TODAY)
-    path = export_demand(session, vault, tmp_path / "out.xlsx").path
+    import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
+    path = export_demand(session, vault, tmp_path / "out.xlsx", actor=SYSTEM).path
     sheet = load_workbook(path).worksheets[0]
     rows = rows_of(path)
     assert rows[0][0] == COUNTY_TITLE
@@ -56,17 +57,17 @@ def test_the_demand_export_names_its_list_above_a_frozen_canonical_header(sessio
 
 
 def test_a_masked_export_writes_no_audit_event_and_does_not_import_as_if_it_were_real(session, vault, tmp_path):
-    import_demand(session, vault, county_list(tmp_path), today=TODAY)
-    path = export_demand(session, vault, tmp_path / "out.xlsx").path
+    import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
+    path = export_demand(session, vault, tmp_path / "out.xlsx", actor=SYSTEM).path
     assert reveals(session) == []
-    result = import_demand(session, vault, path, today=TODAY)
+    result = import_demand(session, vault, path, today=TODAY, actor=SYSTEM)
     assert (result.rejected, result.created, result.updated) == (3, 0, 0)
     assert result.errors[0].message.startswith("身份证号“430182********4517”是遮盖后的号码，无法导入")
 
 
 def test_revealing_numbers_is_written_to_the_audit_log(session, vault, tmp_path):
-    import_demand(session, vault, county_list(tmp_path), today=TODAY)
-    export_demand(session, vault, tmp_path / "out.xlsx", origin="宁乡市", reveal=True, actor_label="cli:clerk")
+    import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
+    export_demand(session, vault, tmp_path / "out.xlsx", origin="宁乡市", reveal=True, actor=system_actor("cli:clerk"))
     session.flush()
     (event,) = reveals(session)
     assert (event.action, event.actor, event.object_type, event.object_id) == ("reveal", "cli:clerk",
@@ -75,31 +76,34 @@ def test_revealing_numbers_is_written_to_the_audit_log(session, vault, tmp_path)
     assert rows_of(tmp_path / "out.xlsx")[3][2] == ZHANG
 
 
-def test_only_staff_who_keep_the_lists_may_reveal():
-    assert may_reveal(Role.COUNTY_STAFF, "demand") and may_reveal(Role.ADMIN, "stable")
-    assert may_reveal(Role.WORKSTATION_STAFF, "supply") and not may_reveal(Role.WORKSTATION_STAFF, "demand")
-    assert not may_reveal(Role.BROKER, "demand") and not may_reveal(Role.SEEKER, "supply")
+def test_only_staff_who_keep_the_lists_may_reveal(session):
+    def may(role, model):
+        return can(make_user(session, role=role), Action.EXPORT_REVEALED, model)
+
+    assert may(Role.COUNTY_STAFF, DemandList) and may(Role.ADMIN, Placement)
+    assert may(Role.WORKSTATION_STAFF, SupplyList) and not may(Role.WORKSTATION_STAFF, DemandList)
+    assert not may(Role.BROKER, DemandList) and not may(Role.BROKER, SupplyList)
 
 
 def test_an_origin_filter_leaves_other_counties_out(session, vault, tmp_path):
-    import_demand(session, vault, county_list(tmp_path), today=TODAY)
-    exported = export_demand(session, vault, tmp_path / "out.xlsx", origin="湘潭县")
+    import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
+    exported = export_demand(session, vault, tmp_path / "out.xlsx", origin="湘潭县", actor=SYSTEM)
     assert exported.rows == 0 and exported.sheets == {}
     assert rows_of(exported.path) == [["没有符合条件的就业需求清单"]]
 
 
 def test_an_exported_supply_list_imports_back_unchanged(session, vault, tmp_path):
-    import_supply(session, vault, supply_list(tmp_path), today=TODAY)
-    exported = export_supply(session, vault, tmp_path / "posts.xlsx", reveal=True, actor_label="test")
+    import_supply(session, vault, supply_list(tmp_path), today=TODAY, actor=SYSTEM)
+    exported = export_supply(session, vault, tmp_path / "posts.xlsx", reveal=True, actor=SYSTEM)
     assert exported.rows == 3
-    again = import_supply(session, vault, exported.path, today=TODAY)
+    again = import_supply(session, vault, exported.path, today=TODAY, actor=SYSTEM)
     assert (again.rows, again.created, again.updated, again.unchanged, again.rejected) == (3, 0, 0, 3, 0)
     assert count(session, SupplyList) == 1
 
 
 def test_a_supply_export_masks_contact_phones(session, vault, tmp_path):
-    import_supply(session, vault, supply_list(tmp_path), today=TODAY)
-    rows = rows_of(export_supply(session, vault, tmp_path / "posts.xlsx", region="东莞").path)
+    import_supply(session, vault, supply_list(tmp_path), today=TODAY, actor=SYSTEM)
+    rows = rows_of(export_supply(session, vault, tmp_path / "posts.xlsx", region="东莞", actor=SYSTEM).path)
     assert rows[1][:3] == ["清单名称：东莞市2025年岗位供给清单", "清单期间：2025", "地区：广东省东莞市（4419）"]
     assert [row[14] for row in rows[3:]] == ["0769-****1234", "139****9001"]
 
@@ -115,7 +119,7 @@ def test_the_stable_list_gives_each_origin_county_its_hires_checks_and_subsidies
     ])
     make_placement(session, vault, "proposed")  # not a hire: not on the list
     session.flush()
-    exported = export_stable(session, vault, tmp_path / "stable.xlsx", today=TODAY)
+    exported = export_stable(session, vault, tmp_path / "stable.xlsx", today=TODAY, actor=SYSTEM)
     assert exported.sheets == {"宁乡市": 1}
     rows = rows_of(exported.path)
     assert rows[0][0] == "湖南省长沙市宁乡市稳岗清单"
@@ -132,7 +136,7 @@ def test_the_stable_list_gives_each_origin_county_its_hires_checks_and_subsidies
 
 def test_the_stable_list_of_another_county_is_empty(session, vault, tmp_path):
     make_placement(session, vault, "verified_6_months")
-    exported = export_stable(session, vault, tmp_path / "stable.xlsx", origin="430321", today=TODAY)
+    exported = export_stable(session, vault, tmp_path / "stable.xlsx", origin="430321", today=TODAY, actor=SYSTEM)
     assert exported.rows == 0
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from jobs.access.permissions import SYSTEM
 from jobs.storage.enums import LabourIntensity, PostStatus
 from jobs.lists import NotAList, import_supply
 from jobs.lists.importing import ListOptionError
@@ -51,14 +52,14 @@ def post(session, title: str) -> Post:
 
 
 def test_a_workstation_file_imports_every_good_post_and_names_every_bad_one(session, vault, tmp_path):
-    result = import_supply(session, vault, supply_list(tmp_path), today=TODAY)
+    result = import_supply(session, vault, supply_list(tmp_path), today=TODAY, actor=SYSTEM)
     assert result.summary() == {"rows": 5, "created": 3, "updated": 0, "unchanged": 0, "rejected": 2,
                                 "ignored_columns": [], "errors": SUPPLY_ERRORS}
     assert count(session, Post) == 3 and count(session, Employer) == 2
 
 
 def test_post_values_are_stored_normalised(session, vault, tmp_path):
-    import_supply(session, vault, supply_list(tmp_path), today=TODAY)
+    import_supply(session, vault, supply_list(tmp_path), today=TODAY, actor=SYSTEM)
     general = post(session, "普工（长白班）")
     assert (general.headcount, general.region_code, general.address) == (20, "441900", "广东省东莞市长安镇")
     assert (general.wage_min, general.wage_max, general.wage_text) == (4500, 6000, "4500-6000元/月")
@@ -79,7 +80,7 @@ def test_post_values_are_stored_normalised(session, vault, tmp_path):
 
 
 def test_an_employer_is_one_employer_by_credit_code_else_by_name(session, vault, tmp_path):
-    import_supply(session, vault, supply_list(tmp_path), today=TODAY)
+    import_supply(session, vault, supply_list(tmp_path), today=TODAY, actor=SYSTEM)
     firm = session.scalars(select(Employer).where(Employer.name == DONGGUAN_FIRM)).one()
     assert firm.credit_code == CREDIT_CODE
     assert {p.title for p in session.scalars(select(Post).where(Post.employer_id == firm.id))} == {
@@ -87,7 +88,7 @@ def test_an_employer_is_one_employer_by_credit_code_else_by_name(session, vault,
 
 
 def test_the_list_belongs_to_the_city_in_its_title(session, vault, tmp_path):
-    result = import_supply(session, vault, supply_list(tmp_path), today=TODAY)
+    result = import_supply(session, vault, supply_list(tmp_path), today=TODAY, actor=SYSTEM)
     supply = session.get(SupplyList, result.list_id)
     assert (supply.name, supply.period, supply.region_code) == ("东莞市2025年岗位供给清单", "2025", "4419")
 
@@ -100,7 +101,7 @@ def test_a_workstation_option_names_the_keeper_and_the_city(session, vault, tmp_
     session.flush()
     rows = supply_rows()[1:4]
     result = import_supply(session, vault, write_xlsx(tmp_path / "plain.xlsx", rows),
-                           workstation="宁乡市驻东莞劳务工作站", today=TODAY)
+                           workstation="宁乡市驻东莞劳务工作站", today=TODAY, actor=SYSTEM)
     supply = session.get(SupplyList, result.list_id)
     assert (supply.region_code, supply.workstation_id, supply.organisation_id) == ("4419", station.id,
                                                                                     organisation.id)
@@ -108,24 +109,24 @@ def test_a_workstation_option_names_the_keeper_and_the_city(session, vault, tmp_
 
 def test_an_unknown_workstation_is_refused(session, vault, tmp_path):
     with pytest.raises(ListOptionError) as caught:
-        import_supply(session, vault, supply_list(tmp_path), workstation="不存在的工作站", today=TODAY)
+        import_supply(session, vault, supply_list(tmp_path), workstation="不存在的工作站", today=TODAY, actor=SYSTEM)
     assert caught.value.message == "没有名为“不存在的工作站”的劳务工作站。"
 
 
 def test_importing_the_same_supply_list_again_changes_nothing(session, vault, tmp_path):
     path = supply_list(tmp_path)
-    import_supply(session, vault, path, today=TODAY)
-    again = import_supply(session, vault, path, today=TODAY)
+    import_supply(session, vault, path, today=TODAY, actor=SYSTEM)
+    again = import_supply(session, vault, path, today=TODAY, actor=SYSTEM)
     assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 3, 2)
     assert count(session, Post) == 3 and count(session, Employer) == 2 and count(session, SupplyList) == 1
 
 
 def test_a_changed_wage_updates_the_post_and_a_new_place_is_a_new_post(session, vault, tmp_path):
-    import_supply(session, vault, supply_list(tmp_path), today=TODAY)
+    import_supply(session, vault, supply_list(tmp_path), today=TODAY, actor=SYSTEM)
     rows = supply_rows()
     rows[2][6] = "5000-6500"
     rows[5][5] = "宁波市镇海区"
-    result = import_supply(session, vault, write_xlsx(tmp_path / "changed.xlsx", rows), today=TODAY)
+    result = import_supply(session, vault, write_xlsx(tmp_path / "changed.xlsx", rows), today=TODAY, actor=SYSTEM)
     assert (result.created, result.updated, result.unchanged) == (1, 1, 1)
     assert post(session, "普工（长白班）").wage_min == 5000
     assert count(session, Post) == 4
@@ -133,9 +134,9 @@ def test_a_changed_wage_updates_the_post_and_a_new_place_is_a_new_post(session, 
 
 def test_a_known_employer_gains_its_credit_code_instead_of_a_twin(session, vault, tmp_path):
     rows = [supply_rows()[1], [1, "宁波某机械有限公司", None, "装配工", 10, "宁波市北仑区"]]
-    import_supply(session, vault, write_xlsx(tmp_path / "a.xlsx", rows), today=TODAY)
+    import_supply(session, vault, write_xlsx(tmp_path / "a.xlsx", rows), today=TODAY, actor=SYSTEM)
     rows[1][2] = NINGBO_CODE
-    result = import_supply(session, vault, write_xlsx(tmp_path / "b.xlsx", rows), today=TODAY)
+    result = import_supply(session, vault, write_xlsx(tmp_path / "b.xlsx", rows), today=TODAY, actor=SYSTEM)
     assert (result.created, result.updated) == (0, 1)
     assert session.scalars(select(Employer)).one().credit_code == NINGBO_CODE
 
@@ -145,7 +146,7 @@ def test_two_employers_of_one_name_need_the_credit_code(session, vault, tmp_path
                                                                                credit_code=NINGBO_CODE)])
     session.flush()
     rows = [supply_rows()[1], [1, "某劳务公司", None, "普工", 10, "宁波市北仑区"]]
-    result = import_supply(session, vault, write_xlsx(tmp_path / "twins.xlsx", rows), today=TODAY)
+    result = import_supply(session, vault, write_xlsx(tmp_path / "twins.xlsx", rows), today=TODAY, actor=SYSTEM)
     assert result.summary()["errors"] == [{
         "row": 2, "column": "统一社会信用代码", "value": "",
         "message": "已有2个名为“某劳务公司”的用人单位，请填写统一社会信用代码以区分。"}]
@@ -153,6 +154,6 @@ def test_two_employers_of_one_name_need_the_credit_code(session, vault, tmp_path
 
 def test_a_demand_list_given_as_a_supply_list_writes_nothing(session, vault, tmp_path):
     with pytest.raises(NotAList) as caught:
-        import_supply(session, vault, county_list(tmp_path), today=TODAY)
+        import_supply(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
     assert caught.value.message == "“county.xlsx”看起来是就业需求清单，不是岗位供给清单：请用 bangfu import demand 导入。"
     assert count(session, Post) == 0 and count(session, SupplyList) == 0

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from jobs.access.permissions import SYSTEM
+from jobs.errors import InvalidInput
 from jobs.storage.enums import CheckEvidence, EmploymentStatus, EmploymentType, EndReason, PlacementStatus
 from jobs.storage.models import AuditEvent, JobLoss
 from jobs.placements.placements import (
@@ -29,21 +31,21 @@ START = dt.date(2024, 2, 22)
 def _active(session, vault, person=None, post=None):
     person = person or make_person(session, vault)
     placement = propose_placement(session, person_id=person.id, post_id=(post or make_post(session)).id,
-                                  broker_id=make_broker(session).id)
+                                  broker_id=make_broker(session).id, actor=SYSTEM)
     hire_placement(session, placement_id=placement.id, start_date=START, contract_months=12,
-                   employment_type=EmploymentType.DIRECT, social_insurance=True, round_trip_cost=Decimal("420.00"))
-    return activate_placement(session, placement_id=placement.id)
+                   employment_type=EmploymentType.DIRECT, social_insurance=True, round_trip_cost=Decimal("420.00"), actor=SYSTEM)
+    return activate_placement(session, placement_id=placement.id, actor=SYSTEM)
 
 
 def test_a_placement_goes_from_proposed_to_hired_to_active(session, vault) -> None:
     person = make_person(session, vault)
-    placement = propose_placement(session, person_id=person.id, post_id=make_post(session).id)
+    placement = propose_placement(session, person_id=person.id, post_id=make_post(session).id, actor=SYSTEM)
     assert placement.status is PlacementStatus.PROPOSED
     hire_placement(session, placement_id=placement.id, start_date=START, contract_months=12,
-                   employment_type=EmploymentType.DISPATCH_AGENCY, social_insurance=True)
+                   employment_type=EmploymentType.DISPATCH_AGENCY, social_insurance=True, actor=SYSTEM)
     assert (placement.status, placement.start_date, placement.employment_type) == (
         PlacementStatus.HIRED, START, EmploymentType.DISPATCH_AGENCY)
-    activate_placement(session, placement_id=placement.id)
+    activate_placement(session, placement_id=placement.id, actor=SYSTEM)
     assert placement.status is PlacementStatus.ACTIVE
     assert person.employment_status is EmploymentStatus.EMPLOYED
 
@@ -59,44 +61,44 @@ def test_every_step_is_audited_with_before_and_after(session, vault) -> None:
 
 @pytest.mark.parametrize("step", ["activate", "end"])
 def test_skipping_a_step_raises_with_a_chinese_message(session, vault, step) -> None:
-    placement = propose_placement(session, person_id=make_person(session, vault).id, post_id=make_post(session).id)
+    placement = propose_placement(session, person_id=make_person(session, vault).id, post_id=make_post(session).id, actor=SYSTEM)
     with pytest.raises(PlacementError, match="当前状态为“已推荐”"):
         if step == "activate":
-            activate_placement(session, placement_id=placement.id)
+            activate_placement(session, placement_id=placement.id, actor=SYSTEM)
         else:
-            end_placement(session, placement_id=placement.id, end_date=START, reason=EndReason.QUIT)
+            end_placement(session, placement_id=placement.id, end_date=START, reason=EndReason.QUIT, actor=SYSTEM)
 
 
 def test_an_active_placement_cannot_be_cancelled(session, vault) -> None:
     placement = _active(session, vault)
     with pytest.raises(PlacementError, match="不能变更为“已取消”"):
-        cancel_placement(session, placement_id=placement.id, reason="单位不招了")
+        cancel_placement(session, placement_id=placement.id, reason="单位不招了", actor=SYSTEM)
 
 
 def test_a_hired_placement_can_be_cancelled_with_a_reason(session, vault) -> None:
-    placement = propose_placement(session, person_id=make_person(session, vault).id, post_id=make_post(session).id)
-    hire_placement(session, placement_id=placement.id, start_date=START)
-    cancel_placement(session, placement_id=placement.id, reason="本人放弃")
+    placement = propose_placement(session, person_id=make_person(session, vault).id, post_id=make_post(session).id, actor=SYSTEM)
+    hire_placement(session, placement_id=placement.id, start_date=START, actor=SYSTEM)
+    cancel_placement(session, placement_id=placement.id, reason="本人放弃", actor=SYSTEM)
     assert placement.status is PlacementStatus.CANCELLED
 
 
 def test_a_check_records_date_result_evidence_and_who(session, vault) -> None:
     placement = _active(session, vault)
     check = record_check(session, placement_id=placement.id, check_date=dt.date(2024, 8, 23), employed=True,
-                         evidence=CheckEvidence.WAGE_SLIPS)
+                         evidence=CheckEvidence.WAGE_SLIPS, actor=SYSTEM)
     assert (check.check_date, check.employed, check.evidence) == (dt.date(2024, 8, 23), True, CheckEvidence.WAGE_SLIPS)
     assert placement.checks == [check]
 
 
 def test_a_check_before_the_start_date_is_refused(session, vault) -> None:
     placement = _active(session, vault)
-    with pytest.raises(PlacementError, match="早于上岗日期"):
-        record_check(session, placement_id=placement.id, check_date=dt.date(2024, 1, 1), employed=True)
+    with pytest.raises(InvalidInput, match="早于上岗日期"):
+        record_check(session, placement_id=placement.id, check_date=dt.date(2024, 1, 1), employed=True, actor=SYSTEM)
 
 
 def test_ending_the_only_job_is_a_job_loss_and_the_worker_reenters_matching(session, vault) -> None:
     placement = _active(session, vault)
-    loss = end_placement(session, placement_id=placement.id, end_date=dt.date(2024, 5, 1), reason=EndReason.QUIT)
+    loss = end_placement(session, placement_id=placement.id, end_date=dt.date(2024, 5, 1), reason=EndReason.QUIT, actor=SYSTEM)
     assert loss is not None and (loss.loss_date, loss.reason) == (dt.date(2024, 5, 1), EndReason.QUIT)
     assert placement.status is PlacementStatus.ENDED
     assert placement.person.employment_status is EmploymentStatus.UNEMPLOYED
@@ -106,15 +108,15 @@ def test_ending_one_of_two_jobs_is_no_job_loss(session, vault) -> None:
     person = make_person(session, vault)
     first = _active(session, vault, person=person)
     _active(session, vault, person=person)
-    assert end_placement(session, placement_id=first.id, end_date=dt.date(2024, 5, 1), reason=EndReason.QUIT) is None
+    assert end_placement(session, placement_id=first.id, end_date=dt.date(2024, 5, 1), reason=EndReason.QUIT, actor=SYSTEM) is None
     assert session.scalar(select(JobLoss).where(JobLoss.person_id == person.id)) is None
     assert person.employment_status is EmploymentStatus.EMPLOYED
 
 
 def test_an_end_before_the_start_is_refused(session, vault) -> None:
     placement = _active(session, vault)
-    with pytest.raises(PlacementError, match="离岗日期"):
-        end_placement(session, placement_id=placement.id, end_date=dt.date(2024, 1, 1), reason=EndReason.QUIT)
+    with pytest.raises(InvalidInput, match="离岗日期"):
+        end_placement(session, placement_id=placement.id, end_date=dt.date(2024, 1, 1), reason=EndReason.QUIT, actor=SYSTEM)
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from jobs.access.permissions import SYSTEM
 from jobs.storage import audit
 from jobs.storage.db import is_sqlite
 from jobs.storage.models import AuditEvent, ClaimEvent
@@ -29,7 +30,7 @@ def history(session, vault, frozen_clock) -> Session:
     """A session whose audit log and claim history hold rows written by the real use cases."""
     audit.record(session, action="login", actor_label="county")
     make_placement(session, vault, "verified_6_months", broker=make_broker(session))
-    evaluate_claims(session, vault=vault, as_of=TODAY)  # writes claim events and audit events
+    evaluate_claims(session, vault=vault, as_of=TODAY, actor=SYSTEM)  # writes claim events and audit events
     audit.record(session, action="reveal", actor_label="county", object_type="person", object_id=1,
                  after={"fields": ["身份证号"]})
     session.flush()

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from jobs.errors import InvalidInput
 from jobs.storage.models import AuditEvent, PolicyPack
 from jobs.subsidy.policy_store import (
     LoadOutcome,
-    PolicyStoreError,
     active_packs,
     find,
     load_text,
@@ -79,5 +79,5 @@ def test_after_every_shipped_pack_expired_nothing_governs_until_a_newer_pack_is_
 
 
 def test_which_refuses_a_region_coarser_than_a_county(session) -> None:
-    with pytest.raises(PolicyStoreError, match="不是县级地区"):
+    with pytest.raises(InvalidInput, match="不是县级地区"):
         which(session, region="湖南省", day=dt.date(2024, 1, 1))

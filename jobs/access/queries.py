@@ -1,0 +1,604 @@
+"""The read side: named questions the pages, the API and the scheduler ask, each scoped to the acting user.
+
+Every function takes the acting user and filters through :func:`jobs.access.permissions.scope`, so a page can
+never show a row its user may not see. Lists are paginated (:class:`Page`) and return plain frozen dataclasses,
+never ORM objects: nothing lazy-loads in a template, and nothing a page holds can be changed by accident.
+ID numbers and phones appear masked only; revealing one is a use case of its own (audited).
+
+The indexes these queries filter on are in migration 0002 (placement region and status, claim status, post
+status, dispatch origin and destination, person name, owner organisations, audit actor).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from jobs.access.permissions import Action, Actor, area_of, in_area, require, scope, visible
+from jobs.errors import InvalidInput
+from jobs.people.persons import id_tail_digest, masked_id_number, masked_phone
+from jobs.people.regions import RegionError, region_table
+from jobs.storage.crypto import Vault
+from jobs.storage.clock import china_today
+from jobs.storage.enums import (
+    ClaimStatus,
+    DispatchStatus,
+    EmploymentStatus,
+    LabourAbility,
+    MatchStatus,
+    PersonCategory,
+    PlacementStatus,
+    PostStatus,
+)
+from jobs.storage.models import (
+    AuditEvent,
+    Dispatch,
+    Employer,
+    JobLoss,
+    Match,
+    Person,
+    Placement,
+    Post,
+    Push,
+    SubsidyClaim,
+    WantedOccupation,
+)
+from jobs.subsidy.engine import add_months
+
+__all__ = [
+    "CHECK_MONTHS",
+    "AuditRow",
+    "CheckDue",
+    "ClaimRow",
+    "DashboardRow",
+    "DispatchRow",
+    "JobLossRow",
+    "OfferRow",
+    "Page",
+    "PeopleFilters",
+    "PersonDetail",
+    "PersonRow",
+    "PlacementRow",
+    "PostRow",
+    "audit_log",
+    "checks_due",
+    "claims",
+    "claims_to_review",
+    "dashboard_counts",
+    "dispatches",
+    "job_losses",
+    "offers_for_seeker",
+    "people",
+    "person_detail",
+    "placements",
+    "posts",
+]
+
+T = TypeVar("T")
+MAX_PER_PAGE = 200
+#: Months after the start at which a placement's stable employment is checked (稳岗核实 at 3, 6 and 12 months).
+CHECK_MONTHS = (3, 6, 12)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list: its items, the number of rows in the whole list, and where this page is."""
+
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _bounds(page: int, per_page: int) -> tuple[int, int]:
+    if page < 1:
+        raise InvalidInput.field("page", "页码须为正整数")
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise InvalidInput.field("per_page", f"每页条数须在1到{MAX_PER_PAGE}之间")
+    return page, per_page
+
+
+def _paginate(session: Session, query: Select, page: int, per_page: int, row: Callable[[Any], T]) -> Page[T]:
+    page, per_page = _bounds(page, per_page)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    found = session.execute(query.limit(per_page).offset((page - 1) * per_page))
+    items = [row(r) for r in (found.scalars() if len(query.column_descriptions) == 1 else found)]
+    return Page(items, total, page, per_page)
+
+
+def _slice(items: Sequence[T], page: int, per_page: int) -> Page[T]:
+    page, per_page = _bounds(page, per_page)
+    start = (page - 1) * per_page
+    return Page(list(items[start:start + per_page]), len(items), page, per_page)
+
+
+def _place(code: str | None) -> str:
+    if code is None:
+        return ""
+    try:
+        return region_table().current(code).full_name
+    except RegionError:
+        return code
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+# --------------------------------------------------------------------------------------------------------
+# People
+
+
+@dataclass(frozen=True)
+class PeopleFilters:
+    """What the people search filters on; every field is optional."""
+
+    name: str | None = None
+    id_tail: str | None = None  # the last characters of the ID number, as shown masked
+    village: str | None = None  # a part of the household address (村, 组 …)
+    status: EmploymentStatus | None = None
+    category: PersonCategory | None = None
+    ability: LabourAbility | None = None
+    wanted: str | None = None  # a wanted job type, as written or its occupation code
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    name: str
+    id_masked: str
+    phone_masked: str | None
+    household: str
+    category: str
+    ability: str
+    status: str
+    wanted: tuple[str, ...]
+
+
+def _person_row(person: Person, vault: Vault) -> PersonRow:
+    return PersonRow(
+        id=person.id, name=person.name, id_masked=masked_id_number(person, vault), phone_masked=masked_phone(person, vault),
+        household=person.household_address or _place(person.household_region_code),
+        category=person.category.label, ability=person.labour_ability.label, status=person.employment_status.label,
+        wanted=tuple(o.text for o in person.wanted_occupations),
+    )
+
+
+def people(session: Session, user: Actor, filters: PeopleFilters | None = None, *, vault: Vault, page: int = 1,
+           per_page: int = 50) -> Page[PersonRow]:
+    """The people ``user`` may see, searched by name, masked ID tail, village, status, category, ability and
+    wanted job; by name."""
+    filters = filters or PeopleFilters()
+    query = select(Person).where(scope(user, Person))
+    if filters.name:
+        query = query.where(Person.name.contains(filters.name.strip(), autoescape=True))
+    if filters.id_tail:
+        tail = filters.id_tail.strip().upper()
+        if not tail.isalnum() or len(tail) != 4:
+            raise InvalidInput.field("id_tail", "请输入身份证号后4位（数字或X）")
+        query = query.where(Person.id_tail_digest == id_tail_digest(tail, vault))
+    if filters.village:
+        query = query.where(Person.household_address.contains(filters.village.strip(), autoescape=True))
+    if filters.status is not None:
+        query = query.where(Person.employment_status == filters.status)
+    if filters.category is not None:
+        query = query.where(Person.category == filters.category)
+    if filters.ability is not None:
+        query = query.where(Person.labour_ability == filters.ability)
+    if filters.wanted:
+        wanted = filters.wanted.strip()
+        query = query.where(Person.id.in_(select(WantedOccupation.person_id).where(or_(
+            WantedOccupation.text.contains(wanted, autoescape=True),
+            WantedOccupation.occupation_code.startswith(wanted, autoescape=True)))))
+    query = query.options(selectinload(Person.wanted_occupations)).order_by(Person.name, Person.id)
+    return _paginate(session, query, page, per_page, lambda person: _person_row(person, vault))
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    """A job offered to a seeker: the match with its post, reasons and state."""
+
+    match_id: int
+    post_id: int
+    title: str
+    employer: str
+    place: str
+    wage: str
+    score: Decimal
+    reasons: str
+    status: str
+
+
+def offers_for_seeker(session: Session, user: Actor, person_id: int, *, page: int = 1,
+                      per_page: int = 20) -> Page[OfferRow]:
+    """The live offers (matches proposed, pushed or answered with interest) for a person, best first, on posts
+    still open. The person must be visible to ``user`` (a seeker: themselves)."""
+    visible(session, user, Person, person_id)
+    query = (
+        select(Match, Post, Employer)
+        .join(Post, Match.post_id == Post.id).join(Employer, Post.employer_id == Employer.id)
+        .where(Match.person_id == person_id, scope(user, Match), Post.status == PostStatus.OPEN,
+               Match.status.in_([MatchStatus.PROPOSED, MatchStatus.PUSHED, MatchStatus.INTERESTED]))
+        .order_by(Match.score.desc(), Match.id)
+    )
+
+    def row(found) -> OfferRow:
+        match, post, employer = found
+        return OfferRow(match.id, post.id, post.title, employer.name, _place(post.region_code),
+                        post.wage_text or _wage(post.wage_min, post.wage_max), match.score, match.reasons,
+                        match.status.label)
+
+    return _paginate(session, query, page, per_page, row)
+
+
+def _wage(low: int | None, high: int | None) -> str:
+    if low is None and high is None:
+        return "面议"
+    if low == high or high is None:
+        return f"{low}元/月"
+    return f"{low or 0}-{high}元/月"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Placements, checks, job losses, dispatches
+
+
+@dataclass(frozen=True)
+class PlacementRow:
+    id: int
+    person_id: int
+    person: str
+    id_masked: str
+    employer: str
+    title: str | None
+    place: str
+    status: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    broker: str | None
+
+
+def _placement_row(placement: Placement, vault: Vault) -> PlacementRow:
+    return PlacementRow(
+        id=placement.id, person_id=placement.person_id, person=placement.person.name,
+        id_masked=masked_id_number(placement.person, vault), employer=placement.employer.name,
+        title=placement.post.title if placement.post else None, place=_place(placement.job_region_code),
+        status=placement.status.label, start_date=placement.start_date, end_date=placement.end_date,
+        broker=placement.broker.name if placement.broker else None,
+    )
+
+
+_PLACEMENT_LOADS = (selectinload(Placement.person), selectinload(Placement.employer), selectinload(Placement.post),
+                    selectinload(Placement.broker))
+
+
+def placements(session: Session, user: Actor, *, vault: Vault, status: PlacementStatus | None = None,
+               person_id: int | None = None, page: int = 1, per_page: int = 50) -> Page[PlacementRow]:
+    """The placements ``user`` may see, newest first; optionally one status or one person's."""
+    query = select(Placement).where(scope(user, Placement))
+    if status is not None:
+        query = query.where(Placement.status == status)
+    if person_id is not None:
+        query = query.where(Placement.person_id == person_id)
+    query = query.options(*_PLACEMENT_LOADS).order_by(Placement.start_date.desc(), Placement.id.desc())
+    return _paginate(session, query, page, per_page, lambda placement: _placement_row(placement, vault))
+
+
+@dataclass(frozen=True)
+class CheckDue:
+    """A placement whose stable-employment check at ``months`` months is due (on ``due_on``) or overdue."""
+
+    placement: PlacementRow
+    months: int
+    due_on: dt.date
+    overdue_days: int
+
+
+def checks_due(session: Session, user: Actor, as_of: dt.date, *, vault: Vault, page: int = 1,
+               per_page: int = 50) -> Page[CheckDue]:
+    """Placements in ``user``'s scope (a workstation: its city) whose 3-, 6- or 12-month check is due by ``as_of``
+    and not yet recorded as employed on or after that date; most overdue first.
+
+    The milestones are calendar months after the start (:func:`~jobs.subsidy.engine.add_months`), so the
+    selection is made here rather than in SQL: only placements in hand started at least three months ago are read.
+    """
+    earliest_start = add_months(as_of, -CHECK_MONTHS[0])
+    candidates = session.scalars(
+        select(Placement).where(scope(user, Placement), Placement.status.in_([PlacementStatus.HIRED,
+                                                                             PlacementStatus.ACTIVE]),
+                                Placement.start_date <= earliest_start)
+        .options(*_PLACEMENT_LOADS, selectinload(Placement.checks))
+    ).all()
+    due: list[CheckDue] = []
+    for placement in candidates:
+        assert placement.start_date is not None  # hired and active placements have started
+        for months in CHECK_MONTHS:
+            day = add_months(placement.start_date, months)
+            if day > as_of:
+                break
+            if not any(c.employed and c.check_date >= day for c in placement.checks):
+                due.append(CheckDue(_placement_row(placement, vault), months, day, (as_of - day).days))
+                break
+    due.sort(key=lambda d: (-d.overdue_days, d.placement.id))
+    return _slice(due, page, per_page)
+
+
+@dataclass(frozen=True)
+class JobLossRow:
+    id: int
+    person_id: int
+    person: str
+    id_masked: str
+    loss_date: dt.date
+    reason: str | None
+    placement_id: int
+    followed_up: bool
+
+
+def job_losses(session: Session, user: Actor, *, vault: Vault, open_only: bool = False, page: int = 1,
+               per_page: int = 50) -> Page[JobLossRow]:
+    """Job losses (就业转失业) in ``user``'s scope, newest first; ``open_only`` those not yet followed up."""
+    query = select(JobLoss).where(scope(user, JobLoss)).options(selectinload(JobLoss.person))
+    if open_only:
+        query = query.where(JobLoss.followed_up_at.is_(None))
+    query = query.order_by(JobLoss.loss_date.desc(), JobLoss.id.desc())
+    return _paginate(session, query, page, per_page, lambda loss: JobLossRow(
+        loss.id, loss.person_id, loss.person.name, masked_id_number(loss.person, vault), loss.loss_date,
+        loss.reason.label if loss.reason else None, loss.placement_id, loss.followed_up_at is not None))
+
+
+@dataclass(frozen=True)
+class DispatchRow:
+    id: int
+    key: str | None
+    origin: str
+    destination: str
+    departure_date: dt.date
+    status: str
+    organiser: str
+    members: int
+    arrived: int
+
+
+def dispatches(session: Session, user: Actor, *, status: DispatchStatus | None = None, page: int = 1,
+               per_page: int = 50) -> Page[DispatchRow]:
+    """Dispatches in ``user``'s scope (county: leaving it; workstation: arriving; broker: its own), latest first."""
+    query = select(Dispatch).where(scope(user, Dispatch))
+    if status is not None:
+        query = query.where(Dispatch.status == status)
+    query = query.options(selectinload(Dispatch.members), selectinload(Dispatch.organiser_organisation)) \
+        .order_by(Dispatch.departure_date.desc(), Dispatch.id.desc())
+
+    def row(dispatch: Dispatch) -> DispatchRow:
+        arrived = sum(1 for m in dispatch.members if m.arrival.value == "arrived")
+        return DispatchRow(dispatch.id, dispatch.external_key, _place(dispatch.origin_region_code),
+                           _place(dispatch.destination_region_code), dispatch.departure_date, dispatch.status.label,
+                           dispatch.organiser_organisation.name, len(dispatch.members), arrived)
+
+    return _paginate(session, query, page, per_page, row)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Posts
+
+
+@dataclass(frozen=True)
+class PostRow:
+    id: int
+    title: str
+    employer: str
+    place: str
+    headcount: int | None
+    filled: int
+    wage: str
+    status: str
+    closing_date: dt.date | None
+
+
+def posts(session: Session, user: Actor, *, status: PostStatus | None = None, region: str | None = None,
+          occupation: str | None = None, page: int = 1, per_page: int = 50) -> Page[PostRow]:
+    """Posts ``user`` may see, optionally by status, region (a code, retired codes resolved) and occupation code."""
+    query = select(Post, Employer).join(Employer, Post.employer_id == Employer.id).where(scope(user, Post))
+    if status is not None:
+        query = query.where(Post.status == status)
+    if region:
+        try:
+            code = region_table().current(region).code
+        except RegionError as error:
+            raise InvalidInput.field("region", error.message) from None
+        query = query.where(in_area(Post.region_code, code))
+    if occupation:
+        query = query.where(Post.occupation_code.startswith(occupation, autoescape=True))
+    query = query.order_by(Post.id.desc())
+
+    def row(found) -> PostRow:
+        post, employer = found
+        return PostRow(post.id, post.title, employer.name, _place(post.region_code), post.headcount, post.filled,
+                       post.wage_text or _wage(post.wage_min, post.wage_max), post.status.label, post.closing_date)
+
+    return _paginate(session, query, page, per_page, row)
+
+
+# --------------------------------------------------------------------------------------------------------
+# Claims
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    id: int
+    placement_id: int
+    person_id: int
+    person: str
+    id_masked: str
+    kind: str
+    instalment: int
+    status: str
+    amount: str | None
+    milestone_date: dt.date | None
+    policy: str | None
+    fund: str | None
+    reason: str
+
+
+def _claim_row(found, vault: Vault) -> ClaimRow:
+    from jobs.subsidy.claims import kind_label
+
+    claim, person = found
+    return ClaimRow(claim.id, claim.placement_id, person.id, person.name, masked_id_number(person, vault),
+                    kind_label(claim.kind), claim.instalment, claim.status.label, _money(claim.amount),
+                    claim.milestone_date, claim.document_number, claim.fund, claim.reason)
+
+
+def claims(session: Session, user: Actor, *, vault: Vault, status: ClaimStatus | None = None,
+           person_id: int | None = None, page: int = 1, per_page: int = 50) -> Page[ClaimRow]:
+    """Subsidy claims ``user`` may see (county: of its people; broker: its own; seeker: theirs)."""
+    query = select(SubsidyClaim, Person).join(Person, SubsidyClaim.person_id == Person.id) \
+        .where(scope(user, SubsidyClaim))
+    if status is not None:
+        query = query.where(SubsidyClaim.status == status)
+    if person_id is not None:
+        query = query.where(SubsidyClaim.person_id == person_id)
+    query = query.order_by(SubsidyClaim.milestone_date.desc(), SubsidyClaim.id.desc())
+    return _paginate(session, query, page, per_page, lambda found: _claim_row(found, vault))
+
+
+def claims_to_review(session: Session, user: Actor, *, vault: Vault, page: int = 1,
+                     per_page: int = 50) -> Page[ClaimRow]:
+    """The review queue: eligible claims in ``user``'s area, oldest milestone first (the first to be paid)."""
+    query = select(SubsidyClaim, Person).join(Person, SubsidyClaim.person_id == Person.id) \
+        .where(scope(user, SubsidyClaim), SubsidyClaim.status == ClaimStatus.ELIGIBLE) \
+        .order_by(SubsidyClaim.milestone_date, SubsidyClaim.id)
+    return _paginate(session, query, page, per_page, lambda found: _claim_row(found, vault))
+
+
+# --------------------------------------------------------------------------------------------------------
+# A person's page
+
+
+@dataclass(frozen=True)
+class PersonDetail:
+    """Everything a person's page shows, each part within the viewer's scope."""
+
+    person: PersonRow
+    offers: list[OfferRow] = field(default_factory=list)
+    placements: list[PlacementRow] = field(default_factory=list)
+    claims: list[ClaimRow] = field(default_factory=list)
+    pushes: list[tuple[dt.datetime, str, str]] = field(default_factory=list)
+
+
+def person_detail(session: Session, user: Actor, person_id: int, *, vault: Vault) -> PersonDetail:
+    """A person with their offers, placements, claims and the messages pushed to them (NotFound outside scope)."""
+    person = visible(session, user, Person, person_id)
+    pushes = session.scalars(
+        select(Push).where(Push.person_id == person_id, scope(user, Push)).order_by(Push.sent_at.desc()).limit(50)
+    ).all()
+    return PersonDetail(
+        person=_person_row(person, vault),
+        offers=offers_for_seeker(session, user, person_id, per_page=MAX_PER_PAGE).items,
+        placements=placements(session, user, vault=vault, person_id=person_id, per_page=MAX_PER_PAGE).items,
+        claims=claims(session, user, vault=vault, person_id=person_id, per_page=MAX_PER_PAGE).items,
+        pushes=[(p.sent_at, p.kind.label, p.content) for p in pushes],
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# Audit log and dashboard
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    object_type: str | None
+    object_id: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def audit_log(session: Session, user: Actor, *, action: str | None = None, actor: str | None = None,
+              object_type: str | None = None, page: int = 1, per_page: int = 50) -> Page[AuditRow]:
+    """The audit log, newest first, with filters: administrators only (Forbidden for everyone else)."""
+    require(user, Action.MANAGE, AuditEvent, session=session)
+    query = select(AuditEvent).where(scope(user, AuditEvent))
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if actor:
+        query = query.where(AuditEvent.actor == actor)
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    query = query.order_by(AuditEvent.id.desc())
+    return _paginate(session, query, page, per_page, lambda e: AuditRow(
+        e.id, e.at, e.actor, e.action, e.object_type, e.object_id, e.before, e.after))
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """Counts for one area one level below the viewer's (a province's cities, a city's counties)."""
+
+    region_code: str
+    region_name: str
+    people: int = 0
+    unemployed: int = 0
+    placements_this_year: int = 0
+    claims_eligible: int = 0
+    job_losses_open: int = 0
+
+
+def _level_below(area: str | None) -> int:
+    """How many code digits name the areas a dashboard groups by: provinces (2) for the whole country, cities
+    (4) for a province, counties (6) for a city or a county."""
+    if area is None:
+        return 2
+    return 4 if len(area) == 2 else 6
+
+
+def dashboard_counts(session: Session, user: Actor, *, year: int | None = None) -> list[DashboardRow]:
+    """The dashboard's counts grouped one administrative level below the viewer's area, by the workers' household
+    registration (retired codes counted under their successors)."""
+    year = year or china_today().year
+    digits = _level_below(area_of(user))
+    table = region_table()
+    totals: dict[str, Counter[str]] = defaultdict(Counter)
+
+    def unit(code: str) -> str:
+        try:
+            return table.current(code).code[:digits]
+        except RegionError:
+            return code[:digits]
+
+    def add(name: str, query: Select) -> None:
+        for code, number in session.execute(query):
+            totals[unit(code)][name] += number
+
+    household = Person.household_region_code
+    add("people", select(household, func.count()).where(scope(user, Person)).group_by(household))
+    add("unemployed", select(household, func.count()).where(
+        scope(user, Person), Person.employment_status == EmploymentStatus.UNEMPLOYED).group_by(household))
+    add("placements_this_year", select(household, func.count()).select_from(Placement)
+        .join(Person, Placement.person_id == Person.id)
+        .where(scope(user, Placement), Placement.start_date >= dt.date(year, 1, 1),
+               Placement.start_date <= dt.date(year, 12, 31)).group_by(household))
+    add("claims_eligible", select(household, func.count()).select_from(SubsidyClaim)
+        .join(Person, SubsidyClaim.person_id == Person.id)
+        .where(scope(user, SubsidyClaim), SubsidyClaim.status == ClaimStatus.ELIGIBLE).group_by(household))
+    add("job_losses_open", select(household, func.count()).select_from(JobLoss)
+        .join(Person, JobLoss.person_id == Person.id)
+        .where(scope(user, JobLoss), JobLoss.followed_up_at.is_(None)).group_by(household))
+    rows = []
+    for code in sorted(totals):
+        record = table.get(code)
+        rows.append(DashboardRow(code, record.full_name if record else code, **totals[code]))
+    return rows
