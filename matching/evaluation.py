@@ -45,14 +45,18 @@ def load_labelled(path: str | Path) -> list[tuple[str, str]]:
         return [(row["title"], row["code"]) for row in csv.DictReader(fh)]
 
 
-def baseline_nearest_name(titles: Sequence[str], *, normalised: bool = False) -> list[str]:
+def baseline_nearest_name(titles: Sequence[str], *, normalised: bool = False, aliases: bool = False) -> list[str]:
     """The code of the occupation whose name is nearest by plain ``fuzz.ratio`` (all levels of the table).
 
-    With ``normalised`` the titles are first reduced to their core text, which makes the baseline stronger.
+    With ``normalised`` the titles are first reduced to their core text; with ``aliases`` the classification's
+    market aliases count as names too.
     """
     table = occupations()
-    codes = list(table)
-    names = [clean(table[c].name) for c in codes]
+    codes, names = [], []
+    for code, occ in table.items():
+        for label in (occ.name, *(occ.aliases if aliases else ())):
+            codes.append(code)
+            names.append(clean(label))
     queries = [normalise_title(t).core if normalised else clean(t) for t in titles]
     scores = process.cdist(queries, names, scorer=fuzz.ratio, processor=None, score_cutoff=0, workers=-1,
                            dtype=np.uint8)
@@ -69,6 +73,7 @@ METHODS: dict[str, Callable[[Sequence[str]], list[str]]] = {
     "第一轮关键词分类器 classify_by_keywords()": lambda titles: _codes(classify_many_by_keywords(titles)),
     "基线：原始标题与职业名称 fuzz.ratio 最近": baseline_nearest_name,
     "基线：规范化后与职业名称 fuzz.ratio 最近": lambda titles: baseline_nearest_name(titles, normalised=True),
+    "基线：原始标题与职业名称及别名 fuzz.ratio 最近": lambda titles: baseline_nearest_name(titles, aliases=True),
 }
 
 

@@ -29,8 +29,8 @@ REAL_TITLES = Path(__file__).parent / "data" / "csco_job_titles_eval.csv"
 ACCURACY_FLOOR = 0.94
 MARGIN_OVER_BASELINE = 0.40
 # Measured once on the evaluation split (see README): the floors sit a little below.
-REAL_EXACT_FLOOR = 0.60
-REAL_GROUP_FLOOR = 0.70
+REAL_EXACT_FLOOR = 0.60  # measured 62.0 %
+REAL_GROUP_FLOOR = 0.73  # measured 75.5 %
 
 
 def test_electric_welder_is_a_welder_not_an_electrician():
@@ -132,18 +132,18 @@ def test_the_labelled_set_is_big_enough_and_every_label_is_a_real_code():
 
 
 def test_accuracy_on_the_labelled_set_stays_above_the_floor_and_far_above_plain_similarity():
-    learned, keywords, baseline, normalised_baseline = evaluate(load_labelled(LABELLED))
+    learned, keywords, baseline, normalised_baseline, _ = evaluate(load_labelled(LABELLED))
     for ours in (learned, keywords):
         assert ours.accuracy >= ACCURACY_FLOOR
         assert ours.accuracy - max(baseline.accuracy, normalised_baseline.accuracy) >= MARGIN_OVER_BASELINE
 
 
 def test_on_real_titles_it_never_trained_on_the_learned_model_beats_round_one_and_plain_similarity():
-    learned, keywords, baseline, normalised_baseline = evaluate(load_labelled(REAL_TITLES))
+    learned, *others = evaluate(load_labelled(REAL_TITLES))
     assert learned.count == 2951
     assert learned.accuracy >= REAL_EXACT_FLOOR
     assert learned.group_accuracy >= REAL_GROUP_FLOOR
-    for other in (keywords, baseline, normalised_baseline):
+    for other in others:  # round one and the plain-similarity baselines
         assert learned.accuracy > other.accuracy and learned.group_accuracy > other.group_accuracy
 
 
