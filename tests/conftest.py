@@ -38,6 +38,20 @@ def pytest_report_header(config) -> str:
     return f"bangfu test database: {os.environ.get('BANGFU_TEST_DATABASE_URL') or 'sqlite (temporary files)'}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def classifier_cache(tmp_path_factory) -> Iterator[Path]:
+    """The learned occupation classifier is trained once per session into a temporary cache (never ~/.cache);
+    commands the tests start as subprocesses inherit the variable and load it from there."""
+    previous = os.environ.get("BANGFU_CACHE_DIR")
+    path = tmp_path_factory.mktemp("cache")
+    os.environ["BANGFU_CACHE_DIR"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("BANGFU_CACHE_DIR", None)
+    else:
+        os.environ["BANGFU_CACHE_DIR"] = previous
+
+
 @pytest.fixture(scope="session")
 def server_url() -> str | None:
     return os.environ.get("BANGFU_TEST_DATABASE_URL") or None

