@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from jobs.people.persons import birth_date_of, masked_id_number
 from jobs.storage.clock import now_utc
-from jobs.storage.crypto import Vault
+from jobs.storage.crypto import TamperedData, Vault
 from jobs.storage.enums import EmploymentStatus, LabourAbility, MatchStatus, PostStatus
 from jobs.storage.models import AppMeta, Match, Person, Post
 from jobs.people.regions import RegionError, region_table
@@ -178,7 +178,7 @@ def _engine_inputs(people: list[Person], posts: list[Post], summary: MatchRunSum
         try:
             seekers.append(seeker_of(person, vault))
         except (RegionError, ValueError) as error:
-            summary.skipped.append(f"劳动力{person.name}（{masked_id_number(person, vault)}）：{error}")
+            summary.skipped.append(f"劳动力{_label(person, vault)}：{getattr(error, 'message', error)}")
     posts_in = []
     for post in posts:
         try:
@@ -186,6 +186,14 @@ def _engine_inputs(people: list[Person], posts: list[Post], summary: MatchRunSum
         except (RegionError, ValueError) as error:
             summary.skipped.append(f"岗位{post.id}：{getattr(error, 'message', error)}")
     return seekers, posts_in
+
+
+def _label(person: Person, vault: Vault) -> str:
+    """Name and masked ID number; the record number when the ID number itself cannot be decrypted."""
+    try:
+        return f"{person.name}（{masked_id_number(person, vault)}）"
+    except TamperedData:
+        return f"{person.name}（人员编号{person.id}）"
 
 
 def _store(session: Session, results: list[EngineMatch], summary: MatchRunSummary) -> None:

@@ -10,6 +10,8 @@ so a thorough forger could rewrite every row after the one they change: note the
 Appends are serialised: :func:`record` locks the single ``audit_chain_head`` row (``SELECT … FOR UPDATE`` on
 PostgreSQL; SQLite write transactions already hold the database's write lock), numbers the new row after it and
 moves the head in the same transaction, so two concurrent writers can neither fork the chain nor skip a number.
+The head stays locked until the transaction ends, so a use case records its audit event after it has locked and
+changed its own rows: the head is then the last lock it takes, and two use cases cannot wait on each other.
 """
 
 from __future__ import annotations

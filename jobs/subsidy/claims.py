@@ -34,7 +34,7 @@ from jobs.placements.placements import PlacementError, job_county, origin_county
 from jobs.subsidy.policy_store import active_packs
 from jobs.people.persons import birth_date_of, masked_id_number
 from jobs.people.regions import region_table
-from jobs.storage.crypto import Vault
+from jobs.storage.crypto import TamperedData, Vault
 from jobs.subsidy import (
     BrokerFacts,
     CheckFacts,
@@ -187,7 +187,7 @@ def _facts(session: Session, vault: Vault, placements: list[Placement], as_of: d
         try:
             birth = birth_date_of(placement.person, vault)
             fact = _placement_facts(session, placement, key, as_of, organised, birth)
-        except PlacementError as error:
+        except (PlacementError, TamperedData) as error:
             summary.skipped.append({"placement": key, "message": error.message})
             continue
         facts.append(fact)

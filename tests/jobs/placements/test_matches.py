@@ -113,3 +113,24 @@ def test_a_worker_who_only_changes_wanted_places_is_matched_again(session, vault
     session.flush()
     summary = run_matching(session, vault=vault, today=TODAY)
     assert summary.seekers == 1 and ("改地点", "电焊工") in _pairs(session)
+
+
+def test_post_age_limits_use_the_exact_age_from_the_encrypted_id_number(session, vault, frozen_clock):
+    """The birth date is not stored in clear; a worker 50 years and one day old is still outside 18-49."""
+    fifty = make_person(session, vault, name="满五十", birth_date=dt.date(1976, 11, 23))
+    forty_nine = make_person(session, vault, name="四十九", birth_date=dt.date(1976, 11, 25))
+    make_post(session, title="焊工（二保焊）", age_min=18, age_max=49)
+    run_matching(session, vault=vault, today=TODAY)
+    names = {name for name, _ in _pairs(session)}
+    assert forty_nine.name in names and fifty.name not in names
+
+
+def test_a_worker_whose_id_number_cannot_be_decrypted_is_skipped_and_the_rest_matched(session, vault, frozen_clock):
+    from jobs.storage.crypto import Vault
+
+    welder, *_ = _world(session, vault)
+    broken = make_person(session, vault, name="密文损坏")
+    broken.id_number_encrypted = Vault.from_secret("another-secret-of-at-least-32-characters").encrypt("x")
+    summary = run_matching(session, vault=vault, today=TODAY)
+    assert any(f"密文损坏（人员编号{broken.id}）" in message for message in summary.skipped)
+    assert (welder.name, "焊工（二保焊）") in _pairs(session)

@@ -394,3 +394,15 @@ def test_a_rule_that_pays_the_employer_stores_the_employer_as_beneficiary(sessio
     assert claim.status is ClaimStatus.ELIGIBLE and claim.amount == Decimal("1000.00")
     assert claim.beneficiary_employer_id == placement.employer_id
     assert claim.beneficiary_broker_id is None and claim.beneficiary_person_id is None
+
+
+def test_a_placement_whose_id_number_cannot_be_decrypted_is_skipped_with_a_message(session, vault) -> None:
+    from jobs.storage.crypto import Vault
+
+    placement = make_placement(session, vault, "verified_6_months", broker=make_broker(session))
+    placement.person.id_number_encrypted = Vault.from_secret("another-secret-of-at-least-32-characters").encrypt("x")
+    healthy = make_placement(session, vault, "verified_6_months", broker=make_broker(session))
+    summary = evaluate_claims(session, vault=vault, as_of=AS_OF)
+    assert [item["placement"] for item in summary.skipped] == [str(placement.id)]
+    assert "无法解密" in summary.skipped[0]["message"]
+    assert _claim(session, healthy).status is ClaimStatus.ELIGIBLE
