@@ -440,8 +440,9 @@ def _action_filter(user: Actor, action: Action, model: type) -> ColumnElement[bo
         return in_area(DemandList.origin_region_code, area) if model is DemandList and role is Role.COUNTY_STAFF \
             else None
     if action is Action.IMPORT_SUPPLY:
+        # A workstation keeps the supply list of the city it sits in, not of another city.
         if model is SupplyList and role is Role.WORKSTATION_STAFF:
-            return _owned_or_in_city(user, SupplyList, area)
+            return in_area(SupplyList.region_code, area)
         return None
     if action is Action.RECOMMEND:
         # Putting a worker forward: brokers for the people they serve, county staff for their people.
