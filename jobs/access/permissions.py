@@ -262,7 +262,7 @@ def _placement_scope(user: Actor, area: str | None) -> ColumnElement[bool]:
     role = user.role
     if role is Role.COUNTY_STAFF:
         # Placements of the county's people, wherever the job is.
-        return Placement.person_id.in_(select(Person.id).where(in_area(Person.household_region_code, area)))
+        return Placement.person_id.in_(select(Person.id).where(_person_scope(user, area)))
     if role is Role.BROKER:
         # Only the placements the broker made: never another broker's.
         return Placement.broker_id.in_(_own_brokers(user))
@@ -296,7 +296,7 @@ def _claim_scope(user: Actor, area: str | None) -> ColumnElement[bool]:
     role = user.role
     if role is Role.COUNTY_STAFF:
         # Claims of the county's people (the county office reviews and pays them).
-        return SubsidyClaim.person_id.in_(select(Person.id).where(in_area(Person.household_region_code, area)))
+        return SubsidyClaim.person_id.in_(select(Person.id).where(_person_scope(user, area)))
     if role is Role.BROKER:
         # The broker's own claims (referral subsidies it is the beneficiary of).
         return SubsidyClaim.beneficiary_broker_id.in_(_own_brokers(user))

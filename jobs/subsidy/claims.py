@@ -596,13 +596,14 @@ class FraudSignal:
                 "person_id": self.person_id, "broker_id": self.broker_id}
 
 
-def fraud_signals(session: Session) -> list[FraudSignal]:
-    """Every signal, in a stable order: shared workers, ends after payment, early-ending brokers, costly trips."""
+def fraud_signals(session: Session, *, actor: Actor) -> list[FraudSignal]:
+    """Every signal among the claims and placements ``actor`` may see, in a stable order: shared workers, ends
+    after payment, early-ending brokers, costly trips."""
     return [
-        *_claimed_by_two_brokers(session),
-        *_ended_soon_after_payment(session),
-        *_brokers_ending_early(session),
-        *_costs_above_route_median(session),
+        *_claimed_by_two_brokers(session, actor),
+        *_ended_soon_after_payment(session, actor),
+        *_brokers_ending_early(session, actor),
+        *_costs_above_route_median(session, actor),
     ]
 
 
@@ -622,9 +623,9 @@ def _broker_name(session: Session, broker_id: int | None) -> str:
     return f"“{broker.name}”" if broker is not None else "（无经纪人）"
 
 
-def _claimed_by_two_brokers(session: Session) -> list[FraudSignal]:
+def _claimed_by_two_brokers(session: Session, actor: Actor) -> list[FraudSignal]:
     claims = session.scalars(
-        select(SubsidyClaim).where(SubsidyClaim.kind == ClaimKind.REFERRAL.value,
+        select(SubsidyClaim).where(scope(actor, SubsidyClaim), SubsidyClaim.kind == ClaimKind.REFERRAL.value,
                                    SubsidyClaim.status.in_(_LIVE),
                                    SubsidyClaim.beneficiary_broker_id.is_not(None))
         .options(selectinload(SubsidyClaim.placement)).order_by(SubsidyClaim.id)
@@ -648,9 +649,9 @@ def _claimed_by_two_brokers(session: Session) -> list[FraudSignal]:
     return signals
 
 
-def _ended_soon_after_payment(session: Session) -> list[FraudSignal]:
+def _ended_soon_after_payment(session: Session, actor: Actor) -> list[FraudSignal]:
     claims = session.scalars(
-        select(SubsidyClaim).where(SubsidyClaim.status == ClaimStatus.PAID)
+        select(SubsidyClaim).where(scope(actor, SubsidyClaim), SubsidyClaim.status == ClaimStatus.PAID)
         .options(selectinload(SubsidyClaim.placement).selectinload(Placement.person)).order_by(SubsidyClaim.id)
     ).all()
     signals = []
@@ -668,9 +669,10 @@ def _ended_soon_after_payment(session: Session) -> list[FraudSignal]:
     return signals
 
 
-def _brokers_ending_early(session: Session) -> list[FraudSignal]:
+def _brokers_ending_early(session: Session, actor: Actor) -> list[FraudSignal]:
     ended = session.scalars(
-        select(Placement).where(Placement.status == PlacementStatus.ENDED, Placement.broker_id.is_not(None))
+        select(Placement).where(scope(actor, Placement), Placement.status == PlacementStatus.ENDED,
+                                Placement.broker_id.is_not(None))
     ).all()
     tenures: dict[int, list[int]] = defaultdict(list)
     for placement in ended:
@@ -694,9 +696,10 @@ def _brokers_ending_early(session: Session) -> list[FraudSignal]:
     return signals
 
 
-def _costs_above_route_median(session: Session) -> list[FraudSignal]:
+def _costs_above_route_median(session: Session, actor: Actor) -> list[FraudSignal]:
     placements = session.scalars(
-        select(Placement).where(Placement.start_date.is_not(None)).options(selectinload(Placement.person))
+        select(Placement).where(scope(actor, Placement), Placement.start_date.is_not(None))
+        .options(selectinload(Placement.person))
         .order_by(Placement.id)
     ).all()
     routes: dict[tuple[str, str], list[tuple[Placement, Decimal]]] = defaultdict(list)
