@@ -262,7 +262,7 @@ def _placement_scope(user: Actor, area: str | None) -> ColumnElement[bool]:
     role = user.role
     if role is Role.COUNTY_STAFF:
         # Placements of the county's people, wherever the job is.
-        return Placement.person_id.in_(select(Person.id).where(in_area(Person.household_region_code, area)))
+        return Placement.person_id.in_(select(Person.id).where(_person_scope(user, area)))
     if role is Role.BROKER:
         # Only the placements the broker made: never another broker's.
         return Placement.broker_id.in_(_own_brokers(user))
@@ -296,7 +296,7 @@ def _claim_scope(user: Actor, area: str | None) -> ColumnElement[bool]:
     role = user.role
     if role is Role.COUNTY_STAFF:
         # Claims of the county's people (the county office reviews and pays them).
-        return SubsidyClaim.person_id.in_(select(Person.id).where(in_area(Person.household_region_code, area)))
+        return SubsidyClaim.person_id.in_(select(Person.id).where(_person_scope(user, area)))
     if role is Role.BROKER:
         # The broker's own claims (referral subsidies it is the beneficiary of).
         return SubsidyClaim.beneficiary_broker_id.in_(_own_brokers(user))
@@ -440,8 +440,9 @@ def _action_filter(user: Actor, action: Action, model: type) -> ColumnElement[bo
         return in_area(DemandList.origin_region_code, area) if model is DemandList and role is Role.COUNTY_STAFF \
             else None
     if action is Action.IMPORT_SUPPLY:
+        # A workstation keeps the supply list of the city it sits in, not of another city.
         if model is SupplyList and role is Role.WORKSTATION_STAFF:
-            return _owned_or_in_city(user, SupplyList, area)
+            return in_area(SupplyList.region_code, area)
         return None
     if action is Action.RECOMMEND:
         # Putting a worker forward: brokers for the people they serve, county staff for their people.

@@ -343,7 +343,7 @@ class _SupplyImport:
                                compiled_by_id=self.actor.id)
             self.session.add(found)
             self.session.flush()
-        # Checked on the stored list: a workstation keeps its own lists and those of its city only.
+        # Checked on the stored list: a workstation keeps the lists of its own city only.
         require(self.actor, Action.IMPORT_SUPPLY, found)
         self.supply_list = found
         return found

@@ -603,16 +603,14 @@ class FraudSignal:
                 "person_id": self.person_id, "broker_id": self.broker_id}
 
 
-def fraud_signals(session: Session, *, vault: Vault) -> list[FraudSignal]:
-    """Every signal, in a stable order: shared workers, ends after payment, early-ending brokers, costly trips.
-
-    ``vault`` derives the masked ID numbers that name the workers in the messages.
-    """
+def fraud_signals(session: Session, *, vault: Vault, actor: Actor) -> list[FraudSignal]:
+    """Every signal among the claims and placements ``actor`` may see, in a stable order: shared workers, ends
+    after payment, early-ending brokers, costly trips."""
     return [
-        *_claimed_by_two_brokers(session, vault),
-        *_ended_soon_after_payment(session, vault),
-        *_brokers_ending_early(session),
-        *_costs_above_route_median(session, vault),
+        *_claimed_by_two_brokers(session, vault, actor),
+        *_ended_soon_after_payment(session, vault, actor),
+        *_brokers_ending_early(session, actor),
+        *_costs_above_route_median(session, vault, actor),
     ]
 
 
@@ -632,9 +630,9 @@ def _broker_name(session: Session, broker_id: int | None) -> str:
     return f"“{broker.name}”" if broker is not None else "（无经纪人）"
 
 
-def _claimed_by_two_brokers(session: Session, vault: Vault) -> list[FraudSignal]:
+def _claimed_by_two_brokers(session: Session, vault: Vault, actor: Actor) -> list[FraudSignal]:
     claims = session.scalars(
-        select(SubsidyClaim).where(SubsidyClaim.kind == ClaimKind.REFERRAL.value,
+        select(SubsidyClaim).where(scope(actor, SubsidyClaim), SubsidyClaim.kind == ClaimKind.REFERRAL.value,
                                    SubsidyClaim.status.in_(_LIVE),
                                    SubsidyClaim.beneficiary_broker_id.is_not(None))
         .options(selectinload(SubsidyClaim.placement)).order_by(SubsidyClaim.id)
@@ -658,9 +656,9 @@ def _claimed_by_two_brokers(session: Session, vault: Vault) -> list[FraudSignal]
     return signals
 
 
-def _ended_soon_after_payment(session: Session, vault: Vault) -> list[FraudSignal]:
+def _ended_soon_after_payment(session: Session, vault: Vault, actor: Actor) -> list[FraudSignal]:
     claims = session.scalars(
-        select(SubsidyClaim).where(SubsidyClaim.status == ClaimStatus.PAID)
+        select(SubsidyClaim).where(scope(actor, SubsidyClaim), SubsidyClaim.status == ClaimStatus.PAID)
         .options(selectinload(SubsidyClaim.placement).selectinload(Placement.person)).order_by(SubsidyClaim.id)
     ).all()
     signals = []
@@ -678,9 +676,10 @@ def _ended_soon_after_payment(session: Session, vault: Vault) -> list[FraudSigna
     return signals
 
 
-def _brokers_ending_early(session: Session) -> list[FraudSignal]:
+def _brokers_ending_early(session: Session, actor: Actor) -> list[FraudSignal]:
     ended = session.scalars(
-        select(Placement).where(Placement.status == PlacementStatus.ENDED, Placement.broker_id.is_not(None))
+        select(Placement).where(scope(actor, Placement), Placement.status == PlacementStatus.ENDED,
+                                Placement.broker_id.is_not(None))
     ).all()
     tenures: dict[int, list[int]] = defaultdict(list)
     for placement in ended:
@@ -704,9 +703,10 @@ def _brokers_ending_early(session: Session) -> list[FraudSignal]:
     return signals
 
 
-def _costs_above_route_median(session: Session, vault: Vault) -> list[FraudSignal]:
+def _costs_above_route_median(session: Session, vault: Vault, actor: Actor) -> list[FraudSignal]:
     placements = session.scalars(
-        select(Placement).where(Placement.start_date.is_not(None)).options(selectinload(Placement.person))
+        select(Placement).where(scope(actor, Placement), Placement.start_date.is_not(None))
+        .options(selectinload(Placement.person))
         .order_by(Placement.id)
     ).all()
     routes: dict[tuple[str, str], list[tuple[Placement, Decimal]]] = defaultdict(list)

@@ -84,13 +84,14 @@ def notice(output: str, username: str | None) -> None:
 
 
 @claims_group.command("signals")
+@USER_OPTION
 @FORMAT_OPTION
 @with_appcontext
-def signals(output_format: str) -> None:
+def signals(username: str | None, output_format: str) -> None:
     """风险提示（仅供人工核查，不自动判定）：一人两家经纪人、领补贴后很快离职、离职偏早的经纪人、路费远高于同线路中位数。"""
     rt = runtime()
     with rt.db.session() as session:
-        found = fraud_signals(session, vault=rt.vault)
+        found = fraud_signals(session, vault=rt.vault, actor=acting_user(session, username))
     if output_format == "json":
         emit_json([signal.as_dict() for signal in found])
         return

@@ -320,7 +320,7 @@ def test_the_public_notice_lists_eligible_claims_with_masked_id_numbers(session,
 
 
 def _kinds(session, vault) -> list[str]:
-    return [s.kind for s in fraud_signals(session, vault=vault)]
+    return [s.kind for s in fraud_signals(session, vault=vault, actor=SYSTEM)]
 
 
 def test_one_worker_claimed_by_two_brokers_is_signalled(session, vault) -> None:
@@ -337,7 +337,7 @@ def test_a_placement_ending_within_30_days_of_payment_is_signalled(session, vaul
     approve_claim(session, claim.id, actor=user)
     pay_claim(session, claim.id, actor=user, reference="R1", paid_on=dt.date(2024, 9, 1))
     end_placement(session, placement_id=claim.placement_id, end_date=dt.date(2024, 9, 20), reason=EndReason.QUIT, actor=SYSTEM)
-    signals = fraud_signals(session, vault=vault)
+    signals = fraud_signals(session, vault=vault, actor=SYSTEM)
     assert [s.kind for s in signals] == ["ended_soon_after_payment"]
     assert "19天后" in signals[0].message
 
@@ -349,14 +349,14 @@ def test_a_broker_whose_placements_end_unusually_early_is_signalled(session, vau
             placement = make_placement(session, vault, broker=broker, round_trip_cost=None)
             end_placement(session, placement_id=placement.id, reason=EndReason.QUIT,
                           end_date=placement.start_date + dt.timedelta(days=days), actor=SYSTEM)
-    signals = [s for s in fraud_signals(session, vault=vault) if s.kind == "broker_placements_end_early"]
+    signals = [s for s in fraud_signals(session, vault=vault, actor=SYSTEM) if s.kind == "broker_placements_end_early"]
     assert [s.broker_id for s in signals] == [early.id]
 
 
 def test_a_round_trip_cost_far_above_the_route_median_is_signalled(session, vault) -> None:
     costs = ("400.00", "420.00", "410.00", "1500.00")
     placements = [make_placement(session, vault, round_trip_cost=Decimal(c)) for c in costs]
-    signals = fraud_signals(session, vault=vault)
+    signals = fraud_signals(session, vault=vault, actor=SYSTEM)
     assert [(s.kind, s.placement_ids) for s in signals] == [("cost_above_route_median", (placements[3].id,))]
 
 
@@ -402,7 +402,7 @@ def test_a_placement_whose_id_number_cannot_be_decrypted_is_skipped_with_a_messa
     placement = make_placement(session, vault, "verified_6_months", broker=make_broker(session))
     placement.person.id_number_encrypted = Vault.from_secret("another-secret-of-at-least-32-characters").encrypt("x")
     healthy = make_placement(session, vault, "verified_6_months", broker=make_broker(session))
-    summary = evaluate_claims(session, vault=vault, as_of=AS_OF)
+    summary = evaluate_claims(session, vault=vault, as_of=AS_OF, actor=SYSTEM)
     assert [item["placement"] for item in summary.skipped] == [str(placement.id)]
     assert "无法解密" in summary.skipped[0]["message"]
     assert _claim(session, healthy).status is ClaimStatus.ELIGIBLE
