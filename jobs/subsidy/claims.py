@@ -17,7 +17,7 @@ import html
 import io
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -106,6 +106,10 @@ class _Target:
     counts_toward_limit: bool = False
 
 
+#: Workers whose placements one evaluation transaction covers.
+BATCH = 1_000
+
+
 def evaluate_claims(
     session: Session,
     *,
@@ -113,26 +117,52 @@ def evaluate_claims(
     packs: Sequence[Pack] | None = None,
     person_ids: Iterable[int] | None = None,
     user: User | None = None,
+    batch_size: int = BATCH,
 ) -> EvaluationSummary:
     """Evaluate placements as of ``as_of`` and create or update their claims; safe to rerun.
 
     ``packs`` defaults to the active stored packs (seeded from the shipped ones when the table is empty).
     ``person_ids`` limits the run to those workers' placements — all of them, since limits such as once per
-    person per year span a worker's placements.
+    person per year span a worker's placements. Every limit is per person, so the run works in batches of
+    ``batch_size`` workers, each evaluated and committed in its own transaction (anything pending in
+    ``session`` is committed first): a long run never holds the database for its whole length, and a run that
+    stops half-way leaves whole workers evaluated.
     """
     stored = None if packs is not None else active_packs(session)
     pack_list = list(packs) if packs is not None else [s.pack for s in stored or ()]
     rows = {s.pack.id: s.row.id for s in stored or ()}
-    summary = EvaluationSummary(as_of=as_of)
-    placements = _placements(session, person_ids)
-    facts, by_key = _facts(session, placements, as_of, summary)
-    summary.placements = len(facts)
-    results = evaluate(facts, pack_list, as_of=as_of, withdrawn=_withdrawn(session, by_key))
     packs_by_id = {p.id: p for p in pack_list}
-    targets = [_target(by_key[result.placement], result, packs_by_id, rows) for result in results]
-    _mark_slots(targets)
-    _store(session, targets, as_of, summary, user)
+    session.commit()
+    summary = EvaluationSummary(as_of=as_of)
+    wanted = None if person_ids is None else sorted(set(person_ids))
+    for batch in _person_batches(session, wanted, batch_size):
+        placements = _placements(session, batch)
+        facts, by_key = _facts(session, placements, as_of, summary)
+        summary.placements += len(facts)
+        results = evaluate(facts, pack_list, as_of=as_of, withdrawn=_withdrawn(session, by_key))
+        targets = [_target(by_key[result.placement], result, packs_by_id, rows) for result in results]
+        _mark_slots(targets)
+        _store(session, targets, as_of, summary, user)
+        session.commit()
     return summary
+
+
+def _person_batches(session: Session, wanted: list[int] | None, size: int) -> Iterator[list[int]]:
+    """Workers with placements to evaluate, in id order, ``size`` at a time."""
+    last = 0
+    while True:
+        query = (
+            select(Placement.person_id)
+            .where(Placement.status.in_(_EVALUATED), Placement.start_date.is_not(None), Placement.person_id > last)
+            .distinct().order_by(Placement.person_id).limit(size)
+        )
+        if wanted is not None:
+            query = query.where(Placement.person_id.in_(wanted))
+        batch = list(session.scalars(query))
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]
 
 
 def _withdrawn(session: Session, by_key: dict[str, Placement]) -> set[tuple[str, str, str]]:
@@ -140,7 +170,7 @@ def _withdrawn(session: Session, by_key: dict[str, Placement]) -> set[tuple[str,
     keys = {placement.id: key for key, placement in by_key.items()}
     claims = session.scalars(
         select(SubsidyClaim).where(SubsidyClaim.status.in_([ClaimStatus.REJECTED, ClaimStatus.REVOKED]),
-                                   SubsidyClaim.rule_key.is_not(None))
+                                   SubsidyClaim.rule_key.is_not(None), SubsidyClaim.placement_id.in_(sorted(keys)))
     ).all()
     withdrawn = set()
     for claim in claims:
