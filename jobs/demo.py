@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stdnum.cn import uscc
 
+from jobs.access.permissions import system_actor
 from jobs.storage.clock import CHINA
 from jobs.storage.crypto import Vault
 from jobs.storage.enums import (
@@ -32,7 +33,6 @@ from jobs.storage.enums import (
     LabourIntensity,
     OrganisationKind,
     PersonCategory,
-    PlacementStatus,
     PostStatus,
     TransportMode,
 )
@@ -44,9 +44,7 @@ from jobs.storage.models import (
     DemandList,
     Dispatch,
     DispatchMember,
-    EmploymentCheck,
     Employer,
-    JobLoss,
     Organisation,
     Placement,
     Post,
@@ -55,7 +53,12 @@ from jobs.storage.models import (
 )
 from jobs.people.persons import PersonData, save_person
 from jobs.people.regions import region_table
+from jobs.placements import placements
+from jobs.placements.matches import has_seat
 from jobs.subsidy.engine import add_months
+
+#: The demo world is built by the system, acting as "demo" in the audit log.
+DEMO = system_actor("demo")
 
 DEMO_MARK = "demo_world"
 
@@ -385,7 +388,10 @@ def _dispatches_and_placements(session, rng, people, posts, brokers, offices) ->
         )
         session.add(dispatch)
         for i, person in enumerate(chosen):
-            _place_member(session, rng, dispatch, person, rng.choice(dest_posts), broker, per_head, i)
+            post = rng.choice(dest_posts)
+            if not has_seat(post):
+                post = next((p for p in dest_posts if has_seat(p)), post)
+            _place_member(session, rng, dispatch, person, post, broker, per_head, i)
     session.flush()
 
 
@@ -398,6 +404,8 @@ def _round_trip_cost(rng, dispatch, per_head: Decimal, i: int) -> Decimal | None
 
 
 def _place_member(session, rng, dispatch, person, post, broker, per_head, i) -> None:
+    """A traveller's placement, taken through the placement use cases to its stage (so the post's seats, the
+    worker's status, the matches and the audit trail are what the real workflow leaves)."""
     arrival = ArrivalStatus.DID_NOT_TRAVEL if i == 11 else ArrivalStatus.ARRIVED
     member = DispatchMember(
         dispatch=dispatch, person=person, cost=per_head, ticket_ref=f"{dispatch.external_key}-{i + 1:02d}", arrival=arrival
@@ -405,51 +413,32 @@ def _place_member(session, rng, dispatch, person, post, broker, per_head, i) -> 
     session.add(member)
     if arrival is not ArrivalStatus.ARRIVED:
         return
+    session.flush()
     start = dispatch.departure_date + dt.timedelta(days=2)
     stage = i % 6  # hired, active with checks at 3 and 6 months, ended early, ended after a year, proposed
-    placement = Placement(
-        person=person,
-        post=post,
-        employer=post.employer,
-        broker=broker,
-        dispatch=dispatch,
-        job_region_code=post.region_code,
-        start_date=start,
-        contract_months=post.contract_months,
-        employment_type=EmploymentType.DISPATCH_AGENCY if i == 7 else EmploymentType.DIRECT,
-        social_insurance=rng.random() < 0.7,
-        round_trip_cost=_round_trip_cost(rng, dispatch, per_head, i),
-        round_trip_evidence="车票及包车发票" if rng.random() < 0.8 else None,
-        status=PlacementStatus.ACTIVE,
-    )
+    cost = _round_trip_cost(rng, dispatch, per_head, i)
+    evidence = "车票及包车发票" if rng.random() < 0.8 else None
+    insured = rng.random() < 0.7
+    placement = placements.propose_placement(session, person_id=person.id, post_id=post.id, broker_id=broker.id, actor=DEMO)
+    placements.attach_dispatch(session, placement_id=placement.id, dispatch_id=dispatch.id, actor=DEMO)
     member.placement = placement
-    session.add(placement)
-    post.filled += 1
-    person.employment_status = EmploymentStatus.EMPLOYED
-    person.employment_place = post.employer.name
+    if stage == 5 or not has_seat(post):
+        return
+    placements.hire_placement(
+        session, placement_id=placement.id, start_date=start, contract_months=post.contract_months,
+        employment_type=EmploymentType.DISPATCH_AGENCY if i == 7 else EmploymentType.DIRECT,
+        social_insurance=insured, round_trip_cost=cost, round_trip_evidence=evidence, actor=DEMO)
     if stage == 0:
-        placement.status = PlacementStatus.HIRED
         return
-    if stage == 5:
-        placement.status = PlacementStatus.PROPOSED
-        placement.start_date = None
-        post.filled -= 1
-        person.employment_status = EmploymentStatus.UNEMPLOYED
-        person.employment_place = None
-        return
+    placements.activate_placement(session, placement_id=placement.id, actor=DEMO)
     for months in (3, 6) if stage in (1, 2, 4) else (1,):
-        session.add(EmploymentCheck(placement=placement, check_date=add_months(start, months) + dt.timedelta(days=1),
-                                    employed=True, evidence=rng.choice(list(CheckEvidence))))
+        placements.record_check(session, placement_id=placement.id, employed=True,
+                                check_date=add_months(start, months) + dt.timedelta(days=1),
+                                evidence=rng.choice(list(CheckEvidence)), actor=DEMO)
     if stage == 3:  # left within two months: a job loss
-        placement.status = PlacementStatus.ENDED
-        placement.end_date = start + dt.timedelta(days=50)
-        placement.end_reason = EndReason.QUIT
-        person.employment_status = EmploymentStatus.UNEMPLOYED
-        person.employment_place = None
-        post.filled -= 1
-        session.add(JobLoss(person=person, placement=placement, loss_date=placement.end_date, reason=EndReason.QUIT))
+        placements.end_placement(session, placement_id=placement.id, end_date=start + dt.timedelta(days=50),
+                                 reason=EndReason.QUIT, actor=DEMO)
     if stage == 4:
-        placement.status = PlacementStatus.ENDED
-        placement.end_date = add_months(start, 12)
-        placement.end_reason = EndReason.CONTRACT_ENDED
+        placements.end_placement(session, placement_id=placement.id, end_date=add_months(start, 12),
+                                 reason=EndReason.CONTRACT_ENDED, actor=DEMO)
 

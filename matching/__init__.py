@@ -5,7 +5,7 @@ No Flask, no SQLAlchemy, no ``jobs`` or ``web`` imports.
 """
 
 from matching.blocking import PostIndex, SeekerIndex
-from matching.engine import MatchStats, match, match_one_post, match_one_seeker, score_matrix
+from matching.engine import MatchStats, iter_matches, match, match_one_post, match_one_seeker, score_matrix
 from matching.model import ANY, Match, Post, Seeker
 from matching.normalise import JobText, normalise_title, split_titles
 from matching.occupations import Classification, Occupation, classify, classify_many, group_of, occupation
@@ -24,6 +24,7 @@ __all__ = [
     "classify",
     "classify_many",
     "group_of",
+    "iter_matches",
     "match",
     "match_one_post",
     "match_one_seeker",

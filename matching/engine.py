@@ -28,7 +28,7 @@ with the same displayed score (one decimal), never above a higher one (人社部
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -54,8 +54,10 @@ from matching.scoring import (
     wage_component,
 )
 
-__all__ = ["MatchStats", "match", "match_one_post", "match_one_seeker", "score_matrix"]
+__all__ = ["CHUNK_OWNERS", "MatchStats", "iter_matches", "match", "match_one_post", "match_one_seeker",
+           "score_matrix"]
 
+CHUNK_OWNERS = 10_000  # seekers (or posts) whose Match objects iter_matches builds at once
 _CELLS_PER_CHUNK = 1 << 20  # seeker × post cells scored at once
 _SMALL_BLOCK = 1 << 22  # region blocks up to this many cells are scanned whole (exact, fewer tiny blocks)
 _DENSE_TEXT_LIMIT = 1 << 24  # unique wanted × unique post titles kept as one dense matrix
@@ -599,24 +601,50 @@ def match(seekers: Sequence[Seeker] | SeekerIndex, posts: Sequence[Post] | PostI
     Hard filters: the post lies within the worker's wanted areas; the worker's age on ``today`` is within the
     post's range; labour ability fits the intensity; the post is open, has places left and is not past its
     closing date. ``exhaustive`` switches off occupation blocking (for checks; the result is the same up to exact
-    ties). The list is ordered by seeker (or post) in input order, then rank.
+    ties). The list is ordered by seeker (or post) in input order, then rank. For large runs use
+    :func:`iter_matches`, which gives the same matches a block at a time.
+    """
+    return [found for chunk in iter_matches(seekers, posts, today=today, top_k=top_k, by=by, exhaustive=exhaustive,
+                                            reasons=reasons, stats=stats) for found in chunk]
+
+
+def iter_matches(seekers: Sequence[Seeker] | SeekerIndex, posts: Sequence[Post] | PostIndex, *, today: date,
+                 top_k: int = 10, by: Literal["seeker", "post"] = "seeker", exhaustive: bool = False,
+                 reasons: bool = True, stats: MatchStats | None = None,
+                 block: int = CHUNK_OWNERS) -> Iterator[list[Match]]:
+    """The matches of :func:`match`, in the same order, as lists covering up to ``block`` whole owners (seekers
+    for ``by='seeker'``, posts for ``by='post'``) each.
+
+    The selection keeps only integer arrays (owner, other, rank) for all owners; the ``Match`` objects, their
+    components and their reasons — most of a run's memory — exist for one block at a time, so a caller that
+    writes each block away runs a province in bounded memory.
     """
     if top_k < 1:
         raise ValueError("top_k 必须为正整数")
     if by not in ("seeker", "post"):
         raise ValueError("by 只能是 'seeker'（为求职者推荐岗位）或 'post'（为岗位推荐求职者）")
+    if block < 1:
+        raise ValueError("block 必须为正整数")
     sx = seekers if isinstance(seekers, SeekerIndex) else SeekerIndex(seekers)
     px = posts if isinstance(posts, PostIndex) else PostIndex(posts)
     if len(sx) == 0 or len(px) == 0:
-        return []
+        return
     ctx = _Context(sx, px, today, stats or MatchStats())
     if by == "seeker":
         s, p, _, rank = _by_seeker(ctx, top_k, exhaustive)
         order = np.lexsort((rank, s))
+        owner = s[order]
     else:
         s, p, _, rank = _by_post(ctx, top_k, exhaustive)
         order = np.lexsort((rank, p))
-    return _build(ctx, s[order], p[order], rank[order], reasons)
+        owner = p[order]
+    s, p, rank = s[order], p[order], rank[order]
+    del order
+    # Owners are sorted: a block ends where the owner index reaches the next multiple of ``block``.
+    bounds = np.searchsorted(owner, np.arange(0, int(owner[-1]) + block + 1, block)) if len(owner) else []
+    for start, end in zip(bounds[:-1], bounds[1:], strict=False):
+        if end > start:
+            yield _build(ctx, s[start:end], p[start:end], rank[start:end], reasons)
 
 
 def score_matrix(seekers: SeekerIndex, posts: PostIndex, *, today: date) -> np.ndarray:

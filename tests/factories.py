@@ -12,19 +12,27 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from jobs.access.permissions import SYSTEM
 from jobs.storage.crypto import Vault
 from jobs.storage.enums import (
     BrokerKind,
     EmploymentStatus,
     EmploymentType,
+    EndReason,
     LabourAbility,
     OrganisationKind,
     PersonCategory,
-    PlacementStatus,
 )
 from jobs.people.identity import generate_id_number, parse_id_number
-from jobs.storage.models import Broker, EmploymentCheck, Employer, Organisation, Person, Placement, Post
 from jobs.people.persons import PersonData, save_person
+from jobs.placements.placements import (
+    activate_placement,
+    end_placement,
+    hire_placement,
+    propose_placement,
+    record_check,
+)
+from jobs.storage.models import Broker, Employer, Organisation, Person, Placement, Post
 
 TODAY = dt.date(2026, 11, 24)
 _sequence = itertools.count(1)
@@ -120,32 +128,37 @@ def make_post(session: Session, **overrides) -> Post:
 
 
 def make_placement(session: Session, vault: Vault, state: str = "placed", **overrides) -> Placement:
-    """A placement in a named state: ``proposed``, ``placed`` (active), ``verified_6_months``, ``ended``."""
+    """A placement in a named state, reached through the placement use cases as a clerk would:
+    ``proposed``, ``hired``, ``placed`` (active), ``verified_6_months`` (active, checked after six months),
+    ``ended`` (left 45 days after the start: a job loss).
+
+    Overrides: ``person``, ``post``, ``broker``, ``start_date`` and the hire's terms (``contract_months``,
+    ``employment_type``, ``social_insurance``, ``round_trip_cost``, ``round_trip_evidence``).
+    """
     person = overrides.pop("person", None) or make_person(session, vault)
     post = overrides.pop("post", None) or make_post(session)
+    broker = overrides.pop("broker", None)
+    actor = overrides.pop("actor", None) or SYSTEM
     start = overrides.pop("start_date", dt.date(2024, 2, 22))
-    values = dict(
-        person=person,
-        post=post,
-        employer=post.employer,
-        job_region_code=post.region_code,
-        start_date=start,
-        contract_months=12,
-        employment_type=EmploymentType.DIRECT,
-        social_insurance=True,
-        round_trip_cost=Decimal("420.00"),
-        status=PlacementStatus.ACTIVE,
-    )
+    terms = dict(contract_months=12, employment_type=EmploymentType.DIRECT, social_insurance=True,
+                 round_trip_cost=Decimal("420.00"), round_trip_evidence=None)
+    terms.update({name: overrides.pop(name) for name in list(overrides) if name in terms})
+    if overrides:
+        raise TypeError(f"make_placement: unknown overrides {sorted(overrides)}")
+    placement = propose_placement(session, person_id=person.id, post_id=post.id,
+                                  broker_id=broker.id if broker is not None else None, actor=actor)
     if state == "proposed":
-        values.update(status=PlacementStatus.PROPOSED, start_date=None)
-    values.update(overrides)
-    placement = Placement(**values)
-    session.add(placement)
+        return placement
+    hire_placement(session, placement_id=placement.id, start_date=start, actor=actor, **terms)
+    if state == "hired":
+        return placement
+    activate_placement(session, placement_id=placement.id, actor=actor)
     if state == "verified_6_months":
-        session.add(EmploymentCheck(placement=placement, check_date=dt.date(2024, 8, 23), employed=True))
+        record_check(session, placement_id=placement.id, check_date=dt.date(2024, 8, 23), employed=True,
+                     actor=actor)
     if state == "ended":
-        placement.status = PlacementStatus.ENDED
-        placement.end_date = start + dt.timedelta(days=45)
+        end_placement(session, placement_id=placement.id, end_date=start + dt.timedelta(days=45),
+                      reason=EndReason.QUIT, actor=actor)
     session.flush()
     return placement
 

@@ -21,8 +21,8 @@ from jobs.lists.demand import DemandRow, demand_parser
 from jobs.lists.importing import RowRejected
 from jobs.lists.reading import ListSource, open_list
 from jobs.lists.supply import SupplyRow, supply_parser
-from jobs.people.regions import region_table
-from matching import ANY, Match, Post, PostIndex, Seeker, SeekerIndex, match
+from jobs.placements.engine_input import post_of_row, seeker_of_row
+from matching import Match, Post, PostIndex, Seeker, SeekerIndex, match
 
 OUTPUT_COLUMNS = ("demand_key", "supply_key", "rank", "score", "reasons")
 
@@ -109,45 +109,11 @@ def _row_key(row_key: str | None, number: int) -> str:
 
 
 def _seeker(row: DemandRow, key: str) -> Seeker:
-    person = row.person
-    areas = tuple(code or ANY for _text, code in person.wanted_regions) or (ANY,)
-    labels = tuple(text for text, _code in person.wanted_regions) or ("不限",)
-    return Seeker(
-        key=key,
-        home_county=person.household_region_code,
-        birth_date=person.id_number.birth_date,
-        category=person.category.value,
-        labour_ability=person.labour_ability.value,
-        wanted_titles=tuple(text for text, _code in person.wanted_occupations),
-        wanted_areas=areas,
-        wanted_area_labels=labels,
-        expected_wage_min=person.expected_wage_min,
-        expected_wage_max=person.expected_wage_max,
-        skills=person.skills or "",
-        education=person.education,
-    )
+    return seeker_of_row(row.person, key)
 
 
 def _post(row: SupplyRow, key: str) -> Post:
-    county = region_table().current(row.place.code)
-    if county.level != "county":
-        raise ValueError(f"工作地点：只能确定到{county.full_name}，请写到县（市、区）")
-    return Post(
-        key=key,
-        title=row.title,
-        region_code=county.code,
-        wage_min=row.wage.minimum if row.wage else None,
-        wage_max=row.wage.maximum if row.wage else None,
-        age_min=row.age.minimum if row.age else None,
-        age_max=row.age.maximum if row.age else None,
-        education=row.education,
-        skills_required=row.skills or "",
-        labour_intensity=row.intensity.value if row.intensity else None,
-        board=row.board.board if row.board else False,
-        lodging=row.board.lodging if row.board else False,
-        headcount=row.headcount,
-        closing_date=row.closing_date,
-    )
+    return post_of_row(row, key)
 
 
 def _cells(found: Match) -> tuple[str, str, int, float, str]:

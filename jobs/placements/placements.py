@@ -6,6 +6,17 @@ a placement outside the user's scope is :class:`~jobs.errors.NotFound`, a step t
 :class:`~jobs.errors.Forbidden`). An invalid move raises :class:`PlacementError` (a conflict), a bad value
 :class:`~jobs.errors.InvalidInput` naming the field, and every change writes an ``AuditEvent`` with the state
 before and after.
+
+Seats: a post's ``filled`` counts the placements holding one of its seats (hired or active). A hire takes a
+seat (refused when none is left) and a post whose last seat is taken becomes ``filled``; a hire called off or a
+job that ends gives the seat back and a filled post opens again. The matches follow in the same transaction
+(``jobs.placements.matches``: offers of a full post and a placed worker's other offers are withdrawn, and come
+back when the seat or the worker is free again).
+
+Locks: a use case that changes a placement first checks the actor's scope, then locks the placement, its post
+and its worker (always in this order, so that two use cases never wait for each other in a circle): two clerks
+ending the same placement at once get one ending and one Conflict, two hires for the last seat one hire and one
+Conflict.
 """
 
 from __future__ import annotations
@@ -19,8 +30,10 @@ from sqlalchemy.orm import Session
 
 from jobs.access.permissions import Action, Actor, ownership, require, visible
 from jobs.errors import Conflict, InvalidInput
+from jobs.placements import matches
 from jobs.storage import audit
-from jobs.storage.enums import CheckEvidence, EmploymentStatus, EmploymentType, EndReason, PlacementStatus
+from jobs.storage.enums import CheckEvidence, EmploymentStatus, EmploymentType, EndReason, PlacementStatus, PostStatus
+from jobs.storage.locks import locked
 from jobs.storage.models import (
     Broker,
     Dispatch,
@@ -46,8 +59,8 @@ TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
     PlacementStatus.CANCELLED: frozenset(),
 }
 
-#: Statuses in which the worker holds (or is about to take up) the job.
-HOLDING = (PlacementStatus.HIRED, PlacementStatus.ACTIVE)
+#: Statuses in which the worker holds (or is about to take up) the job, and the post's seat.
+HOLDING = matches.HOLDING
 
 
 def _move(placement: Placement, target: PlacementStatus) -> None:
@@ -88,6 +101,38 @@ def get_placement(session: Session, placement_id: int, *, actor: Actor,
     if action is not Action.VIEW:
         require(actor, action, placement)
     return placement
+
+
+def _lock(session: Session, placement_id: int, *, actor: Actor,
+          action: Action) -> tuple[Placement, Post | None, Person]:
+    """Check that ``actor`` may take ``action`` on the placement (NotFound / Forbidden), then lock it, its post
+    and its worker for the rest of the transaction (see the module docstring)."""
+    get_placement(session, placement_id, actor=actor, action=action)
+    placement = locked(session, Placement, placement_id)
+    if placement is None:  # deleted between the check and the lock
+        raise PlacementError(f"就业安置{placement_id}不存在")
+    post = locked(session, Post, placement.post_id)
+    person = locked(session, Person, placement.person_id)
+    assert person is not None  # a foreign key
+    return placement, post, person
+
+
+def _take_seat(post: Post | None) -> None:
+    if post is None:
+        return
+    if post.headcount is not None and post.filled >= post.headcount:
+        raise PlacementError(f"岗位“{post.title}”已招满（招聘{post.headcount}人，已录用{post.filled}人）")
+    post.filled += 1
+    if post.status is PostStatus.OPEN and post.headcount is not None and post.filled >= post.headcount:
+        post.status = PostStatus.FILLED
+
+
+def _give_seat_back(post: Post | None) -> None:
+    if post is None:
+        return
+    post.filled = max(post.filled - 1, 0)
+    if post.status is PostStatus.FILLED and (post.headcount is None or post.filled < post.headcount):
+        post.status = PostStatus.OPEN
 
 
 def _audit(session: Session, action: str, placement: Placement, before: dict[str, Any] | None,
@@ -175,30 +220,35 @@ def hire_placement(
     round_trip_evidence: str | None = None,
     actor: Actor,
 ) -> Placement:
-    """The employer hires the worker (已录用): start date, contract, employment type and social insurance."""
+    """The employer hires the worker (已录用): start date, contract, employment type and social insurance.
+
+    The hire takes a seat of the post (refused when none is left); the matches follow (module docstring).
+    """
     if contract_months is not None and contract_months < 0:
         raise InvalidInput.field("contract_months", "劳动合同期限不能为负数")
     if round_trip_cost is not None and round_trip_cost < 0:
         raise InvalidInput.field("round_trip_cost", "往返交通费不能为负数")
-    placement = get_placement(session, placement_id, actor=actor, action=Action.CHANGE_PLACEMENT)
+    placement, post, person = _lock(session, placement_id, actor=actor, action=Action.CHANGE_PLACEMENT)
     before = snapshot(placement)
     _move(placement, PlacementStatus.HIRED)
+    _take_seat(post)
     placement.start_date = start_date
     placement.contract_months = contract_months
     placement.employment_type = employment_type
     placement.social_insurance = social_insurance
     placement.round_trip_cost = round_trip_cost
     placement.round_trip_evidence = round_trip_evidence
+    session.flush()
+    matches.took_seat(session, person_id=person.id, post=post)
     _audit(session, "placement.hire", placement, before, actor)
     return placement
 
 
 def activate_placement(session: Session, *, placement_id: int, actor: Actor) -> Placement:
-    """The worker is on the job (在岗): their status becomes employed and they leave the matching pool."""
-    placement = get_placement(session, placement_id, actor=actor, action=Action.CHANGE_PLACEMENT)
+    """The worker is on the job (在岗): their status becomes employed (they left the matching pool at the hire)."""
+    placement, _post, person = _lock(session, placement_id, actor=actor, action=Action.CHANGE_PLACEMENT)
     before = snapshot(placement)
     _move(placement, PlacementStatus.ACTIVE)
-    person = placement.person
     person.employment_status = EmploymentStatus.EMPLOYED
     person.employment_place = region_table().current(placement.job_region_code).full_name[:128]
     _audit(session, "placement.activate", placement, before, actor)
@@ -206,13 +256,18 @@ def activate_placement(session: Session, *, placement_id: int, actor: Actor) -> 
 
 
 def cancel_placement(session: Session, *, placement_id: int, reason: str, actor: Actor) -> Placement:
-    """Call off a proposal or a hire before the job starts (已取消)."""
+    """Call off a proposal or a hire before the job starts (已取消); a hire gives its seat back."""
     if not reason.strip():
         raise InvalidInput.field("reason", "取消就业安置须说明原因")
-    placement = get_placement(session, placement_id, actor=actor, action=Action.CHANGE_PLACEMENT)
+    placement, post, person = _lock(session, placement_id, actor=actor, action=Action.CHANGE_PLACEMENT)
     before = snapshot(placement)
+    held = placement.status in HOLDING
     _move(placement, PlacementStatus.CANCELLED)
+    if held:
+        _give_seat_back(post)
     session.flush()
+    if held:
+        matches.gave_seat_back(session, person_id=person.id, post=post)
     audit.record(session, action="placement.cancel", actor=actor, object_type="placement", object_id=placement.id,
                  before=before, after={**snapshot(placement), "reason": reason})
     return placement
@@ -233,7 +288,8 @@ def record_check(
     Checks are about a job that has started: a check before the start date, or one saying "employed" after
     the placement ended, contradicts the record and is refused.
     """
-    placement = get_placement(session, placement_id, actor=actor, action=Action.RECORD_CHECK)
+    get_placement(session, placement_id, actor=actor, action=Action.RECORD_CHECK)
+    placement = locked(session, Placement, placement_id)
     if placement.status not in (*HOLDING, PlacementStatus.ENDED):
         raise PlacementError(f"就业安置状态为“{placement.status.label}”，不能登记稳岗核实")
     assert placement.start_date is not None  # guaranteed by the "started" CHECK for these statuses
@@ -276,7 +332,7 @@ def end_placement(
     (就业转失业): it is recorded, the worker is unemployed again and re-enters matching (POLICIES.md, service
     standards, "all": monitoring).
     """
-    placement = get_placement(session, placement_id, actor=actor, action=Action.REPORT_JOB_LOSS)
+    placement, post, person = _lock(session, placement_id, actor=actor, action=Action.REPORT_JOB_LOSS)
     before = snapshot(placement)
     if placement.start_date is not None and end_date < placement.start_date:
         raise InvalidInput.field(
@@ -284,15 +340,17 @@ def end_placement(
     _move(placement, PlacementStatus.ENDED)
     placement.end_date = end_date
     placement.end_reason = reason
+    _give_seat_back(post)
     _audit(session, "placement.end", placement, before, actor)
     if _holds_another_job(session, placement):
+        matches.gave_seat_back(session, person_id=person.id, post=post)
         return None
-    person = placement.person
     person.employment_status = EmploymentStatus.UNEMPLOYED
     person.employment_place = None
     loss = JobLoss(person_id=person.id, placement_id=placement.id, loss_date=end_date, reason=reason)
     session.add(loss)
     session.flush()
+    matches.gave_seat_back(session, person_id=person.id, post=post)
     audit.record(session, action="person.job_loss", actor=actor, object_type="person", object_id=person.id,
                  after={"placement_id": placement.id, "loss_date": end_date.isoformat(), "reason": reason.value})
     return loss
@@ -311,9 +369,12 @@ def _holds_another_job(session: Session, placement: Placement) -> bool:
 
 def attach_dispatch(session: Session, *, placement_id: int, dispatch_id: int | None, actor: Actor) -> Placement:
     """Tie a placement to the organised dispatch the worker travels on (or untie it with None)."""
-    placement = get_placement(session, placement_id, actor=actor, action=Action.CHANGE_PLACEMENT)
+    get_placement(session, placement_id, actor=actor, action=Action.CHANGE_PLACEMENT)
     if dispatch_id is not None:
         visible(session, actor, Dispatch, dispatch_id)
+    placement = locked(session, Placement, placement_id)
+    if dispatch_id is not None:
+        locked(session, Dispatch, dispatch_id)
     before = snapshot(placement)
     placement.dispatch_id = dispatch_id
     _audit(session, "placement.attach_dispatch", placement, before, actor)

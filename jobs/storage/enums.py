@@ -87,6 +87,16 @@ class MatchStatus(_Labelled):
     INTERESTED = "interested"
     DECLINED = "declined"
     PLACED = "placed"
+    WITHDRAWN = "withdrawn"
+
+
+class WithdrawnReason(_Labelled):
+    """Why an offer was taken back; it decides whether the offer may come back (jobs.placements.matches)."""
+
+    POST_FULL = "post_full"
+    POST_CLOSED = "post_closed"
+    PLACED_ELSEWHERE = "placed_elsewhere"
+    PLACEMENT_ENDED = "placement_ended"
 
 
 class PlacementStatus(_Labelled):
@@ -190,6 +200,11 @@ _LABELS: dict[enum.Enum, str] = {
     MatchStatus.INTERESTED: "有意向",
     MatchStatus.DECLINED: "已谢绝",
     MatchStatus.PLACED: "已上岗",
+    MatchStatus.WITHDRAWN: "已撤回",
+    WithdrawnReason.POST_FULL: "岗位已招满",
+    WithdrawnReason.POST_CLOSED: "岗位已关闭",
+    WithdrawnReason.PLACED_ELSEWHERE: "劳动力已就业或暂不求职",
+    WithdrawnReason.PLACEMENT_ENDED: "该岗位的就业安置已取消或结束",
     PlacementStatus.PROPOSED: "已推荐",
     PlacementStatus.HIRED: "已录用",
     PlacementStatus.ACTIVE: "在岗",

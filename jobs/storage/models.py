@@ -35,7 +35,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 from jobs.storage.enums import (
     ArrivalStatus,
@@ -57,6 +57,7 @@ from jobs.storage.enums import (
     Role,
     Sex,
     TransportMode,
+    WithdrawnReason,
 )
 
 NAMING_CONVENTION = {
@@ -485,6 +486,9 @@ class Match(Timestamped, Base):
     components: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reasons: Mapped[str] = mapped_column(Text)
     status: Mapped[MatchStatus] = mapped_column(enum_column(MatchStatus, "status"), default=MatchStatus.PROPOSED)
+    withdrawn_reason: Mapped[WithdrawnReason | None] = mapped_column(
+        enum_column(WithdrawnReason, "withdrawn_reason")
+    )
 
     person: Mapped[Person] = relationship()
     post: Mapped[Post] = relationship()
@@ -492,7 +496,27 @@ class Match(Timestamped, Base):
     __table_args__ = (
         UniqueConstraint("person_id", "post_id"),
         CheckConstraint("score >= 0 AND score <= 100", name="score"),
+        CheckConstraint("(status = 'withdrawn') = (withdrawn_reason IS NOT NULL)", name="withdrawn"),
+        Index("ix_match_person_id_status", "person_id", "status"),
     )
+
+
+class MatchChange(Base):
+    """Outbox of workers and posts changed since matching last saw them (one row per change, duplicates allowed).
+
+    A change writes its row in its own transaction, so the row becomes visible exactly when the change does;
+    a matching run deletes the rows it has read in the same transaction as the matches it wrote for them.
+    Unlike a "last run" time or a watermark on a sequence, nothing committed during a run can be skipped: a
+    row the run did not see stays for the next run.
+    """
+
+    __tablename__ = "match_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    ref_id: Mapped[int]
+
+    __table_args__ = (CheckConstraint("kind IN ('person', 'post')", name="kind"),)
 
 
 class Placement(Timestamped, Base):
@@ -811,6 +835,26 @@ class AuditChainHead(Base):
     __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
 
 
+@event.listens_for(Session, "after_flush")
+def _record_match_changes(session: Session, _flush_context) -> None:
+    """Write an outbox row (``MatchChange``) for every worker or post this flush inserted or changed.
+
+    A worker's wanted occupations and places are part of the worker. The rows join the flush's transaction,
+    so they commit (or roll back) with the change itself.
+    """
+    changed: set[tuple[str, int]] = set()
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Person | Post) and obj not in session.deleted and obj.id is not None:
+            if obj in session.new or session.is_modified(obj):
+                changed.add(("person" if isinstance(obj, Person) else "post", obj.id))
+        elif isinstance(obj, WantedOccupation | WantedRegion) and obj.person_id is not None:
+            changed.add(("person", obj.person_id))
+    if changed:
+        session.connection().execute(
+            MatchChange.__table__.insert(), [{"kind": kind, "ref_id": ref} for kind, ref in sorted(changed)]
+        )
+
+
 @event.listens_for(AuditEvent, "before_update")
 @event.listens_for(ClaimEvent, "before_update")
 def _history_is_append_only(_mapper, _connection, target) -> None:
@@ -838,6 +882,7 @@ __all__ = [
     "Employer",
     "JobLoss",
     "Match",
+    "MatchChange",
     "Organisation",
     "Person",
     "Placement",

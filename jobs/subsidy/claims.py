@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
@@ -106,6 +106,10 @@ class _Target:
     counts_toward_limit: bool = False
 
 
+#: Workers whose placements one evaluation transaction covers.
+BATCH = 1_000
+
+
 def evaluate_claims(
     session: Session,
     *,
@@ -114,6 +118,7 @@ def evaluate_claims(
     packs: Sequence[Pack] | None = None,
     person_ids: Iterable[int] | None = None,
     actor: Actor,
+    batch_size: int = BATCH,
 ) -> EvaluationSummary:
     """Evaluate placements as of ``as_of`` and create or update their claims; safe to rerun.
 
@@ -123,22 +128,48 @@ def evaluate_claims(
     ``packs`` defaults to the active stored packs (seeded from the shipped ones when the table is empty).
     ``person_ids`` limits the run to those workers' placements — all of them, since limits such as once per
     person per year span a worker's placements. County staff evaluate the placements of their own people only
-    (``actor``'s scope); system runs and administrators evaluate everything.
+    (``actor``'s scope); system runs and administrators evaluate everything. Every limit is per person, so the
+    run works in batches of ``batch_size`` workers, each evaluated and committed in its own transaction
+    (anything pending in ``session`` is committed first): a long run never holds the database for its whole
+    length, and a run that stops half-way leaves whole workers evaluated.
     """
     require(actor, Action.EVALUATE_CLAIMS, Placement)
     stored = None if packs is not None else active_packs(session)
     pack_list = list(packs) if packs is not None else [s.pack for s in stored or ()]
     rows = {s.pack.id: s.row.id for s in stored or ()}
-    summary = EvaluationSummary(as_of=as_of)
-    placements = _placements(session, person_ids, actor)
-    facts, by_key = _facts(session, vault, placements, as_of, summary)
-    summary.placements = len(facts)
-    results = evaluate(facts, pack_list, as_of=as_of, withdrawn=_withdrawn(session, by_key))
     packs_by_id = {p.id: p for p in pack_list}
-    targets = [_target(by_key[result.placement], result, packs_by_id, rows) for result in results]
-    _mark_slots(targets)
-    _store(session, targets, as_of, summary, actor)
+    session.commit()
+    summary = EvaluationSummary(as_of=as_of)
+    wanted = None if person_ids is None else sorted(set(person_ids))
+    for batch in _person_batches(session, wanted, batch_size, actor):
+        placements = _placements(session, batch, actor)
+        facts, by_key = _facts(session, vault, placements, as_of, summary)
+        summary.placements += len(facts)
+        results = evaluate(facts, pack_list, as_of=as_of, withdrawn=_withdrawn(session, by_key))
+        targets = [_target(by_key[result.placement], result, packs_by_id, rows) for result in results]
+        _mark_slots(targets)
+        _store(session, targets, as_of, summary, actor)
+        session.commit()
     return summary
+
+
+def _person_batches(session: Session, wanted: list[int] | None, size: int, actor: Actor) -> Iterator[list[int]]:
+    """Workers with placements in ``actor``'s scope to evaluate, in id order, ``size`` at a time."""
+    last = 0
+    while True:
+        query = (
+            select(Placement.person_id)
+            .where(Placement.status.in_(_EVALUATED), Placement.start_date.is_not(None), Placement.person_id > last,
+                   scope(actor, Placement))
+            .distinct().order_by(Placement.person_id).limit(size)
+        )
+        if wanted is not None:
+            query = query.where(Placement.person_id.in_(wanted))
+        batch = list(session.scalars(query))
+        if not batch:
+            return
+        yield batch
+        last = batch[-1]
 
 
 def _withdrawn(session: Session, by_key: dict[str, Placement]) -> set[tuple[str, str, str]]:
@@ -146,7 +177,7 @@ def _withdrawn(session: Session, by_key: dict[str, Placement]) -> set[tuple[str,
     keys = {placement.id: key for key, placement in by_key.items()}
     claims = session.scalars(
         select(SubsidyClaim).where(SubsidyClaim.status.in_([ClaimStatus.REJECTED, ClaimStatus.REVOKED]),
-                                   SubsidyClaim.rule_key.is_not(None))
+                                   SubsidyClaim.rule_key.is_not(None), SubsidyClaim.placement_id.in_(sorted(keys)))
     ).all()
     withdrawn = set()
     for claim in claims:

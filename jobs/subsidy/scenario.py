@@ -468,7 +468,8 @@ def run_scenario(text: str, *, base_dir: Path | None = None, extra_packs: Sequen
         try:
             database.upgrade()
             vault = Vault.from_secret(secrets.token_hex(32))
-            with database.transaction() as session:
+            # evaluate_claims commits its own batches: a plain session, not one transaction block.
+            with database.writer() as session:
                 seed_shipped(session)
                 for source, pack_text in pack_texts:
                     try:

@@ -32,7 +32,7 @@ def evaluate(as_of: dt.datetime | None, username: str | None, output_format: str
     """按户籍地适用的政策文件评估全部就业安置的补贴（可重复运行，已审核、已发放的不受影响）。"""
     day = as_of.date() if as_of else china_today()
     rt = runtime()
-    with rt.db.transaction() as session:
+    with rt.db.writer() as session:  # evaluate_claims commits one transaction per batch of workers
         summary = evaluate_claims(session, vault=rt.vault, as_of=day, actor=acting_user(session, username))
     if output_format == "json":
         emit_json(summary.as_dict())

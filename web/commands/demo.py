@@ -31,9 +31,10 @@ def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
     matched = claims = None
     if summary.created:
         click.echo("正在进行人岗匹配并按政策评估补贴……", err=True)
-        with rt.db.transaction() as session:
+        # Both commit their own batches.
+        with rt.db.writer() as session:
             matched = run_matching(session, vault=rt.vault, today=today)
-        with rt.db.transaction() as session:
+        with rt.db.writer() as session:
             claims = evaluate_claims(session, vault=rt.vault, as_of=today, actor=system_actor("demo"))
     if output_format == "json":
         emit_json({

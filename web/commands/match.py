@@ -98,7 +98,7 @@ def run(origin: str | None, since: dt.datetime | None, everything: bool, top_k: 
     moment = since.replace(tzinfo=CHINA) if since is not None and since.tzinfo is None else since
     rt = runtime()
     try:
-        with rt.db.transaction() as session:
+        with rt.db.writer() as session:  # run_matching commits one transaction per batch
             summary = run_matching(session, vault=rt.vault, today=china_today(), origin=origin, since=moment,
                                    top_k=top_k, everything=everything)
     except RegionError as error:

@@ -1,7 +1,7 @@
 """personal data that cannot be rebuilt; a tamper-evident, truncate-proof audit trail
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-30
 
 * ``person``: the birth date and the masked ID number and phone left fewer than 10^4 candidate numbers per

@@ -134,3 +134,78 @@ def test_a_worker_whose_id_number_cannot_be_decrypted_is_skipped_and_the_rest_ma
     summary = run_matching(session, vault=vault, today=TODAY)
     assert any(f"密文损坏（人员编号{broken.id}）" in message for message in summary.skipped)
     assert (welder.name, "焊工（二保焊）") in _pairs(session)
+
+
+# --- runs in batches, changes tracked by the outbox ------------------------------------------------------------
+
+
+def _two_welders_and_a_post(database, vault):
+    """The first welder wants 浙江 only (no post there), the second 广东 (one post in 东莞)."""
+    from jobs.people.persons import save_person
+    from tests.factories import person_data
+
+    first = person_data(name="先焊", wanted_regions=(("浙江", "33"),))
+    with database.writer() as session:
+        person, _ = save_person(session, vault, first)
+        make_person(session, vault, name="后焊")
+        make_post(session, employer=make_employer(session, region_code="441900"), title="电焊工")
+        session.commit()
+        return person.id, first
+
+
+def test_a_run_commits_batch_by_batch_and_gives_the_same_matches_as_one_batch(app_database_url, vault, frozen_clock):
+    from jobs.storage.db import Database
+
+    database = Database(app_database_url)
+    try:
+        _two_welders_and_a_post(database, vault)
+        with database.writer() as session:
+            summary = run_matching(session, today=TODAY, batch_size=1, vault=vault)
+            assert summary.batches == 2 + 1  # one worker per batch, then the changed post
+            pairs = set(_pairs(session))
+            run_matching(session, today=TODAY, everything=True, vault=vault)
+            assert set(_pairs(session)) == pairs == {("后焊", "电焊工")}
+    finally:
+        database.dispose()
+
+
+def test_a_change_committed_during_a_run_is_matched_by_the_next_run(app_database_url, vault, frozen_clock):
+    """The first welder is edited by someone else just after the run's first batch has matched them: a
+    "last run" time would skip the edit (it is stamped before the run ended); the outbox keeps it."""
+    from dataclasses import replace
+
+    from sqlalchemy import event
+
+    from jobs.people.persons import save_person
+    from jobs.storage.db import Database
+    from jobs.storage.models import MatchChange
+
+    database = Database(app_database_url)
+    try:
+        first_id, first = _two_welders_and_a_post(database, vault)
+        with database.writer() as session:
+            run_matching(session, today=TODAY, vault=vault)
+            save_person(session, vault, replace(first, skills="电焊、气割"))  # both welders changed since
+            make_person(session, vault, name="新焊")
+            session.commit()
+        edited = []
+
+        def edit_after_first_batch(_session) -> None:
+            with database.writer() as other:
+                pending = other.scalars(select(MatchChange).where(MatchChange.ref_id == first_id,
+                                                                  MatchChange.kind == "person")).all()
+                if edited or pending:
+                    return
+                save_person(other, vault, replace(first, wanted_regions=(("广东", "44"),)))
+                other.commit()
+                edited.append(True)
+
+        with database.writer() as session:
+            event.listen(session, "after_commit", edit_after_first_batch)
+            summary = run_matching(session, today=TODAY, batch_size=1, vault=vault)
+            event.remove(session, "after_commit", edit_after_first_batch)
+            assert edited and summary.seekers == 2 and ("先焊", "电焊工") not in _pairs(session)
+            summary = run_matching(session, today=TODAY, vault=vault)
+            assert summary.seekers == 1 and ("先焊", "电焊工") in _pairs(session)
+    finally:
+        database.dispose()

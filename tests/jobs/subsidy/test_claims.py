@@ -237,13 +237,14 @@ def test_concurrent_approvals_and_payments_pay_a_claim_exactly_once(runtime) -> 
     if is_sqlite(runtime.db.url):
         pytest.skip("row locking under real concurrency needs PostgreSQL (set BANGFU_TEST_DATABASE_URL)")
     threads, rounds = 12, 15
-    with runtime.db.transaction() as session:
+    with runtime.db.writer() as session:  # evaluate_claims commits its batches
         user_id = make_user(session).id
         claim_ids = []
         for _ in range(rounds):
             placement = make_placement(session, runtime.vault, "verified_6_months", broker=make_broker(session))
             evaluate_claims(session, vault=runtime.vault, as_of=AS_OF, person_ids=[placement.person_id], actor=SYSTEM)
             claim_ids.append(_claim(session, placement).id)
+        session.commit()
     payments_per_round = []
     for number, claim_id in enumerate(claim_ids):
         successes: list[str] = []
