@@ -20,7 +20,7 @@ and ~1.3 GB to train; the two stages train in ~4 s and each second-stage model o
 group.
 
 The fitted arrays are cached on disk as a plain ``.npz`` (no pickle) keyed by a hash of the training data, this
-package's code and the scikit-learn version, so a process loads them in ~0.15 s instead of training; prediction
+package's code and the scikit-learn version, so a process loads them in a fraction of a second instead of training; prediction
 needs only numpy and scipy. Without a writable cache directory the model is trained in-process.
 """
 
