@@ -98,9 +98,9 @@ def cross_validate(folds: int = 5) -> Accuracy:
     Fold ``f`` holds out every ``folds``-th row of the split, so that (as between the training and evaluation
     splits, which interleave) each held-out title has its neighbours of the source file in training.
     """
-    from matching.learned import _csv, train_model
+    from matching.learned import train_model, training_split
 
-    rows = _csv("csco_job_titles_train.csv")
+    rows = training_split()
     predicted: dict[int, str] = {}
     for fold in range(folds):
         held = [r for i, r in enumerate(rows) if i % folds == fold]

