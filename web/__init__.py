@@ -21,8 +21,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     folder), ``SECRET_KEY`` (default: a key file generated in the instance folder), ``OLD_SECRET_KEYS``
     (comma-separated, for key rotation), ``LOOKUP_KEY``, ``INSTANCE_PATH`` (environment only).
     """
-    from flask import Flask
+    from flask import Flask, abort
 
+    from jobs.storage.keys import LookupKeyMismatch
     from jobs.storage.runtime import build_runtime
 
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("BANGFU_INSTANCE_PATH")
@@ -60,6 +61,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
 
     from web import errors, pages
+
+    @app.before_request
+    def _lookup_key_guard() -> None:
+        # build_runtime checked the key when the database was reachable; this covers one that was not yet.
+        try:
+            runtime.check_lookup_key()
+        except LookupKeyMismatch:
+            app.logger.exception("look-up key does not fit the database")
+            abort(503)
 
     errors.init_app(app)
     app.register_blueprint(pages.blueprint)

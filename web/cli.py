@@ -85,9 +85,18 @@ def _provide_app_factory(ctx: click.Context) -> None:
     if root.obj is None:
         from flask.cli import ScriptInfo
 
-        from web import create_app
+        root.obj = ScriptInfo(create_app=_create_app, set_debug_flag=False, load_dotenv_defaults=False)
 
-        root.obj = ScriptInfo(create_app=create_app, set_debug_flag=False, load_dotenv_defaults=False)
+
+def _create_app():
+    """The app for a command; a look-up key that does not fit the database is one clear message, exit 1."""
+    from jobs.storage.keys import LookupKeyMismatch
+    from web import create_app
+
+    try:
+        return create_app()
+    except LookupKeyMismatch as error:
+        raise click.ClickException(error.message) from None
 
 
 @click.group(cls=LazyGroup, lazy_commands=COMMANDS)

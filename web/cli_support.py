@@ -8,7 +8,7 @@ from typing import Any
 import click
 from flask import current_app
 
-from jobs.storage.keys import LookupKeyMismatch, check_lookup_key
+from jobs.storage.keys import LookupKeyMismatch
 from jobs.storage.runtime import Runtime
 from web import runtime_of
 
@@ -39,8 +39,7 @@ def runtime(*, needs_database: bool = True) -> Runtime:
     if not rt.db.ensure_current():
         raise click.ClickException("数据库结构不是最新版本，请先运行 bangfu db upgrade")
     try:
-        with rt.db.transaction() as session:
-            check_lookup_key(session, rt.vault)
+        rt.check_lookup_key()
     except LookupKeyMismatch as error:
         raise click.ClickException(error.message) from error
     return rt

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import pkgutil
 import re
@@ -16,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import web.commands
+from tests.web.clirun import json_of
 from web.cli import COMMANDS, cli, load_command
 
 # What `bangfu --help` must not import: each costs tens to hundreds of milliseconds, and the app (Flask) would
@@ -96,7 +96,7 @@ def test_region_resolve_gives_current_codes_for_short_forms_and_retired_codes(ru
     inputs = ["湖南宁乡", "东莞长安", "430124", "230824", "342426", "浙江宁波北仑"]
     result = runner.invoke(cli, ["region", "resolve", *inputs, "--format", "json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)
+    rows = json_of(result)
     assert [row["input"] for row in rows] == inputs
     assert [row["code"] for row in rows] == ["430182", "441900", "430182", "230522", "341524", "330206"]
     assert all(0 < row["confidence"] <= 1 and row["name"] for row in rows)
@@ -105,14 +105,14 @@ def test_region_resolve_gives_current_codes_for_short_forms_and_retired_codes(ru
 def test_region_resolve_says_when_a_place_is_ambiguous(runner):
     result = runner.invoke(cli, ["region", "resolve", "朝阳区", "--format", "json"])
     assert result.exit_code == 0
-    (row,) = json.loads(result.stdout)
+    (row,) = json_of(result)
     assert row["code"] is None
     assert "北京" in row["error"] and "长春" in row["error"]
 
 
 def test_region_resolve_takes_relative_places_against_a_home_county(runner):
     result = runner.invoke(cli, ["region", "resolve", "省内", "县内", "--home", "430182", "--format", "json"])
-    rows = json.loads(result.stdout)
+    rows = json_of(result)
     assert [row["code"] for row in rows] == ["43", "430182"]
 
 
@@ -124,12 +124,12 @@ def test_db_upgrade_reports_the_newest_version(runner):
 def test_demo_builds_a_believable_world_once(runner, runtime, frozen_clock):
     result = runner.invoke(cli, ["demo", "--workers", "300", "--posts", "60", "--format", "json"])
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.stdout)
+    summary = json_of(result)
     assert summary["created"] is True
     assert summary["people"] == 300 and summary["posts"] == 60
     assert summary["workstations"] == 5 and summary["brokers"] == 6
     assert summary["dispatches"] == 6 and summary["placements"] > 20
     # The demo is matched and its subsidies evaluated, so every page has something to show.
     assert summary["matches"] > 100 and summary["claims"] > summary["placements"]
-    again = json.loads(runner.invoke(cli, ["demo", "--format", "json"]).stdout)
+    again = json_of(runner.invoke(cli, ["demo", "--format", "json"]))
     assert again["created"] is False and again["people"] == 300
