@@ -1,16 +1,18 @@
-"""What every command shares: the runtime, JSON output and the exit-status contract (FORMATS.md §4)."""
+"""What every command shares: the runtime, JSON output and the exit-status contract (docs/formats.md)."""
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import current_app
 
-from jobs.storage.keys import LookupKeyMismatch
-from jobs.storage.runtime import Runtime
 from web import runtime_of
+
+if TYPE_CHECKING:
+    from jobs.storage.runtime import Runtime
 
 EXIT_DONE = 0
 EXIT_FAILED = 1
@@ -26,6 +28,19 @@ FORMAT_OPTION = click.option(
 )
 
 
+def with_app(command: Callable) -> Callable:
+    """``flask.cli.with_appcontext``, with Flask imported only when the command runs: for commands whose other
+    uses need no app (``bangfu match DEMAND SUPPLY`` reads two files), Flask stays out of their start-up."""
+
+    @functools.wraps(command)
+    def run_in_app(*args: Any, **kwargs: Any) -> Any:
+        from flask.cli import with_appcontext
+
+        return with_appcontext(command)(*args, **kwargs)
+
+    return run_in_app
+
+
 def emit_json(document: Any) -> None:
     """Print one JSON document on stdout, Chinese unescaped."""
     click.echo(json.dumps(document, ensure_ascii=False, default=str))
@@ -33,6 +48,10 @@ def emit_json(document: Any) -> None:
 
 def runtime(*, needs_database: bool = True) -> Runtime:
     """The app's runtime; an embedded SQLite database is brought up to date by itself."""
+    from flask import current_app
+
+    from jobs.storage.keys import LookupKeyMismatch
+
     rt = runtime_of(current_app)
     if not needs_database:
         return rt
