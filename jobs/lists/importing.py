@@ -111,7 +111,7 @@ class ImportResult:
     region_code: str | None = None
 
     def summary(self) -> dict[str, Any]:
-        """The JSON document of FORMATS.md §4, keys in the contract's order."""
+        """The JSON document of docs/formats.md ("Command contracts"), keys in the contract's order."""
         return {
             "rows": self.rows,
             "created": self.created,

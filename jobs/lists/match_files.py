@@ -1,7 +1,7 @@
 """Matching two spreadsheets with no database: a county clerk's demand list against a supply list.
 
 Rows are read and validated exactly as an import would (``jobs.lists``): a row an import would reject takes
-no part and is reported with its row number. The output has the columns of FORMATS.md §4:
+no part and is reported with its row number. The output has the columns of docs/formats.md ("Command contracts"):
 ``demand_key, supply_key, rank, score, reasons``, where the keys are the files' 序号 values (the row number
 where 序号 is missing) and ``score`` is 0–100.
 """

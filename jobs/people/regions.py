@@ -170,7 +170,7 @@ class Resolution:
 
 
 class Scope(enum.StrEnum):
-    """Where a job lies seen from the origin county (POLICIES.md, "Scope of a job")."""
+    """Where a job lies seen from the origin county (docs/policies.md, "Scope of a job")."""
 
     SAME_COUNTY = "same_county"
     SAME_PREFECTURE = "same_prefecture"
@@ -403,7 +403,7 @@ class RegionTable:
         return self.current(code).code.startswith(self.current(area_code).code)
 
     def scope_of(self, origin_county: str, job_code: str) -> Scope:
-        """The scope of a job seen from the origin county (POLICIES.md, "Scope of a job").
+        """The scope of a job seen from the origin county (docs/policies.md, "Scope of a job").
 
         Both codes are first resolved through retired codes. The origin must resolve to a
         county (a township is taken as its county). The job may be coarser: a job known only

@@ -4,8 +4,8 @@
 packs and upserts one ``SubsidyClaim`` per (placement, kind, instalment) idempotently. Claims already in the
 workflow (approved, paid, rejected, revoked) are never touched again by the engine.
 
-Workflow (STYLE.md item 5): eligible → approved → paid; rejected before approval, revoked after it, each with a
-reason. Each step locks the claim row (``SELECT … FOR UPDATE``; SQLite serialises writers with ``BEGIN
+Workflow (docs/policies.md, "Claim status"): eligible → approved → paid; rejected before approval, revoked after
+it, each with a reason. Each step locks the claim row (``SELECT … FOR UPDATE``; SQLite serialises writers with ``BEGIN
 IMMEDIATE``), checks the status, and writes a ``ClaimEvent`` and an ``AuditEvent``; the optimistic ``version_id``
 and the unique payment reference are the last line of defence against paying twice.
 """

@@ -1,4 +1,4 @@
-"""``bangfu template``, ``bangfu import`` and ``bangfu export``: the FORMATS.md §4 contract on the command line."""
+"""``bangfu template``, ``bangfu import`` and ``bangfu export``: the contract of docs/formats.md on the command line."""
 
 from __future__ import annotations
 

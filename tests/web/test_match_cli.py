@@ -1,4 +1,4 @@
-"""``bangfu match DEMAND SUPPLY -o OUT`` (FORMATS.md §4): two files, no database, exact output."""
+"""``bangfu match DEMAND SUPPLY -o OUT`` (docs/formats.md): two files, no database, exact output."""
 
 from __future__ import annotations
 

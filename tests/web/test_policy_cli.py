@@ -1,4 +1,4 @@
-"""``bangfu policy list|show|check|load|which`` (FORMATS.md §4: --format json, exit 2 on bad input)."""
+"""``bangfu policy list|show|check|load|which`` (docs/formats.md: --format json, exit 2 on bad input)."""
 
 from __future__ import annotations
 

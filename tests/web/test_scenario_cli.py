@@ -1,4 +1,4 @@
-"""``bangfu scenario run FILE`` (FORMATS.md §3, §4): JSON on stdout, exit 2 on a bad file."""
+"""``bangfu scenario run FILE`` (docs/formats.md and "Command contracts"): JSON on stdout, exit 2 on a bad file."""
 
 from __future__ import annotations
 
