@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import web.commands
-from tests.web.clirun import json_of
+from tests.web.clirun import json_of, succeeded
 from web.cli import COMMANDS, cli, load_command
 
 # What `bangfu --help` must not import: each costs tens to hundreds of milliseconds, and the app (Flask) would
@@ -133,3 +133,23 @@ def test_demo_builds_a_believable_world_once(runner, runtime, frozen_clock):
     assert summary["matches"] > 100 and summary["claims"] > summary["placements"]
     again = json_of(runner.invoke(cli, ["demo", "--format", "json"]))
     assert again["created"] is False and again["people"] == 300
+
+
+def test_db_current_names_the_current_and_the_newest_version(runner):
+    result = succeeded(runner.invoke(cli, ["db", "current"]))
+    assert result.stdout.startswith("当前版本：") and "最新版本：" in result.stdout
+
+
+def test_region_resolve_prints_a_line_per_place_for_people(runner):
+    result = succeeded(runner.invoke(cli, ["region", "resolve", "湖南宁乡", "不限", "火星"]))
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t")[:2] == ["湖南宁乡", "430182"] and "置信度" in lines[0]
+    assert lines[1].split("\t")[:2] == ["不限", "不限"]
+    assert lines[2].startswith("火星\t—\t无法识别地点“火星”")
+
+
+def test_match_run_reports_in_chinese_and_refuses_an_unknown_origin(runner):
+    result = succeeded(runner.invoke(cli, ["match", "run"]))
+    assert result.stdout.startswith("参与匹配：劳动力 0 人，岗位 0 个")
+    unknown = runner.invoke(cli, ["match", "run", "--origin", "火星"])
+    assert unknown.exit_code == 2 and "--origin：" in unknown.output
