@@ -6,7 +6,7 @@ spaces inside ID and phone numbers, a lower-case x, everyday category names (脱
 弱劳力 / 半劳力, 有 / √ / 无, wages as "4000-5000", "5千", "5000以上", "面议", several wanted jobs and
 places with mixed separators, relative places (省内, 县内), retired county codes, blank rows.
 
-Target (DESIGN.md, "Performance targets"): first import under 60 s on a 2-core machine, with a progress bar.
+Target (the README's performance table): first import under 60 s on a 2-core machine, with a progress bar.
 
     .venv/bin/python benchmarks/bench_import.py [--rows 100000] [--database-url URL] [--openpyxl-file]
                                                [--keep DIR]

@@ -1,7 +1,7 @@
 """Benchmark of the matching engine on synthetic but realistic data.
 
-Prints one table: work | size | seconds | target | ratio/notes. Targets come from shared DESIGN.md
-("Performance targets"). Ratios are against baselines measured in the same run.
+Prints one table: work | size | seconds | target | ratio/notes. Targets are those of the README's
+performance table. Ratios are against baselines measured in the same run.
 
     python benchmarks/bench_matching.py            # full scale: province 10^6 workers × 10^5 posts
     python benchmarks/bench_matching.py --quick    # province scaled to 10^5 × 10^4

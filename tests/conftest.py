@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +33,15 @@ REFERENCE_TABLES = {"region", "app_meta", "alembic_version"}
 TEST_SECRET = "bangfu-test-secret-not-for-production"
 # The suite's "now": 10:00 China time on 24 November 2026 (after every shipped policy pack has expired).
 FROZEN_NOW = dt.datetime(2026, 11, 24, 10, 0, tzinfo=CHINA)
+
+
+def pytest_configure(config) -> None:
+    # Files bangfu may rebuild (the region index) go to a folder of this run, not the user's cache; subprocesses
+    # that tests start inherit it. A cache folder given by the developer is used as it is.
+    if not os.environ.get("BANGFU_CACHE_DIR"):
+        folder = tempfile.mkdtemp(prefix="bangfu-test-cache-")
+        os.environ["BANGFU_CACHE_DIR"] = folder
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 def pytest_report_header(config) -> str:

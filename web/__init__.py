@@ -1,13 +1,15 @@
-"""The Flask application factory. Nothing is built at import time: no engine, no app, no scheduler."""
+"""The Flask application factory. Nothing is built or imported at import time: no engine, no app, no scheduler,
+not even Flask (``web.cli`` lives in this package, and ``bangfu --help`` must stay light)."""
 
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
-from jobs.storage.runtime import Runtime, build_runtime
+    from jobs.storage.runtime import Runtime
 
 EXTENSION = "bangfu"
 
@@ -19,6 +21,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     folder), ``SECRET_KEY`` (default: a key file generated in the instance folder), ``OLD_SECRET_KEYS``
     (comma-separated, for key rotation), ``LOOKUP_KEY``, ``INSTANCE_PATH`` (environment only).
     """
+    from flask import Flask, abort
+
+    from jobs.storage.keys import LookupKeyMismatch
+    from jobs.storage.runtime import build_runtime
+
     instance_path = (test_config or {}).get("INSTANCE_PATH") or os.environ.get("BANGFU_INSTANCE_PATH")
     app = Flask(
         __name__,
@@ -55,10 +62,20 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from web import errors, pages
 
+    @app.before_request
+    def _lookup_key_guard() -> None:
+        # build_runtime checked the key when the database was reachable; this covers one that was not yet.
+        try:
+            runtime.check_lookup_key()
+        except LookupKeyMismatch:
+            app.logger.exception("look-up key does not fit the database")
+            abort(503)
+
     errors.init_app(app)
     app.register_blueprint(pages.blueprint)
     return app
 
 
 def runtime_of(app: Flask) -> Runtime:
+    """The runtime (database, vault) that :func:`create_app` built for ``app``."""
     return app.extensions[EXTENSION]

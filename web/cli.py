@@ -1,45 +1,123 @@
-"""The ``bangfu`` console script: a Flask CLI group over the app factory, so ``bangfu --help`` lists everything.
+"""The ``bangfu`` console script: one click group whose commands are loaded only when they are used.
 
-Exit status (FORMATS.md §4): 0 done (even if some rows were rejected), 1 the command failed, 2 bad usage or an
-unreadable input; a refused use case exits 2 (wrong input, nothing found) or 1 (not allowed, a conflict), see
-web.cli_support. Commands that report results take ``--format json`` and then print one JSON document on
-stdout; progress goes to stderr.
+``bangfu --help`` lists the commands from :data:`COMMANDS` without importing any of them, so it starts in a
+fraction of a second, builds no app and writes nothing; ``bangfu NAME ...`` imports only the module of NAME.
+Adding a command is one line in :data:`COMMANDS` (a test fails for a command module that has none).
+
+Exit status (docs/formats.md, "Command contracts"): 0 done (even if some rows were rejected), 1 the command
+failed, 2 bad usage or an unreadable input. Commands that report results take ``--format json`` and then print
+one JSON document on stdout; progress goes to stderr.
 """
 
 from __future__ import annotations
 
+import importlib
+from typing import Any, NamedTuple
+
 import click
 
-from web import create_app
-from web.cli_support import DomainErrorGroup
-from web.commands import audit, db, demo, keys, policy, region, scenario, serve
-from web.commands import claims, match, occupation
-from web.commands import lists
+
+class Entry(NamedTuple):
+    """Where a top-level command lives (``"module:attribute"``) and its one-line summary for ``--help``."""
+
+    target: str
+    summary: str
 
 
-# Flask's own development commands (run, shell, routes) are left out: `bangfu serve` is the way to serve.
-@click.group(
-    cls=DomainErrorGroup, create_app=create_app, add_default_commands=False, add_version_option=False, load_dotenv=False
-)
+# The summary is the first line of the command's own docstring (a test keeps the two equal).
+COMMANDS: dict[str, Entry] = {
+    "audit": Entry("web.commands.audit:audit_group", "审计日志：核对哈希链，发现被改动、删除的记录。"),
+    "claims": Entry("web.commands.claims:claims_group", "补贴：按政策文件评估、台账、公示名单、风险提示。"),
+    "db": Entry("web.commands.db:db_group", "数据库：升级结构、查看版本。"),
+    "demo": Entry("web.commands.demo:demo", "生成演示数据（四个输出地县、劳务工作站、劳动力、岗位、经纪人、输出批次、就业安置），并完成匹配和补贴评估。"),
+    "export": Entry("web.commands.lists:export_group", "导出清单为 .xlsx：身份证号和电话默认遮盖，加 --reveal 显示完整号码（记入审计日志）。"),
+    "import": Entry("web.commands.lists:import_group", "导入清单（.xlsx，或 UTF-8 / GB18030 编码的 CSV）：逐行校验，有问题的行单独列出，其余照常导入。"),
+    "keys": Entry("web.commands.keys:keys_group", "密钥：轮换加密密钥后重新加密个人敏感信息。"),
+    "match": Entry("web.commands.match:match_group", "人岗匹配：bangfu match 需求清单 岗位清单 -o 结果.xlsx（不用数据库），或 bangfu match run（数据库）。"),
+    "occupation": Entry("web.commands.occupation:occupation_group", "职业分类（职业分类大典 2022）。"),
+    "policy": Entry("web.commands.policy:policy_group", "政策文件：查看、校验、载入，以及查询某县某日适用的政策。"),
+    "region": Entry("web.commands.region:region_group", "行政区划：地名或代码解析。"),
+    "scenario": Entry("web.commands.scenario:scenario_group", "政策场景：在临时数据库中按场景文件核算补贴。"),
+    "serve": Entry("web.commands.serve:serve", "用生产级 WSGI 服务器（waitress）提供网页服务。"),
+    "template": Entry("web.commands.lists:template", "生成清单模板：demand 为就业需求清单，supply 为岗位供给清单（含填写说明、下拉选项和示例行）。"),
+}
+
+
+def load_command(target: str) -> click.Command:
+    """Import ``"module:attribute"`` and return the click command it names."""
+    module_name, _, attribute = target.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+class LazyGroup(click.Group):
+    """A group that imports a command's module only when that command is run (or asked for its own help)."""
+
+    def __init__(self, *args, lazy_commands: dict[str, Entry], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = lazy_commands
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.lazy_commands)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        entry = self.lazy_commands.get(cmd_name)
+        if entry is None:
+            return None
+        _provide_app_factory(ctx)
+        return load_command(entry.target)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from jobs.errors import DomainError  # light: no database, no Flask
+
+        try:
+            return super().invoke(ctx)
+        except DomainError as error:
+            from web.cli_support import domain_failure
+
+            raise domain_failure(ctx, error) from None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, entry.summary) for name, entry in sorted(self.lazy_commands.items())]
+        with formatter.section("命令"):
+            formatter.write_dl(rows)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = "显示本帮助并退出"
+        return option
+
+
+def _provide_app_factory(ctx: click.Context) -> None:
+    """Give commands decorated with ``flask.cli.with_appcontext`` the app factory, unless a caller (a test's
+    ``app.test_cli_runner()``) already gave them an app. Done here, not at start-up, so that ``--help`` never
+    imports Flask or builds the app (which would create the instance folder and its key file)."""
+    root = ctx.find_root()
+    if root.obj is None:
+        from flask.cli import ScriptInfo
+
+        root.obj = ScriptInfo(create_app=_create_app, set_debug_flag=False, load_dotenv_defaults=False)
+
+
+def _create_app():
+    """The app for a command; a look-up key that does not fit the database is one clear message, exit 1."""
+    from jobs.storage.keys import LookupKeyMismatch
+    from web import create_app
+
+    try:
+        return create_app()
+    except LookupKeyMismatch as error:
+        raise click.ClickException(error.message) from None
+
+
+@click.group(cls=LazyGroup, lazy_commands=COMMANDS)
 def cli() -> None:
     """帮扶（bangfu）：就业帮扶人岗匹配与劳务输出服务平台的命令行。"""
 
 
-cli.add_command(db.db_group)
-cli.add_command(region.region_group)
-cli.add_command(demo.demo)
-cli.add_command(keys.keys_group)
-cli.add_command(serve.serve)
-cli.add_command(lists.template)
-cli.add_command(lists.import_group)
-cli.add_command(lists.export_group)
-cli.add_command(policy.policy_group)
-cli.add_command(scenario.scenario_group)
-cli.add_command(occupation.occupation_group)
-cli.add_command(claims.claims_group)
-cli.add_command(match.match_group)
-cli.add_command(audit.audit_group)
-
-
 def main() -> None:
     cli.main(prog_name="bangfu")
+
+
+if __name__ == "__main__":
+    main()

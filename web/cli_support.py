@@ -1,30 +1,34 @@
 """What every command shares: the runtime, the acting user, JSON output and the exit-status contract.
 
-Exit status (the contract of docs and FORMATS §4 keeps three values): 0 done, 1 the command failed, 2 bad usage
+Exit status (docs/formats.md, "Command contracts", keeps three values): 0 done, 1 the command failed, 2 bad usage
 or an unreadable input. The domain's refusals fold into them: :class:`~jobs.errors.InvalidInput` and
 :class:`~jobs.errors.NotFound` (a value or a name on the command line that is wrong or names nothing the user
 may see) exit 2; :class:`~jobs.errors.Forbidden` and :class:`~jobs.errors.Conflict` (the command was
-understood but refused) exit 1. One handler, :class:`DomainErrorGroup`, maps them for every command.
+understood but refused) exit 1. One handler, :func:`domain_failure`, called by the ``bangfu`` group for every
+command, maps them.
+
+This module is imported by every command module, so it imports nothing heavy at module level: the database,
+Flask and the domain are imported inside the functions that need them (``bangfu match DEMAND SUPPLY`` needs
+none of them).
 """
 
 from __future__ import annotations
 
+import functools
 import getpass
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import click
-from flask import current_app
-from flask.cli import FlaskGroup, ScriptInfo
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from jobs.access.permissions import Actor, keep_denial, system_actor
 from jobs.errors import DomainError, InvalidInput, NotFound
-from jobs.storage.keys import LookupKeyMismatch, check_lookup_key
-from jobs.storage.models import User
-from jobs.storage.runtime import Runtime
-from web import runtime_of
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from jobs.access.permissions import Actor
+    from jobs.storage.runtime import Runtime
 
 EXIT_DONE = 0
 EXIT_FAILED = 1
@@ -45,6 +49,19 @@ FORMAT_OPTION = click.option(
 )
 
 
+def with_app(command: Callable) -> Callable:
+    """``flask.cli.with_appcontext``, with Flask imported only when the command runs: for commands whose other
+    uses need no app (``bangfu match DEMAND SUPPLY`` reads two files), Flask stays out of their start-up."""
+
+    @functools.wraps(command)
+    def run_in_app(*args: Any, **kwargs: Any) -> Any:
+        from flask.cli import with_appcontext
+
+        return with_appcontext(command)(*args, **kwargs)
+
+    return run_in_app
+
+
 def emit_json(document: Any) -> None:
     """Print one JSON document on stdout, Chinese unescaped."""
     click.echo(json.dumps(document, ensure_ascii=False, default=str))
@@ -52,14 +69,18 @@ def emit_json(document: Any) -> None:
 
 def runtime(*, needs_database: bool = True) -> Runtime:
     """The app's runtime; an embedded SQLite database is brought up to date by itself."""
+    from flask import current_app
+
+    from jobs.storage.keys import LookupKeyMismatch
+    from web import runtime_of
+
     rt = runtime_of(current_app)
     if not needs_database:
         return rt
     if not rt.db.ensure_current():
         raise click.ClickException("数据库结构不是最新版本，请先运行 bangfu db upgrade")
     try:
-        with rt.db.transaction() as session:
-            check_lookup_key(session, rt.vault)
+        rt.check_lookup_key()
     except LookupKeyMismatch as error:
         raise click.ClickException(error.message) from error
     return rt
@@ -78,31 +99,36 @@ def exit_status(error: DomainError) -> int:
     return EXIT_FAILED
 
 
-class DomainErrorGroup(FlaskGroup):
-    """The ``bangfu`` group: a use case's refusal becomes its Chinese message on stderr and an exit status.
+def domain_failure(ctx: click.Context, error: DomainError) -> click.ClickException:
+    """A use case's refusal as the command's failure: its Chinese message on stderr and an exit status.
 
     A refusal that was audited (an access denial) is written again to the audit log, since the command's
     transaction was rolled back with it.
     """
+    if getattr(error, "audit", None):
+        from flask.cli import ScriptInfo
 
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except DomainError as error:
-            if error.audit:
-                app = ctx.ensure_object(ScriptInfo).load_app()
-                keep_denial(runtime_of(app).db, error)
-            message = error.message
-            if isinstance(error, InvalidInput):
-                details = "；".join(m for messages in error.fields.values() for m in messages if m != message)
-                message = f"{message}；{details}" if details else message
-            failure = click.ClickException(message)
-            failure.exit_code = exit_status(error)
-            raise failure from None
+        from jobs.access.permissions import keep_denial
+        from web import runtime_of
+
+        app = ctx.find_root().ensure_object(ScriptInfo).load_app()
+        keep_denial(runtime_of(app).db, error)
+    message = error.message
+    if isinstance(error, InvalidInput):
+        details = "；".join(m for messages in error.fields.values() for m in messages if m != message)
+        message = f"{message}；{details}" if details else message
+    failure = click.ClickException(message)
+    failure.exit_code = exit_status(error)
+    return failure
 
 
 def acting_user(session: Session, username: str | None) -> Actor:
     """The user a command acts for (``--user``), or the system actor labelled with the operator's login."""
+    from sqlalchemy import select
+
+    from jobs.access.permissions import system_actor
+    from jobs.storage.models import User
+
     if username is None:
         return system_actor(f"cli:{getpass.getuser()}")
     user = session.scalar(select(User).where(User.username == username, User.active.is_(True)))

@@ -3,7 +3,7 @@
 Run by hand from the repository root (never at import time)::
 
     .venv/bin/python jobs/data/build_retired_regions.py \\
-        --legacy /work/shared/data/legacy/cncity-2016.csv
+        --legacy PATH/TO/cncity-2016.csv
 
 Inputs:
 

@@ -1,4 +1,4 @@
-"""The columns of the demand and supply lists (FORMATS.md §1 and §2) and tolerant header recognition.
+"""The columns of the demand and supply lists (docs/formats.md) and tolerant header recognition.
 
 Canonical headers are a public contract: the template writes exactly these, in this order. Real files head
 the same columns in many ways (身份证号码, 公民身份号码, 手机号 …); :func:`map_headers` recognises the canonical

@@ -1,4 +1,4 @@
-"""Importing a demand list (就业需求清单, FORMATS.md §1): one worker per row, into people and a DemandList.
+"""Importing a demand list (就业需求清单, docs/formats.md, "Demand list"): one worker per row, into people and a DemandList.
 
 The same person is the same person by ID number: a row for a known number updates that person (and says
 whether anything changed). The list the rows belong to (name, period, origin county) is found or created;

@@ -4,7 +4,7 @@ Each list goes to its own sheet: two lines saying which list it is (清单名称
 the canonical header (frozen) and one row per worker or post, written in the canonical spelling of every
 value, so that an exported list imports back into the same list unchanged. ID and phone numbers are masked
 (``430124********4513``, ``138****5678``) unless ``reveal`` is set; a reveal is written to the audit log in
-the caller's transaction (PIPL art. 28). Every export acts for a user (``actor``): it holds only the rows the
+the caller's transaction (《个人信息保护法》第二十八条; docs/architecture.md, "Storage"). Every export acts for a user (``actor``): it holds only the rows the
 user may see, and only roles that keep the lists may export them, with clear numbers or not
 (:mod:`jobs.access.permissions`, actions ``export`` and ``export_revealed``). A masked export does not import
 back: the importer refuses masked numbers and says why.
@@ -338,7 +338,7 @@ def _whole_months(start: dt.date, end: dt.date) -> int:
 def verified_months(start: dt.date, checks: Iterable[tuple[dt.date, bool]], end: dt.date | None, *,
                     as_of: dt.date) -> int:
     """Months of verified stable employment on ``as_of``: the largest N for which the subsidy engine's test
-    (POLICIES.md, "Verified stable employment of N months"; ``jobs.subsidy.engine.verified_stable_employment``)
+    (docs/policies.md, "Verified stable employment of N months"; ``jobs.subsidy.engine.verified_stable_employment``)
     is met.
 
     N is verified when a check dated on or after start + N months says "employed", no check between the
@@ -391,7 +391,7 @@ def export_stable(
     actor: Actor,
 ) -> ExportResult:
     """Write the stable-job list (稳岗清单) to ``path``: one sheet per origin county (the worker's 户籍地,
-    POLICIES.md "Origin"), one row per hire (placements hired, active or ended) with the employer, the place,
+    docs/policies.md, "Origin"), one row per hire (placements hired, active or ended) with the employer, the place,
     the start date, the months of verified stable employment and the subsidies claimed so far.
     ``origin`` limits it to a county, city or province. Masking and ``reveal`` as for :func:`export_demand`.
     """

@@ -111,7 +111,7 @@ class ImportResult:
     region_code: str | None = None
 
     def summary(self) -> dict[str, Any]:
-        """The JSON document of FORMATS.md §4, keys in the contract's order."""
+        """The JSON document of docs/formats.md ("Command contracts"), keys in the contract's order."""
         return {
             "rows": self.rows,
             "created": self.created,
@@ -164,6 +164,10 @@ def occupation_code(title: str) -> str | None:
     return found.code if found is not None else None
 
 
+_REMEMBERED = (str, int, float, type(None))
+_MISSING = object()
+
+
 class RowReader:
     """Reads the cells of one row through parsers, collecting every problem instead of stopping at the first.
 
@@ -177,15 +181,17 @@ class RowReader:
         self.row = row
         self.memo = memo
         self.issues: list[Issue] = []
+        self._positions = source.header.positions
 
     def take(self, key: str, parse: Callable[[object], Any], *, remember: bool = False, context: object = None
              ) -> Any:
-        raw = self.source.get(self.row, key)
-        memo_key = (key, type(raw), raw, context) if remember and isinstance(raw, (str, int, float, type(None))) \
-            else None
-        if memo_key is not None and memo_key in self.memo:
-            outcome = self.memo[memo_key]
-        else:
+        # ``source.get(row, key)`` inlined: this runs once per cell of every list.
+        position = self._positions.get(key)
+        cells = self.row.cells
+        raw = cells[position] if position is not None and position < len(cells) else None
+        memo_key = (key, type(raw), raw, context) if remember and isinstance(raw, _REMEMBERED) else None
+        outcome = self.memo.get(memo_key, _MISSING) if memo_key is not None else _MISSING
+        if outcome is _MISSING:
             try:
                 outcome = parse(raw)
             except (CellError, InvalidValue) as error:

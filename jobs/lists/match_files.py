@@ -1,7 +1,7 @@
 """Matching two spreadsheets with no database: a county clerk's demand list against a supply list.
 
 Rows are read and validated exactly as an import would (``jobs.lists``): a row an import would reject takes
-no part and is reported with its row number. The output has the columns of FORMATS.md §4:
+no part and is reported with its row number. The output has the columns of docs/formats.md ("Command contracts"):
 ``demand_key, supply_key, rank, score, reasons``, where the keys are the files' 序号 values (the row number
 where 序号 is missing) and ``score`` is 0–100.
 """
@@ -77,30 +77,35 @@ def match_files(
 
 
 def _read(path, kind, make_parser, convert, result: FileMatch, progress, on_open) -> list:
-    items: list = []
-    seen: dict[object, int] = {}
     with open_list(path, kind) as source:
         if on_open is not None:
             on_open(source)
         parse, identity = make_parser(source)
-        for row in source.data_rows():
-            if progress is not None:
-                progress(1)
-            try:
-                parsed = parse(row)
-            except RowRejected as rejected:
-                message = "；".join(f"{issue.column}：{issue.message}" for issue in rejected.issues)
-                result.skipped.append(Skipped(kind, row.number, message))
-                continue
-            key, column, _value, what = identity(parsed)
-            if key in seen:
-                result.skipped.append(Skipped(kind, row.number, f"{column}：{what}与第{seen[key]}行重复，本行未参与匹配"))
-                continue
-            seen[key] = row.number
-            try:
-                items.append(convert(parsed, _row_key(parsed.row_key, row.number)))
-            except ValueError as error:
-                result.skipped.append(Skipped(kind, row.number, str(error)))
+        return _convert_rows(source.data_rows(), kind, parse, identity, convert, result, progress)
+
+
+def _convert_rows(rows, kind, parse, identity, convert, result: FileMatch, progress) -> list:
+    """Validate rows as an import would and convert the valid ones; the others go to ``result.skipped``."""
+    items: list = []
+    seen: dict[object, int] = {}
+    for row in rows:
+        if progress is not None:
+            progress(1)
+        try:
+            parsed = parse(row)
+        except RowRejected as rejected:
+            message = "；".join(f"{issue.column}：{issue.message}" for issue in rejected.issues)
+            result.skipped.append(Skipped(kind, row.number, message))
+            continue
+        key, column, _value, what = identity(parsed)
+        if key in seen:
+            result.skipped.append(Skipped(kind, row.number, f"{column}：{what}与第{seen[key]}行重复，本行未参与匹配"))
+            continue
+        seen[key] = row.number
+        try:
+            items.append(convert(parsed, _row_key(parsed.row_key, row.number)))
+        except ValueError as error:
+            result.skipped.append(Skipped(kind, row.number, str(error)))
     return items
 
 

@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from jobs.lists.columns import COLUMNS, HeaderMap, ListKind, kind_label, map_headers
+from jobs.lists.sheet_rows import values_by_row
 from jobs.lists.values import clean_text, is_blank
 
 __all__ = ["NotAList", "SourceRow", "ListSource", "open_list", "HEADER_SEARCH_ROWS"]
@@ -216,7 +217,7 @@ def _first_list_sheet(path: Path, workbook, kind: ListKind, opened: list[Iterato
         estimated = sheet.max_row if isinstance(sheet.max_row, int) and sheet.max_row > 1 else _count_rows(path, sheet)
         # The stored dimension may be wrong (files written by other programs): read every row there is.
         sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
+        rows = values_by_row(sheet)
         opened.append(rows)
         try:
             top = [tuple(r) for _, r in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]

@@ -1,4 +1,4 @@
-"""Importing a supply list (岗位供给清单, FORMATS.md §2): one job post per row, into employers, posts and a
+"""Importing a supply list (岗位供给清单, docs/formats.md, "Supply list"): one job post per row, into employers, posts and a
 SupplyList.
 
 An employer is the same employer by its unified social credit code, else by its name; a post is the same

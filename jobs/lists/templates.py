@@ -1,4 +1,4 @@
-"""Downloadable templates for the demand and supply lists (FORMATS.md §1, §2).
+"""Downloadable templates for the demand and supply lists (docs/formats.md, "Demand list" and "Supply list").
 
 The first sheet has the canonical headers in their order (required ones shaded orange), ID and phone
 columns formatted as text, drop-down lists for the enumerated columns and an example row whose 序号 is

@@ -238,7 +238,7 @@ def _enum_text(raw: object) -> str:
     return _code_text(raw).replace("（", "(").replace("）", ")")
 
 
-# POLICIES.md, "Person categories" (人社部发〔2021〕26号; 湘人社规〔2021〕10号): 脱贫人口 were formerly
+# docs/policies.md, "Person categories" (人社部发〔2021〕26号; 湘人社规〔2021〕10号): 脱贫人口 were formerly
 # 建档立卡贫困人口; 监测对象 are the 防返贫监测帮扶对象 (脱贫不稳定户, 边缘易致贫户, 突发严重困难户).
 # Checked in this order: a 脱贫不稳定户 is a 监测对象 although its name contains 脱贫, and a 非贫困户 is 其他.
 _CATEGORY_KEYWORDS: tuple[tuple[tuple[str, ...], PersonCategory], ...] = (

@@ -23,7 +23,6 @@ from functools import lru_cache
 
 from stdnum import numdb
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError
 
 from jobs.storage.clock import age_on
 
@@ -281,8 +280,10 @@ def _check_id_checksum(number: str) -> None:
 def _id_birth_date(number: str, today: date) -> date:
     """The birth date (digits 7-14, GB 11643-1999 §4.2), checked against ``today``."""
     try:
-        birth = ric.get_birth_date(number)
-    except ValidationError:
+        # ``number`` is already the canonical 18 characters: python-stdnum's get_birth_date would clean it
+        # again, which costs more than the rest of the check in a list of 10^4 rows.
+        birth = date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
         digits = number[6:14]
         raise InvalidIdNumber(
             "id.birth_date_invalid",

@@ -5,24 +5,33 @@ prefecture = 4, county = 6, township = 9 (packaged tables, cut-off 2023-06-30, s
 ``jobs/data/REGIONS.md``). Retired codes (a resident ID keeps the county code in force when it
 was issued) map to their current successor through ``jobs/data/retired_regions.csv``.
 
-Pure Python: nothing is loaded at import time; :func:`region_table` loads and indexes the
-packaged data once on first use.
+Pure Python: nothing is loaded at import time. The packaged tables are indexed once into a
+small SQLite file in the user's cache folder (``BANGFU_CACHE_DIR``, else ``$XDG_CACHE_HOME/bangfu``
+or ``~/.cache/bangfu``), named by a digest of the data files and of this module, so every later
+process only opens it (milliseconds instead of about a second) and reads the few rows it needs.
+What a process has read is kept in bounded caches, so a long-running server does not grow.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import enum
 import functools
+import hashlib
+import json
+import logging
+import os
 import re
+import sqlite3
+import threading
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import Literal
-
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from pathlib import Path
+from typing import Literal, NamedTuple
 
 __all__ = [
     "AmbiguousPlace",
@@ -33,12 +42,26 @@ __all__ = [
     "Scope",
     "UnknownPlace",
     "UnknownRegion",
+    "RESOLVE_CACHE_SIZE",
+    "open_region_table",
     "outside_county",
     "region_table",
     "resolve",
     "scope_of",
     "within",
 ]
+
+log = logging.getLogger(__name__)
+
+# Distinct (text, home) pairs whose resolution a process keeps; a county list has a few hundred.
+RESOLVE_CACHE_SIZE = 4096
+# Records and children lists a process keeps (a county list touches a few hundred codes).
+RECORD_CACHE_SIZE = 8192
+_DATA_FILES = ("provinces.csv", "cities.csv", "areas.csv", "streets.csv", "statistical_zones.csv",
+               "retired_regions.csv")
+# Part of the cache file's name: change it when the file's layout changes.
+_INDEX_FORMAT = "1"
+_STALE_AFTER_SECONDS = 7 * 24 * 3600
 
 Level = Literal["province", "prefecture", "county", "township"]
 LEVELS: tuple[Level, ...] = ("province", "prefecture", "county", "township")
@@ -147,7 +170,7 @@ class Resolution:
 
 
 class Scope(enum.StrEnum):
-    """Where a job lies seen from the origin county (POLICIES.md, "Scope of a job")."""
+    """Where a job lies seen from the origin county (docs/policies.md, "Scope of a job")."""
 
     SAME_COUNTY = "same_county"
     SAME_PREFECTURE = "same_prefecture"
@@ -259,21 +282,20 @@ class _Parse:
 
 
 class RegionTable:
-    """The packaged divisions, indexed for lookups, resolution and scope checks."""
+    """The packaged divisions, indexed for lookups, resolution and scope checks.
 
-    def __init__(self, records: Iterable[RegionRecord], *, methods: dict[str, str] | None = None):
-        self._records: dict[str, RegionRecord] = {r.code: r for r in records}
-        self._methods = dict(methods or {})
-        self._children: dict[str, list[str]] = {}
-        for record in self._records.values():
-            if not record.retired and record.parent_code is not None:
-                self._children.setdefault(record.parent_code, []).append(record.code)
-        for codes in self._children.values():
-            codes.sort()
-        self._names, self._townships = self._build_name_index()
-        self._max_name = max(len(n) for n in (*self._names, *self._townships))
-        self._cache: dict[tuple[str, str | None], Callable[[], Resolution]] = {}
-        self._fuzzy_areas: dict[str, list[str]] = {}
+    Built over an :class:`_IndexStore` (see :func:`open_region_table`); safe to share between threads.
+    """
+
+    def __init__(self, store: _IndexStore):
+        self._store = store
+        self._records = _Records(store)
+        self._max_name = store.max_name
+        self._resolve_outcome = functools.lru_cache(maxsize=RESOLVE_CACHE_SIZE)(self._outcome)
+
+    def resolve_cache_info(self) -> functools._CacheInfo:
+        """Hits, misses and size of the bounded cache of resolutions."""
+        return self._resolve_outcome.cache_info()
 
     # ----------------------------------------------------------------- lookups
 
@@ -326,7 +348,7 @@ class RegionTable:
         if record.level == "county":
             return record
         if record.level == "prefecture":
-            counties = self._children.get(record.code, [])
+            counties = self._store.children(record.code)
             if len(counties) == 1:
                 return self._records[counties[0]]
         return None
@@ -334,7 +356,7 @@ class RegionTable:
     def children(self, code: str) -> list[RegionRecord]:
         """The current units directly under ``code`` (after following a retired code)."""
         record = self.current(code)
-        return [self._records[c] for c in self._children.get(record.code, [])]
+        return [self._records[c] for c in self._store.children(record.code)]
 
     def valid_for_year(self, code: str, year: int) -> bool:
         """Whether ``code`` is a county code in force in ``year`` (for ID-number checks).
@@ -362,8 +384,7 @@ class RegionTable:
         Ordered by level then code, so a parent row always comes before its children.
         """
         for level in ("province", "prefecture", "county"):
-            for code in sorted(c for c, r in self._records.items() if r.level == level):
-                record = self._records[code]
+            for record in self._store.records_at(level):
                 yield {
                     "code": record.code,
                     "name": record.name,
@@ -382,7 +403,7 @@ class RegionTable:
         return self.current(code).code.startswith(self.current(area_code).code)
 
     def scope_of(self, origin_county: str, job_code: str) -> Scope:
-        """The scope of a job seen from the origin county (POLICIES.md, "Scope of a job").
+        """The scope of a job seen from the origin county (docs/policies.md, "Scope of a job").
 
         Both codes are first resolved through retired codes. The origin must resolve to a
         county (a township is taken as its county). The job may be coarser: a job known only
@@ -425,16 +446,14 @@ class RegionTable:
         Raises AmbiguousPlace when the text names several regions that ``home`` cannot tell
         apart, and UnknownPlace when nothing matches. Results are cached per (text, home).
         """
-        key = (text, home)
-        outcome = self._cache.get(key)
-        if outcome is None:
-            try:
-                result = self._resolve(text, home)
-                outcome = functools.partial(_identity, result)
-            except RegionError as error:
-                outcome = functools.partial(_reraise, type(error), error)
-            self._cache[key] = outcome
-        return outcome()
+        return self._resolve_outcome(text, home)()
+
+    def _outcome(self, text: str, home: str | None) -> Callable[[], Resolution]:
+        try:
+            result = self._resolve(text, home)
+        except RegionError as error:
+            return functools.partial(_reraise, type(error), error)
+        return functools.partial(_identity, result)
 
     def _resolve(self, text: str, home: str | None) -> Resolution:
         raw = text if isinstance(text, str) else str(text)
@@ -497,11 +516,13 @@ class RegionTable:
     def _resolve_name(self, raw: str, text: str, home: str | None) -> Resolution:
         text = _PLACEHOLDER_TEXT.sub("", text) or text
         home_record = self._home_record(home) if home is not None else None
+        # Every name a segment of the text could be, read at once (the variants are prefixes of the text).
+        index = self._store.segments(text)
         for candidate in self._qualifier_variants(text):
-            parses = self._complete_parses(candidate)
+            parses = self._complete_parses(candidate, index)
             if parses:
                 return self._choose(raw, parses, home_record, partial="")
-        prefixes = self._longest_prefixes(text)
+        prefixes = self._longest_prefixes(text, index)
         if prefixes:
             rest = text[prefixes[0].end:]
             best = max(prefixes, key=lambda p: p.weight)
@@ -524,16 +545,16 @@ class RegionTable:
 
     # segmentation: the text is a chain of names, each inside the previous one
 
-    def _complete_parses(self, text: str) -> list[_Parse]:
-        return [p for p in self._parses(text) if p.end == len(text)]
+    def _complete_parses(self, text: str, index: _Segments) -> list[_Parse]:
+        return [p for p in self._parses(text, index) if p.end == len(text)]
 
-    def _longest_prefixes(self, text: str) -> list[_Parse]:
+    def _longest_prefixes(self, text: str, index: _Segments) -> list[_Parse]:
         """The chains that recognise the longest start of ``text`` (at least two characters)."""
-        parses = [p for p in self._parses(text) if p.end >= 2]
+        parses = [p for p in self._parses(text, index) if p.end >= 2]
         longest = max((p.end for p in parses), default=0)
         return [p for p in parses if p.end == longest]
 
-    def _parses(self, text: str) -> list[_Parse]:
+    def _parses(self, text: str, index: _Segments) -> list[_Parse]:
         """All chains of names from the start of ``text``: complete ones and maximal prefixes."""
         memo: dict[tuple[int, _Entry | None], list[_Parse]] = {}
 
@@ -543,7 +564,7 @@ class RegionTable:
                 return memo[key]
             found: list[_Parse] = []
             for end in range(start + 1, min(len(text), start + self._max_name) + 1):
-                for entry in self._entries(text[start:end], parent, at_end=end == len(text)):
+                for entry in self._entries(index, text[start:end], parent, at_end=end == len(text)):
                     tails = from_(end, entry) if end < len(text) else []
                     if not tails:
                         found.append(_Parse((entry,), entry.weight, end))
@@ -556,14 +577,15 @@ class RegionTable:
 
         return from_(0, None)
 
-    def _entries(self, segment: str, parent: _Entry | None, *, at_end: bool) -> list[_Entry]:
-        entries = self._names.get(segment, [])
+    @staticmethod
+    def _entries(index: _Segments, segment: str, parent: _Entry | None, *, at_end: bool) -> list[_Entry]:
+        entries = index.names.get(segment, [])
         if parent is not None:
             entries = [e for e in entries if _inside(e, parent)]
-            entries += [e for e in self._townships.get(segment, []) if _inside(e, parent)]
+            entries += [e for e in index.townships.get(segment, []) if _inside(e, parent)]
         elif at_end:
             # a township alone only by its full name ("煤炭坝镇"), never by a bare stem
-            full = [e for e in self._townships.get(segment, []) if e.weight == _W_FULL]
+            full = [e for e in index.townships.get(segment, []) if e.weight == _W_FULL]
             entries = entries + full
         return entries
 
@@ -630,6 +652,10 @@ class RegionTable:
         """
         if not text:
             return None
+        # Imported here: most texts never need it, and importing it costs start-up time.
+        from rapidfuzz import process
+        from rapidfuzz.distance import Levenshtein
+
         names = self._fuzzy_choices(parent.target if parent is not None else "")
         cutoff = _FUZZY_CUTOFF_IN_AREA if parent is not None else _FUZZY_CUTOFF_ANYWHERE
         matches = process.extract(
@@ -640,9 +666,10 @@ class RegionTable:
             return None
         best = matches[0][1]
         prefix = parent.target if parent is not None else ""
+        best_names = [name for name, score, _ in matches if score == best]
+        entries = self._store.name_entries(best_names)
         targets = sorted(
-            {e.target for name, score, _ in matches if score == best
-             for e in self._names[name] if e.target.startswith(prefix)}
+            {e.target for name in best_names for e in entries.get(name, []) if e.target.startswith(prefix)}
         )
         if len(targets) > 1 and home is not None:
             targets = _prefer_near(targets, home.code)
@@ -655,18 +682,10 @@ class RegionTable:
         return self._resolution(raw, target, confidence, note)
 
     def _fuzzy_choices(self, area: str) -> list[str]:
-        """Names of regions strictly inside ``area`` ("" = everywhere)."""
-        if not self._fuzzy_areas:
-            by_area: dict[str, set[str]] = {}
-            for name, entries in self._names.items():
-                if len(name) < 2:
-                    continue
-                for entry in entries:
-                    for size in (0, 2, 4, 6):
-                        if size < len(entry.target):
-                            by_area.setdefault(entry.target[:size], set()).add(name)
-            self._fuzzy_areas.update((k, sorted(v)) for k, v in by_area.items())
-        return self._fuzzy_areas.get(area, [])
+        """Names of regions (not townships) strictly inside ``area`` ("" = everywhere)."""
+        if len(area) not in (0, 2, 4, 6):
+            return []
+        return self._store.area_names(area)
 
     def _resolution(
         self, raw: str, record: RegionRecord, confidence: float, note: str
@@ -686,7 +705,7 @@ class RegionTable:
         )
 
     def _retired_note(self, record: RegionRecord, now: RegionRecord) -> str:
-        method = self._methods.get(record.code, "")
+        method = self._store.method(record.code)
         if method == "newer":
             return (f"代码{record.code}（{record.name}）是本表截止日（2023年6月30日）之后设立的，"
                     f"按所属的{now.code}{now.name}处理")
@@ -694,38 +713,6 @@ class RegionTable:
         if now.level == "prefecture" and record.level == "county":
             coarse = "（只能确定到地市一级）"
         return f"旧代码{record.code}已撤销，现为{now.code}{now.name}{coarse}"
-
-    # ----------------------------------------------------------------- index
-
-    def _build_name_index(self) -> tuple[dict[str, list[_Entry]], dict[str, list[_Entry]]]:
-        names: dict[str, list[_Entry]] = {}
-        townships: dict[str, list[_Entry]] = {}
-
-        def add(index: dict[str, list[_Entry]], name: str, entry: _Entry) -> None:
-            bucket = index.setdefault(name, [])
-            if all(e.code != entry.code for e in bucket):
-                bucket.append(entry)
-
-        for record in self._records.values():
-            if record.name in _PLACEHOLDER_NAMES:
-                continue
-            target = self._target(record)
-            if target is None:
-                continue
-            index = townships if record.level == "township" else names
-            full_w, short_w = (_W_OLD, _W_OLD_SHORT) if record.retired else (_W_FULL, _W_SHORT)
-            if record.level == "province":
-                short_w = full_w  # 湖南, 广西: the province short forms are standard usage
-            add(index, record.name, _Entry(record.code, target, record.level, full_w))
-            for short in _short_forms(record):
-                add(index, short, _Entry(record.code, target, record.level, short_w))
-        return names, townships
-
-    def _target(self, record: RegionRecord) -> str | None:
-        try:
-            return self.current(record.code).code
-        except UnknownRegion:
-            return None
 
 
 # --------------------------------------------------------------------------- helpers
@@ -849,11 +836,254 @@ def _retired_records(
     return records, methods
 
 
+# --------------------------------------------------------------------------- the index file
+
+
+class _Segments(NamedTuple):
+    """The entries of every segment of one text: region names, and township names apart."""
+
+    names: dict[str, list[_Entry]]
+    townships: dict[str, list[_Entry]]
+
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE record (
+    code TEXT PRIMARY KEY, name TEXT NOT NULL, full_name TEXT NOT NULL, level TEXT NOT NULL, parent_code TEXT,
+    retired INTEGER NOT NULL, successor_code TEXT, statistical_zone INTEGER NOT NULL, valid_from INTEGER,
+    valid_to INTEGER, method TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX record_children ON record (parent_code, code) WHERE retired = 0;
+CREATE INDEX record_level ON record (level, code);
+CREATE TABLE entry (
+    name TEXT NOT NULL, township INTEGER NOT NULL, seq INTEGER NOT NULL, code TEXT NOT NULL,
+    target TEXT NOT NULL, level TEXT NOT NULL, weight REAL NOT NULL, PRIMARY KEY (name, township, seq)
+) WITHOUT ROWID;
+"""
+_RECORD_COLUMNS = ("code, name, full_name, level, parent_code, retired, successor_code, statistical_zone, "
+                   "valid_from, valid_to")
+
+
+def _record_of(row: tuple) -> RegionRecord:
+    code, name, full_name, level, parent, retired, successor, zone, valid_from, valid_to = row
+    return RegionRecord(code, name, full_name, level, parent, bool(retired), successor, bool(zone), valid_from,
+                        valid_to)
+
+
+class _IndexStore:
+    """Read access to an index file (or an in-memory index), with bounded caches of what was read."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+        self._lock = threading.Lock()  # one connection shared by a server's threads
+        self.max_name = int(self._rows("SELECT value FROM meta WHERE key = 'max_name'")[0][0])
+        self.record = functools.lru_cache(maxsize=RECORD_CACHE_SIZE)(self._record)
+        self.children = functools.lru_cache(maxsize=RECORD_CACHE_SIZE)(self._children)
+        self.method = functools.lru_cache(maxsize=RECORD_CACHE_SIZE)(self._method)
+        self.area_names = functools.lru_cache(maxsize=64)(self._area_names)
+
+    def _rows(self, sql: str, parameters: Iterable[object] = ()) -> list[tuple]:
+        with self._lock:
+            return self._connection.execute(sql, tuple(parameters)).fetchall()
+
+    def _record(self, code: str) -> RegionRecord | None:
+        rows = self._rows(f"SELECT {_RECORD_COLUMNS} FROM record WHERE code = ?", (code,))
+        return _record_of(rows[0]) if rows else None
+
+    def _children(self, code: str) -> tuple[str, ...]:
+        rows = self._rows("SELECT code FROM record WHERE parent_code = ? AND retired = 0 ORDER BY code", (code,))
+        return tuple(code for (code,) in rows)
+
+    def _method(self, code: str) -> str:
+        rows = self._rows("SELECT method FROM record WHERE code = ?", (code,))
+        return rows[0][0] if rows else ""
+
+    def _area_names(self, area: str) -> list[str]:
+        rows = self._rows(
+            "SELECT DISTINCT name FROM entry WHERE township = 0 AND length(name) >= 2 "
+            "AND substr(target, 1, ?) = ? AND length(target) > ? ORDER BY name",
+            (len(area), area, len(area)),
+        )
+        return [name for (name,) in rows]
+
+    def records_at(self, level: Level) -> Iterator[RegionRecord]:
+        """Every record of one level, current and retired, by code."""
+        for row in self._rows(f"SELECT {_RECORD_COLUMNS} FROM record WHERE level = ? ORDER BY code", (level,)):
+            yield _record_of(row)
+
+    def segments(self, text: str) -> _Segments:
+        """The entries of every segment of ``text`` up to the longest name, in one query."""
+        wanted = {text[start:end] for start in range(len(text))
+                  for end in range(start + 1, min(len(text), start + self.max_name) + 1)}
+        return self._entries_of(wanted)
+
+    def name_entries(self, names: Iterable[str]) -> dict[str, list[_Entry]]:
+        """The region (not township) entries of ``names``."""
+        return self._entries_of(set(names)).names
+
+    def _entries_of(self, wanted: set[str]) -> _Segments:
+        found = _Segments({}, {})
+        if not wanted:
+            return found
+        rows = self._rows(
+            "SELECT name, township, code, target, level, weight FROM entry "
+            "WHERE name IN (SELECT value FROM json_each(?)) ORDER BY name, township, seq",
+            (_json_list(wanted),),
+        )
+        for name, township, code, target, level, weight in rows:
+            index = found.townships if township else found.names
+            index.setdefault(name, []).append(_Entry(code, target, level, weight))
+        return found
+
+
+def _json_list(values: Iterable[str]) -> str:
+    return json.dumps(sorted(values), ensure_ascii=False)
+
+
+class _Records:
+    """``code → RegionRecord`` over the store, shaped like the dict the resolution code reads."""
+
+    def __init__(self, store: _IndexStore) -> None:
+        self._store = store
+
+    def get(self, code: str) -> RegionRecord | None:
+        return self._store.record(code)
+
+    def __getitem__(self, code: str) -> RegionRecord:
+        record = self._store.record(code)
+        if record is None:
+            raise KeyError(code)
+        return record
+
+
+def _follow(records: dict[str, RegionRecord], record: RegionRecord) -> RegionRecord | None:
+    """The current record a (retired) record stands for, or None when that is not known."""
+    seen = {record.code}
+    while record.retired:
+        if record.successor_code is None:
+            return None
+        record = records[record.successor_code]
+        if record.code in seen:
+            return None
+        seen.add(record.code)
+    return record
+
+
+def _name_index(records: dict[str, RegionRecord]) -> tuple[dict[str, list[_Entry]], dict[str, list[_Entry]]]:
+    """Every way a text segment can name a region: full names and short forms, current and retired."""
+    names: dict[str, list[_Entry]] = {}
+    townships: dict[str, list[_Entry]] = {}
+
+    def add(index: dict[str, list[_Entry]], name: str, entry: _Entry) -> None:
+        bucket = index.setdefault(name, [])
+        if all(e.code != entry.code for e in bucket):
+            bucket.append(entry)
+
+    for record in records.values():
+        if record.name in _PLACEHOLDER_NAMES:
+            continue
+        now = _follow(records, record)
+        if now is None:
+            continue
+        index = townships if record.level == "township" else names
+        full_w, short_w = (_W_OLD, _W_OLD_SHORT) if record.retired else (_W_FULL, _W_SHORT)
+        if record.level == "province":
+            short_w = full_w  # 湖南, 广西: the province short forms are standard usage
+        add(index, record.name, _Entry(record.code, now.code, record.level, full_w))
+        for short in _short_forms(record):
+            add(index, short, _Entry(record.code, now.code, record.level, short_w))
+    return names, townships
+
+
+def _build_index(connection: sqlite3.Connection) -> None:
+    """Write the packaged tables, and the name index built from them, into an empty database."""
+    loaded, methods = _load_records()
+    records = {r.code: r for r in loaded}
+    names, townships = _name_index(records)
+    connection.executescript(_SCHEMA)
+    connection.executemany(
+        "INSERT INTO record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((r.code, r.name, r.full_name, r.level, r.parent_code, int(r.retired), r.successor_code,
+          int(r.statistical_zone), r.valid_from, r.valid_to, methods.get(r.code, "")) for r in records.values()),
+    )
+    connection.executemany(
+        "INSERT INTO entry VALUES (?, ?, ?, ?, ?, ?, ?)",
+        ((name, township, seq, e.code, e.target, e.level, e.weight)
+         for township, index in ((0, names), (1, townships))
+         for name, bucket in index.items() for seq, e in enumerate(bucket)),
+    )
+    longest = max(len(n) for n in (*names, *townships))
+    connection.execute("INSERT INTO meta VALUES ('max_name', ?)", (str(longest),))
+    connection.commit()
+
+
+def _index_digest() -> str:
+    """A digest of everything the index is built from: the data files and this module."""
+    digest = hashlib.sha256(_INDEX_FORMAT.encode())
+    data = resources.files("jobs").joinpath("data")
+    for name in _DATA_FILES:
+        digest.update(data.joinpath(name).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def cache_folder() -> Path:
+    """Where bangfu keeps files it can rebuild: ``BANGFU_CACHE_DIR``, else the user's cache folder."""
+    configured = os.environ.get("BANGFU_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "bangfu"
+
+
+def _open_index() -> sqlite3.Connection:
+    """Open the cached index file, building it first when it is missing; in memory if it cannot be written."""
+    folder = cache_folder()
+    path = folder / f"regions-{_index_digest()}.sqlite3"
+    if not path.exists():
+        try:
+            _write_index_file(path)
+        except (OSError, sqlite3.Error) as error:
+            log.info("region index not cached (%s); building it in memory", error)
+            connection = sqlite3.connect(":memory:", check_same_thread=False)
+            _build_index(connection)
+            return connection
+    # Immutable: the file is never changed once in place (a new digest gives a new file), so no locking.
+    return sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+
+def _write_index_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        connection = sqlite3.connect(partial)
+        try:
+            connection.execute("PRAGMA journal_mode = OFF")
+            connection.execute("PRAGMA synchronous = OFF")
+            _build_index(connection)
+        finally:
+            connection.close()
+        os.replace(partial, path)  # atomic: a process racing to build the same file replaces it harmlessly
+    finally:
+        partial.unlink(missing_ok=True)
+    # Index files of other versions go once they are old: two installed versions sharing the folder would
+    # otherwise delete each other's file and rebuild on every start.
+    week_ago = time.time() - _STALE_AFTER_SECONDS
+    for stale in path.parent.glob("regions-*.sqlite3"):
+        with contextlib.suppress(OSError):
+            if stale != path and stale.stat().st_mtime < week_ago:
+                stale.unlink()
+
+
+def open_region_table() -> RegionTable:
+    """A new table over the cached index (built into the cache folder on first use)."""
+    return RegionTable(_IndexStore(_open_index()))
+
+
 @functools.cache
 def region_table() -> RegionTable:
-    """The packaged region table, loaded and indexed on first use."""
-    records, methods = _load_records()
-    return RegionTable(records, methods=methods)
+    """The packaged region table of this process, opened on first use."""
+    return open_region_table()
 
 
 # --------------------------------------------------------------------------- module shortcuts

@@ -50,7 +50,7 @@ class PlacementError(Conflict):
     """A placement's state forbids the step; ``message`` is the Chinese text shown to the user."""
 
 
-#: Allowed moves (STYLE.md item 5: explicit lifecycles). Cancelling is only possible before the job starts.
+#: Allowed moves: an explicit lifecycle. Cancelling is only possible before the job starts.
 TRANSITIONS: dict[PlacementStatus, frozenset[PlacementStatus]] = {
     PlacementStatus.PROPOSED: frozenset({PlacementStatus.HIRED, PlacementStatus.CANCELLED}),
     PlacementStatus.HIRED: frozenset({PlacementStatus.ACTIVE, PlacementStatus.CANCELLED}),
@@ -167,7 +167,7 @@ def _county(code: str, what: str) -> str:
 
 
 def job_scope(placement: Placement) -> Scope:
-    """Where the job lies seen from the worker's origin county (POLICIES.md, "Scope of a job")."""
+    """Where the job lies seen from the worker's origin county (docs/policies.md, "Scope of a job")."""
     return region_table().scope_of(origin_county(placement.person), job_county(placement))
 
 
@@ -329,8 +329,8 @@ def end_placement(
     """End an active placement (离岗). Returns the JobLoss when it is one.
 
     A placement that ends while the worker holds no other hired or active placement is a job loss
-    (就业转失业): it is recorded, the worker is unemployed again and re-enters matching (POLICIES.md, service
-    standards, "all": monitoring).
+    (就业转失业): it is recorded, the worker is unemployed again and re-enters matching (docs/policies.md,
+    "Service standards": 人社部发〔2021〕26号 第十三条).
     """
     placement, post, person = _lock(session, placement_id, actor=actor, action=Action.REPORT_JOB_LOSS)
     before = snapshot(placement)

@@ -17,7 +17,7 @@ class _Labelled(enum.StrEnum):
 
 
 class PersonCategory(_Labelled):
-    """人员类别 (POLICIES.md, "Person categories")."""
+    """人员类别 (docs/policies.md, "Person categories")."""
 
     LIFTED_OUT_OF_POVERTY = "脱贫人口"  # formerly 建档立卡贫困人口
     MONITORED = "监测对象"  # 防返贫监测帮扶对象: 脱贫不稳定户, 边缘易致贫户, 突发严重困难户
@@ -157,7 +157,7 @@ class ClaimKind(_Labelled):
 
 
 class ClaimStatus(_Labelled):
-    """POLICIES.md, "Claim status"; the last four are the approval workflow."""
+    """docs/policies.md, "Claim status"; the last four are the approval workflow."""
 
     PENDING = "pending"
     ELIGIBLE = "eligible"

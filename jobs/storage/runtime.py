@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
+from sqlalchemy import inspect
+from sqlalchemy.exc import SQLAlchemyError
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from jobs.storage.crypto import Vault, load_or_create_key_file
 from jobs.storage.db import Database, sqlite_url_for
+from jobs.storage.keys import check_lookup_key
+from jobs.storage.models import AppMeta
 
 KEY_FILE_NAME = "secret.key"
 
@@ -20,6 +24,28 @@ class Runtime:
     vault: Vault
     instance_path: Path
     session_key: str
+    lookup_key_checked: bool = field(default=False, compare=False)
+
+    def check_lookup_key(self) -> bool:
+        """Refuse to run with a look-up key other than the one the database was filled with.
+
+        Raises :class:`jobs.storage.keys.LookupKeyMismatch` on a mismatch (every "one person per ID number"
+        look-up would silently find nobody). Returns True once the key has been checked (or recorded, on a new
+        database), False while the database cannot be reached or has no schema yet: callers check again later
+        (the web app before each request until it succeeds, the command line after bringing SQLite up to date).
+        """
+        if self.lookup_key_checked:
+            return True
+        try:
+            ready = inspect(self.db.engine).has_table(AppMeta.__tablename__)
+        except SQLAlchemyError:
+            return False  # unreachable for now: the health check reports it, the next call checks again
+        if not ready:
+            return False
+        with self.db.transaction() as session:
+            check_lookup_key(session, self.vault)
+        self.lookup_key_checked = True
+        return True
 
 
 def derive_session_key(secret: str) -> str:
@@ -44,9 +70,13 @@ def build_runtime(
     lookup_secret: str | None = None,
     echo_sql: bool = False,
 ) -> Runtime:
+    """What every entry point starts with: the database, the vault, and the look-up key checked against the
+    database (raises :class:`jobs.storage.keys.LookupKeyMismatch`), so that no entry point can skip the check."""
     instance = Path(instance_path)
     instance.mkdir(parents=True, exist_ok=True)
     db = Database(database_url or sqlite_url_for(instance), echo=echo_sql)
     key = resolve_secret(secret, instance)
     vault = Vault.from_secret(key, old_secrets=old_secrets, lookup_secret=lookup_secret)
-    return Runtime(db=db, vault=vault, instance_path=instance, session_key=derive_session_key(key))
+    runtime = Runtime(db=db, vault=vault, instance_path=instance, session_key=derive_session_key(key))
+    runtime.check_lookup_key()
+    return runtime

@@ -1,7 +1,7 @@
 """Policy packs (政策文件 as data) and the pure subsidy engine.
 
 ``load_pack``/``shipped_packs`` read packs; ``governing`` says which pack governs a county on a day;
-``evaluate`` turns placements into subsidy claims (POLICIES.md, FORMATS.md §3). No database, no Flask.
+``evaluate`` turns placements into subsidy claims (docs/policies.md; docs/formats.md). No database, no Flask.
 """
 
 from jobs.subsidy.engine import (

@@ -4,8 +4,8 @@
 packs and upserts one ``SubsidyClaim`` per (placement, kind, instalment) idempotently. Claims already in the
 workflow (approved, paid, rejected, revoked) are never touched again by the engine.
 
-Workflow (STYLE.md item 5): eligible → approved → paid; rejected before approval, revoked after it, each with a
-reason. Each step locks the claim row (``SELECT … FOR UPDATE``; SQLite serialises writers with ``BEGIN
+Workflow (docs/policies.md, "Claim status"): eligible → approved → paid; rejected before approval, revoked after
+it, each with a reason. Each step locks the claim row (``SELECT … FOR UPDATE``; SQLite serialises writers with ``BEGIN
 IMMEDIATE``), checks the status, and writes a ``ClaimEvent`` and an ``AuditEvent``; the optimistic ``version_id``
 and the unique payment reference are the last line of defence against paying twice.
 """
@@ -339,7 +339,7 @@ def _beneficiary_name(session: Session, claim: SubsidyClaim, broker: Broker | No
 
 def stored_claim_document(claim: SubsidyClaim, *, placement: Any = None, person: Any = None,
                           beneficiary: Any = None) -> dict[str, Any]:
-    """A stored claim as FORMATS.md §3's document (:func:`~jobs.subsidy.engine.claim_document`); placement,
+    """A stored claim as the claim document of docs/formats.md (:func:`~jobs.subsidy.engine.claim_document`); placement,
     person and beneficiary default to their ids."""
     if beneficiary is None:
         beneficiary = claim.beneficiary_broker_id or claim.beneficiary_person_id or claim.beneficiary_employer_id

@@ -1,12 +1,12 @@
 """The subsidy engine: placements in, one claim per (placement, kind, instalment) out. Pure: no database, no clock.
 
-It implements POLICIES.md ("Definitions") to the letter; the decisions the text leaves open are recorded in the
+It implements docs/policies.md ("Definitions") to the letter; the decisions the text leaves open are recorded in the
 docstrings below, each next to the code that makes it.
 
 Inputs are plain dataclasses (``PlacementFacts`` …) that the database layer fills from its models, with
-*already resolved* current county codes. Output is a list of ``ClaimResult``, one per claim of FORMATS.md §3.
+*already resolved* current county codes. Output is a list of ``ClaimResult``, one per claim of docs/formats.md.
 
-How one claim is decided (POLICIES.md, "Which pack applies"):
+How one claim is decided (docs/policies.md, "Which pack applies"):
 
 1. Every pack that covers the origin county is a candidate, whatever its dates, if it has a rule of the kind
    with trigger ``placement``.
@@ -142,7 +142,7 @@ class PlacementFacts:
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """One claim, mapping 1:1 to a claim of FORMATS.md §3 (plus ``pack_id`` and ``rule_id`` for storage).
+    """One claim, mapping 1:1 to a claim of docs/formats.md (plus ``pack_id`` and ``rule_id`` for storage).
 
     ``amount`` is set only for ``eligible``; ``milestone_date`` once the milestone is reached (for
     ``no_policy`` and never-met claims it is None).
@@ -163,7 +163,7 @@ class ClaimResult:
     reason: str
 
     def as_dict(self) -> dict[str, Any]:
-        """The claim as FORMATS.md §3 prints it (see :func:`claim_document`)."""
+        """The claim as docs/formats.md prints it (see :func:`claim_document`)."""
         return claim_document(
             placement=self.placement, person=self.person, kind=self.kind, instalment=self.instalment,
             beneficiary=self.beneficiary, status=self.status, amount=self.amount,
@@ -174,7 +174,7 @@ class ClaimResult:
 def claim_document(*, placement: Any, person: Any, kind: str, instalment: int, beneficiary: Any, status: Any,
                    amount: Decimal | None, milestone_date: dt.date | None, policy: str | None, fund: str | None,
                    reason: str) -> dict[str, Any]:
-    """One claim as a JSON-ready dict, FORMATS.md §3's field order: money as a decimal string with two places,
+    """One claim as a JSON-ready dict, the field order of docs/formats.md: money as a decimal string with two places,
     dates ISO. The one claim → dict of the project: engine results, stored claims (audit snapshots, scenario
     output) and the read side all use it."""
     return {
@@ -196,7 +196,7 @@ def claim_document(*, placement: Any, person: Any, kind: str, instalment: int, b
 
 
 def job_scope(origin_county: str, job_county: str) -> Scope:
-    """Scope of a job seen from the origin (POLICIES.md, Definitions: Scope of a job).
+    """Scope of a job seen from the origin (docs/policies.md, "Scope of a job").
 
     Delegates to ``jobs.people.regions``: retired codes are resolved to their successors first, and a job known only
     at prefecture or province level is placed as precisely as its code allows.
@@ -236,7 +236,7 @@ class Verification:
 
 
 def verified_stable_employment(placement: PlacementFacts, months: int, *, as_of: dt.date) -> Verification:
-    """POLICIES.md, Definitions: verified stable employment of N months.
+    """docs/policies.md, "Verified stable employment of N months".
 
     Met when a check dated on or after S + N calendar months says "employed", no check between S and that
     date says otherwise, and the placement had not ended before S + N months; the milestone is that check's
@@ -616,7 +616,7 @@ def _no_policy_reason(origin: str, misses: list[tuple[Pack, Rule, _Outcome, Pack
 
 
 def _choose(deciding: list[tuple[Pack, Rule, _Outcome]]) -> tuple[Pack, Rule, _Outcome]:
-    """The deciding rule that wins: the most specific pack (POLICIES.md). Ties at the same level — two packs of
+    """The deciding rule that wins: the most specific pack (docs/policies.md). Ties at the same level — two packs of
     one level each governing its own reference date, e.g. the Hunan 2017 and 2021 packs — are not covered by
     the text; we prefer an outcome that grants (eligible/needs_local_standard), then pending, then ineligible,
     so that a newer document never takes away what the older one granted nor the reverse; then the earlier
@@ -719,7 +719,7 @@ def _slots(unit: _Unit) -> list[_Slot]:
 
 
 def _apply_limits(claims: list[_Claim], withdrawn: Collection[tuple[str, str, str]] = ()) -> None:
-    """Once per person per year and the other limits (POLICIES.md, Definitions: Once per person per year).
+    """Once per person per year and the other limits (docs/policies.md, "Once per person per year").
 
     A placement's claims under one rule (all its instalments) form one unit. A unit competes once its first
     instalment has reached its milestone (eligible, needs_local_standard, or pending only for cost evidence);

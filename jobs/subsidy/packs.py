@@ -1,6 +1,6 @@
 """Loading policy packs and deciding which pack governs a county on a day.
 
-POLICIES.md, Definitions, "Which pack applies": on any day, the pack that *governs* an origin county is the most
+docs/policies.md, "Which pack applies": on any day, the pack that *governs* an origin county is the most
 specific pack in force that covers it (county > prefecture > province > national). An expired pack is never
 stretched: outside its effective period a pack governs nothing.
 """

@@ -173,7 +173,7 @@ class Which:
 
 def which(session: Session, *, region: str, day: dt.date) -> Which:
     """Which stored pack governs ``region`` (a code, retired codes resolved, or a place name) on ``day``, and why
-    (POLICIES.md, "Which pack applies")."""
+    (docs/policies.md, "Which pack applies")."""
     table = region_table()
     try:
         resolution = table.resolve(region)

@@ -1,4 +1,4 @@
-"""The scenario runner (FORMATS.md §3): a small world in JSON, run through the real services in a throw-away
+"""The scenario runner (docs/formats.md): a small world in JSON, run through the real services in a throw-away
 database, and the stored claims printed back.
 
 The JSON is checked strictly (unknown fields are an error, optional fields take their defaults) before anything
@@ -6,7 +6,7 @@ is stored. The world is then built with the project's own use cases — ``save_p
 services — in a fresh SQLite database migrated from empty, ``evaluate_claims`` runs as of ``as_of``, and the
 output is read back from the stored ``SubsidyClaim`` rows.
 
-Fields beyond the FORMATS.md example (all optional, so every file valid before stays valid): broker
+Fields beyond those of docs/formats.md ("Scenario file") (all optional, so every file valid before stays valid): broker
 ``qualification_number``; dispatch ``transport``, ``departure_time``, ``vehicle``, ``escort``, ``total_cost``;
 placement ``end_reason`` (default ``quit``), ``arrival`` (check-in on its dispatch, default ``arrived``); check
 ``evidence``. Extra policy packs can be loaded into the throw-away database with ``extra_packs``.
@@ -81,7 +81,7 @@ def _date(value: Any, where: str) -> dt.date:
 
 
 def _money(value: Any, where: str) -> Decimal:
-    # Money is a decimal string in yuan (FORMATS.md §3); a JSON number would pass through a float.
+    # Money is a decimal string in yuan (docs/formats.md, "Scenario file"); a JSON number would pass through a float.
     if not isinstance(value, str):
         raise ScenarioError(f"{where}应为以元为单位的小数字符串（如\"420.00\"），收到：{value!r}")
     try:
@@ -222,7 +222,7 @@ class Scenario:
 
 
 def parse_scenario(text: str) -> Scenario:
-    """Check scenario JSON text (FORMATS.md §3) and fill in defaults; raise ScenarioError on any problem."""
+    """Check scenario JSON text (docs/formats.md) and fill in defaults; raise ScenarioError on any problem."""
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as error:
@@ -304,7 +304,7 @@ class _World:
         except InvalidIdNumber as error:
             raise ScenarioError(f"{where}.id_number：{error.message}") from None
         if record["household_region"] is None:
-            # FORMATS.md §3: household_region defaults to the ID number's county, resolved if retired.
+            # docs/formats.md: household_region defaults to the ID number's county, resolved if retired.
             home = self._region(number.issuing_code, f"{where}.id_number的县级代码", county=True)
         else:
             home = self._region(record["household_region"], f"{where}.household_region", county=True)

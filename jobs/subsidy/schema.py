@@ -18,7 +18,7 @@ Format (every mapping rejects unknown keys):
 ``service_standards`` list of service standards (see ``ServiceStandardSchema``)
 
 Money is always a quoted decimal string (``"300.00"``): YAML numbers become floats, which must never hold
-money (DESIGN.md, Storage), so a bare number is rejected.
+money (docs/architecture.md, "Storage"), so a bare number is rejected.
 """
 
 from __future__ import annotations
@@ -38,12 +38,12 @@ from jobs.people.regions import Scope
 # --- vocabulary -----------------------------------------------------------------------------------------------
 # The domain's enums (jobs.storage.enums, jobs.people.regions) are the single source of these words.
 
-#: Person categories (POLICIES.md, Definitions: 脱贫人口 includes the former 建档立卡贫困人口; 监测对象 includes
+#: Person categories (docs/policies.md, "Person categories": 脱贫人口 includes the former 建档立卡贫困人口; 监测对象 includes
 #: the Hunan 2021 text's 边缘易致贫人口).
 CATEGORIES: tuple[str, ...] = tuple(c.value for c in PersonCategory)
 
 #: Names a pack may use in ``scope_in`` besides the four scopes. "县以外" and "跨县" mean anything outside the
-#: origin county (POLICIES.md, Definitions).
+#: origin county (docs/policies.md, "Scope of a job").
 SCOPE_ALIASES: dict[str, frozenset[Scope]] = {
     "outside_county": frozenset({Scope.SAME_PREFECTURE, Scope.SAME_PROVINCE, Scope.OUTSIDE_PROVINCE}),
     "outside_prefecture": frozenset({Scope.SAME_PROVINCE, Scope.OUTSIDE_PROVINCE}),

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
+from jobs.storage.db import Database
+from jobs.storage.keys import LookupKeyMismatch
+from tests.conftest import TEST_SECRET
 from web import create_app, runtime_of
 
 
@@ -74,3 +79,45 @@ def test_pages_carry_security_headers(client):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
     assert "default-src 'self'" in headers["Content-Security-Policy"]
+
+
+def test_an_app_started_with_another_look_up_key_than_its_database_was_filled_with_is_refused(app_database_url,
+                                                                                          tmp_path):
+    config = {"INSTANCE_PATH": str(tmp_path / "inst"), "SECRET_KEY": TEST_SECRET, "DATABASE_URL": app_database_url}
+    first = create_app(config)  # records the look-up key's fingerprint
+    runtime_of(first).db.dispose()
+    with pytest.raises(LookupKeyMismatch, match="查找密钥与数据库不一致"):
+        create_app({**config, "LOOKUP_KEY": "another-look-up-key-than-the-first"})
+
+
+def test_an_app_whose_database_was_unreachable_at_start_checks_the_look_up_key_on_the_next_request(
+        app_database_url, tmp_path, caplog):
+    config = {"INSTANCE_PATH": str(tmp_path / "inst"), "SECRET_KEY": TEST_SECRET, "DATABASE_URL": app_database_url}
+    runtime_of(create_app(config)).db.dispose()
+    late = create_app({**config, "DATABASE_URL": f"sqlite:///{tmp_path}/no/such/dir.db",
+                       "LOOKUP_KEY": "another-look-up-key-than-the-first"})
+    runtime = runtime_of(late)
+    assert runtime.lookup_key_checked is False
+    runtime.db.dispose()
+    runtime.db = Database(app_database_url)  # the database comes back
+    response = late.test_client().get("/healthz")
+    assert response.status_code == 503 and response.json["error"] == "服务暂不可用"
+    assert any(record.exc_info and record.exc_info[0] is LookupKeyMismatch for record in caplog.records)
+    runtime.db.dispose()
+
+
+def test_an_unexpected_error_is_a_chinese_500_page_logged_with_its_traceback(app, caplog):
+    def broken():
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/broken", view_func=broken)
+    app.add_url_rule("/api/broken", endpoint="api_broken", view_func=broken)
+    client = app.test_client()
+    page = client.get("/broken")
+    assert page.status_code == 500
+    body = page.get_data(as_text=True)
+    assert "系统出错了，请稍后再试" in body and "boom" not in body and "Traceback" not in body
+    api = client.get("/api/broken")
+    assert api.status_code == 500 and api.json == {"error": "系统出错了，请稍后再试"}
+    logged = [record for record in caplog.records if record.getMessage() == "unhandled error"]
+    assert len(logged) == 2 and all(record.exc_info[0] is RuntimeError for record in logged)

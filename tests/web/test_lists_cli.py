@@ -1,8 +1,7 @@
-"""``bangfu template``, ``bangfu import`` and ``bangfu export``: the FORMATS.md §4 contract on the command line."""
+"""``bangfu template``, ``bangfu import`` and ``bangfu export``: the contract of docs/formats.md on the command line."""
 
 from __future__ import annotations
 
-import json
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +13,7 @@ from tests.jobs.lists.gallery import county_list, demand_rows, generated_people,
 from tests.jobs.lists.test_demand_import import COUNTY_ERRORS
 from web import commands
 from web.cli import cli
+from tests.web.clirun import json_of, succeeded
 
 pytestmark = pytest.mark.usefixtures("frozen_clock")
 
@@ -24,7 +24,7 @@ def count(runtime, model) -> int:
 
 
 def test_the_list_commands_are_on_the_bangfu_menu(runner):
-    result = runner.invoke(cli, ["--help"])
+    result = succeeded(runner.invoke(cli, ["--help"]))
     for command in ("template", "import", "export"):
         assert command in result.output
 
@@ -32,7 +32,7 @@ def test_the_list_commands_are_on_the_bangfu_menu(runner):
 def test_import_prints_exactly_the_summary_of_formats_section_4(runner, runtime, tmp_path):
     result = runner.invoke(cli, ["import", "demand", str(county_list(tmp_path)), "--format", "json"])
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.stdout)
+    summary = json_of(result)
     assert list(summary) == ["rows", "created", "updated", "unchanged", "rejected", "ignored_columns", "errors"]
     assert summary == {"rows": 6, "created": 3, "updated": 0, "unchanged": 0, "rejected": 3,
                        "ignored_columns": ["乡镇", "家庭人口"], "errors": COUNTY_ERRORS}
@@ -41,8 +41,8 @@ def test_import_prints_exactly_the_summary_of_formats_section_4(runner, runtime,
 
 def test_a_second_import_of_the_same_file_creates_and_updates_nothing(runner, tmp_path):
     path = str(county_list(tmp_path))
-    runner.invoke(cli, ["import", "demand", path])
-    summary = json.loads(runner.invoke(cli, ["import", "demand", path, "--format", "json"]).stdout)
+    succeeded(runner.invoke(cli, ["import", "demand", path]))
+    summary = json_of(runner.invoke(cli, ["import", "demand", path, "--format", "json"]))
     assert (summary["created"], summary["updated"], summary["unchanged"]) == (0, 0, 3)
 
 
@@ -79,7 +79,7 @@ def test_an_unknown_origin_exits_2(runner, tmp_path):
 
 def test_a_dry_run_writes_nothing(runner, runtime, tmp_path):
     result = runner.invoke(cli, ["import", "demand", str(county_list(tmp_path)), "--dry-run", "--format", "json"])
-    assert json.loads(result.stdout)["created"] == 3
+    assert json_of(result)["created"] == 3
     assert count(runtime, Person) == 0 and count(runtime, DemandList) == 0
 
 
@@ -96,26 +96,26 @@ def test_a_long_file_shows_a_progress_bar_on_stderr_only(runner, monkeypatch, tm
     path = write_xlsx(tmp_path / "long.xlsx", demand_rows(*generated_people(30)))
     result = runner.invoke(cli, ["import", "demand", str(path), "--format", "json"])
     assert "正在导入" in result.stderr
-    assert json.loads(result.stdout)["created"] == 30
+    assert json_of(result)["created"] == 30
 
 
 def test_import_supply_takes_a_workstation_list(runner, runtime, tmp_path):
     result = runner.invoke(cli, ["import", "supply", str(supply_list(tmp_path)), "--format", "json"])
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["created"] == 3 and count(runtime, Post) == 3
+    assert json_of(result)["created"] == 3 and count(runtime, Post) == 3
 
 
 def test_template_writes_the_canonical_headers(runner, tmp_path):
     target = tmp_path / "需求清单模板.xlsx"
     result = runner.invoke(cli, ["template", "demand", "-o", str(target), "--format", "json"])
-    assert json.loads(result.stdout) == {"kind": "demand", "path": str(target)}
+    assert json_of(result) == {"kind": "demand", "path": str(target)}
     assert load_workbook(target).worksheets[0]["C1"].value == "身份证号"
 
 
 def test_export_masks_numbers_unless_revealed_and_a_reveal_is_audited(runner, runtime, tmp_path):
-    runner.invoke(cli, ["import", "demand", str(county_list(tmp_path))])
+    succeeded(runner.invoke(cli, ["import", "demand", str(county_list(tmp_path))]))
     masked = runner.invoke(cli, ["export", "demand", "-o", str(tmp_path / "m.xlsx"), "--format", "json"])
-    assert json.loads(masked.stdout) == {"path": str(tmp_path / "m.xlsx"), "rows": 3,
+    assert json_of(masked) == {"path": str(tmp_path / "m.xlsx"), "rows": 3,
                                          "sheets": {"宁乡市2025年脱贫劳动力就业需求清单": 3}, "revealed": False}
     assert load_workbook(tmp_path / "m.xlsx").worksheets[0]["C4"].value == "430182********4517"
     revealed = runner.invoke(cli, ["export", "demand", "--reveal", "-o", str(tmp_path / "r.xlsx")])
@@ -124,7 +124,7 @@ def test_export_masks_numbers_unless_revealed_and_a_reveal_is_audited(runner, ru
         (event,) = session.scalars(select(AuditEvent).where(AuditEvent.action == "reveal"))
         assert event.actor.startswith("cli:") and event.object_type == "demand_export"
     again = runner.invoke(cli, ["import", "demand", str(tmp_path / "r.xlsx"), "--format", "json"])
-    assert json.loads(again.stdout)["unchanged"] == 3
+    assert json_of(again)["unchanged"] == 3
 
 
 def test_a_user_without_the_right_cannot_reveal(runner, runtime, tmp_path):
@@ -140,10 +140,10 @@ def test_a_user_without_the_right_cannot_reveal(runner, runtime, tmp_path):
 
 
 def test_export_stable_and_supply_write_workbooks(runner, tmp_path):
-    runner.invoke(cli, ["import", "supply", str(supply_list(tmp_path))])
+    succeeded(runner.invoke(cli, ["import", "supply", str(supply_list(tmp_path))]))
     supply = runner.invoke(cli, ["export", "supply", "--region", "东莞", "-o", str(tmp_path / "s.xlsx"),
                                  "--format", "json"])
-    assert json.loads(supply.stdout)["rows"] == 2
+    assert json_of(supply)["rows"] == 2
     stable = runner.invoke(cli, ["export", "stable", "--origin", "宁乡市", "-o", str(tmp_path / "st.xlsx"),
                                  "--format", "json"])
-    assert stable.exit_code == 0 and json.loads(stable.stdout)["rows"] == 0
+    assert stable.exit_code == 0 and json_of(stable)["rows"] == 0

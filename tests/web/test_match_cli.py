@@ -1,16 +1,16 @@
-"""``bangfu match DEMAND SUPPLY -o OUT`` (FORMATS.md §4): two files, no database, exact output."""
+"""``bangfu match DEMAND SUPPLY -o OUT`` (docs/formats.md): two files, no database, exact output."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import json
 
 import pytest
 from openpyxl import Workbook, load_workbook
 
 from jobs.people.identity import generate_id_number
 from web.cli import cli
+from tests.web.clirun import json_of, succeeded
 
 DEMAND_HEADERS = ["序号", "姓名", "身份证号", "联系电话", "户籍地", "人员类别", "劳动能力", "文化程度", "技能特长",
                   "就业状态", "就业意愿", "意向工种", "意向地区", "期望月薪", "培训意愿", "备注"]
@@ -66,7 +66,7 @@ def test_two_files_give_ranked_pairs_with_reasons_and_the_bad_row_is_named(runne
     out = tmp_path / "结果.csv"
     result = runner.invoke(cli, ["match", str(demand), str(supply), "-o", str(out), "--format", "json"])
     assert result.exit_code == 0, result.output
-    summary = json.loads(result.stdout)
+    summary = json_of(result)
     assert (summary["seekers"], summary["posts"], summary["matches"]) == (3, 3, 3)
     assert summary["skipped"] == [{"list": "demand", "row": 5, "message": summary["skipped"][0]["message"]}]
     assert "身份证号" in summary["skipped"][0]["message"] and "校验码" in summary["skipped"][0]["message"]
@@ -106,9 +106,9 @@ def test_a_file_that_is_not_a_list_is_bad_input(runner, lists, tmp_path):
 
 
 def test_match_run_rematches_only_what_changed_and_never_duplicates(runner, frozen_clock):
-    runner.invoke(cli, ["demo", "--workers", "200", "--posts", "40"])  # the demo is matched as it is built
+    succeeded(runner.invoke(cli, ["demo", "--workers", "200", "--posts", "40"]))  # the demo is matched as it is built
     frozen_clock.shift(dt.timedelta(minutes=1))
-    nothing = json.loads(runner.invoke(cli, ["match", "run", "--format", "json"]).stdout)
+    nothing = json_of(runner.invoke(cli, ["match", "run", "--format", "json"]))
     assert (nothing["seekers"], nothing["posts"], nothing["created"]) == (0, 0, 0)
-    everything = json.loads(runner.invoke(cli, ["match", "run", "--all", "--format", "json"]).stdout)
+    everything = json_of(runner.invoke(cli, ["match", "run", "--all", "--format", "json"]))
     assert everything["seekers"] > 0 and everything["created"] == 0 and everything["unchanged"] > 0

@@ -1,4 +1,4 @@
-"""``bangfu occupation classify`` (FORMATS.md §4): one line in, ``title<TAB>code<TAB>name<TAB>score`` out."""
+"""``bangfu occupation classify`` (docs/formats.md): one line in, ``title<TAB>code<TAB>name<TAB>score`` out."""
 
 from __future__ import annotations
 

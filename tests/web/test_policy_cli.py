@@ -1,4 +1,4 @@
-"""``bangfu policy list|show|check|load|which`` (FORMATS.md §4: --format json, exit 2 on bad input)."""
+"""``bangfu policy list|show|check|load|which`` (docs/formats.md: --format json, exit 2 on bad input)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import json
 from pathlib import Path
 
 from web.cli import cli
+from tests.web.clirun import json_of
 
 NEWER = Path(__file__).parents[1] / "jobs" / "subsidy" / "scenarios" / "packs" / "hunan-2026-demo.yaml"
 
 
 def _json(result):
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
+    return json_of(result)
 
 
 def test_policy_list_shows_the_five_shipped_packs(runner) -> None:

@@ -1,4 +1,4 @@
-"""``bangfu scenario run FILE`` (FORMATS.md §3, §4): JSON on stdout, exit 2 on a bad file."""
+"""``bangfu scenario run FILE`` (docs/formats.md and "Command contracts"): JSON on stdout, exit 2 on a bad file."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from web.cli import cli
+from tests.web.clirun import json_of
 
 SCENARIOS = Path(__file__).parents[1] / "jobs" / "subsidy" / "scenarios"
 
@@ -14,7 +15,7 @@ def test_scenario_run_prints_the_expected_json(runner) -> None:
     result = runner.invoke(cli, ["scenario", "run", str(SCENARIOS / "anhui_2021.json")])
     assert result.exit_code == 0, result.output
     expected = json.loads((SCENARIOS / "anhui_2021.expected.json").read_text(encoding="utf-8"))
-    assert json.loads(result.stdout) == expected
+    assert json_of(result) == expected
 
 
 def test_scenario_run_loads_an_extra_pack_given_on_the_command_line(runner) -> None:
@@ -22,7 +23,7 @@ def test_scenario_run_loads_an_extra_pack_given_on_the_command_line(runner) -> N
                                  "--pack", str(SCENARIOS / "packs" / "hunan-2026-demo.yaml")])
     assert result.exit_code == 0, result.output
     expected = json.loads((SCENARIOS / "newer_pack_2026.expected.json").read_text(encoding="utf-8"))
-    assert json.loads(result.stdout) == expected
+    assert json_of(result) == expected
 
 
 def test_unknown_fields_exit_2_with_a_clear_message(runner, tmp_path) -> None:

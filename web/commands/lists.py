@@ -1,7 +1,7 @@
 """``bangfu template``, ``bangfu import`` and ``bangfu export``: the demand and supply lists as spreadsheets.
 
 The domain work lives in :mod:`jobs.lists`; these commands parse options, call it, and print the result
-(FORMATS.md §4: one JSON document on stdout with ``--format json``, progress on stderr, exit 0 even when
+(docs/formats.md: one JSON document on stdout with ``--format json``, progress on stderr, exit 0 even when
 rows were rejected, 2 for a file that is not a list or an unusable option).
 """
 

@@ -8,14 +8,12 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import with_appcontext
 
 from jobs.storage.clock import CHINA, china_today
 from jobs.lists.reading import ListSource, NotAList
 from jobs.lists.match_files import match_files, write_output
-from jobs.placements.matches import run_matching
 from jobs.people.regions import RegionError
-from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime
+from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime, with_app
 
 # Files with at least this many rows (both lists together) get a progress bar on stderr.
 PROGRESS_THRESHOLD = 2000
@@ -91,10 +89,12 @@ class _Progress:
 @click.option("--all", "everything", is_flag=True, help="全部重新匹配")
 @click.option("--top", "top_k", default=10, show_default=True, type=click.IntRange(1, 100), help="每人（每岗）保留的结果数")
 @FORMAT_OPTION
-@with_appcontext
+@with_app
 def run(origin: str | None, since: dt.datetime | None, everything: bool, top_k: int, output_format: str) -> None:
     """在数据库中重新匹配有变动的劳动力和岗位，保存匹配结果（不重复、不改动已有的处理状态）。"""
     # A time typed by a clerk is China time.
+    from jobs.placements.matches import run_matching
+
     moment = since.replace(tzinfo=CHINA) if since is not None and since.tzinfo is None else since
     rt = runtime()
     try:

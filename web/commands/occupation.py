@@ -18,7 +18,7 @@ def occupation_group() -> None:
 def classify() -> None:
     """从标准输入逐行读取岗位名称，逐行输出：名称<TAB>职业代码<TAB>职业名称<TAB>得分。
 
-    无法归类的行输出空代码与 0 分（FORMATS.md §4）。
+    无法归类的行输出空代码与 0 分。
     """
     titles = [line.rstrip("\r\n") for line in sys.stdin]
     for title, found in zip(titles, classify_many(titles), strict=True):

@@ -1,4 +1,4 @@
-"""``bangfu scenario run FILE``: a what-if world run through the real services (FORMATS.md §3)."""
+"""``bangfu scenario run FILE``: a what-if world run through the real services (docs/formats.md, "Scenario file")."""
 
 from __future__ import annotations
 

@@ -7,12 +7,15 @@ from importlib import resources
 
 import pytest
 
+from jobs.people import regions
 from jobs.people.regions import (
+    RESOLVE_CACHE_SIZE,
     AmbiguousPlace,
     RegionError,
     Scope,
     UnknownPlace,
     UnknownRegion,
+    open_region_table,
     outside_county,
     region_table,
     resolve,
@@ -414,3 +417,48 @@ def test_within_tells_whether_a_code_lies_inside_an_area():
     assert within(NINGXIANG, NINGXIANG)
     assert not within(NINGXIANG, "4309")
     assert not within("43", "4301")
+
+
+# --------------------------------------------------------------------------- process-wide state
+
+
+def test_the_look_up_cache_stays_bounded_in_a_long_running_process():
+    fresh = open_region_table()
+    fresh.resolve("宁乡")
+    for number in range(RESOLVE_CACHE_SIZE + 50):
+        fresh.resolve(f"宁乡{number}号")
+    assert fresh.resolve_cache_info().currsize == RESOLVE_CACHE_SIZE
+    assert fresh.resolve("宁乡").code == NINGXIANG  # still answers after its entry was evicted
+
+
+def test_the_region_index_is_built_once_into_the_cache_folder_and_then_only_opened(tmp_path, monkeypatch):
+    monkeypatch.setenv("BANGFU_CACHE_DIR", str(tmp_path))
+    first = open_region_table()
+    (cached,) = tmp_path.glob("regions-*.sqlite3")
+    assert first.resolve("湖南宁乡").code == NINGXIANG
+
+    def no_rebuild(*_args, **_kwargs):
+        raise AssertionError("the index was rebuilt although a cached copy exists")
+
+    monkeypatch.setattr(regions, "_build_index", no_rebuild)
+    second = open_region_table()
+    assert second.resolve("湖南宁乡").code == NINGXIANG
+    assert second.current("430124").code == NINGXIANG
+    assert list(tmp_path.glob("regions-*")) == [cached]
+
+
+def test_a_cache_folder_that_cannot_be_written_still_gives_a_working_index(tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("BANGFU_CACHE_DIR", str(blocked))
+    assert open_region_table().resolve("东莞长安").code == "441900"
+    assert blocked.read_text(encoding="utf-8") == "a file where the cache folder should be"
+
+
+def test_the_cached_index_answers_like_the_packaged_tables(table):
+    rows = list(table.iter_db_rows())
+    assert [row["level"] for row in rows[:3]] == ["province"] * 3
+    assert sum(row["level"] == "county" for row in rows) > 2800
+    with resources.files("jobs").joinpath("data", "areas.csv").open(encoding="utf-8") as handle:
+        counties = {row["code"]: row["name"] for row in csv.DictReader(handle)}
+    assert all(table.get(code).name == name for code, name in counties.items())

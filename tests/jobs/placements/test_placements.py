@@ -10,11 +10,20 @@ from sqlalchemy import select
 
 from jobs.access.permissions import SYSTEM
 from jobs.errors import InvalidInput
-from jobs.storage.enums import CheckEvidence, EmploymentStatus, EmploymentType, EndReason, PlacementStatus
+from jobs.placements.dispatches import create_dispatch
+from jobs.storage.enums import (
+    CheckEvidence,
+    EmploymentStatus,
+    EmploymentType,
+    EndReason,
+    PlacementStatus,
+    TransportMode,
+)
 from jobs.storage.models import AuditEvent, JobLoss
 from jobs.placements.placements import (
     PlacementError,
     activate_placement,
+    attach_dispatch,
     cancel_placement,
     end_placement,
     hire_placement,
@@ -133,3 +142,31 @@ def test_the_jobs_scope_comes_from_region_codes_with_retired_codes_resolved(sess
     person.household_region_code = home
     post = make_post(session, region_code=job)
     assert job_scope(_active(session, vault, person=person, post=post)) is scope
+
+
+def test_a_check_saying_employed_after_the_placement_ended_is_refused(session, vault) -> None:
+    placement = _active(session, vault)
+    end_placement(session, placement_id=placement.id, end_date=dt.date(2024, 5, 1), reason=EndReason.QUIT)
+    with pytest.raises(PlacementError, match="已于2024-05-01结束，不能登记2024-06-01在岗"):
+        record_check(session, placement_id=placement.id, check_date=dt.date(2024, 6, 1), employed=True)
+    # Saying "not employed" then is no contradiction.
+    check = record_check(session, placement_id=placement.id, check_date=dt.date(2024, 6, 1), employed=False)
+    assert placement.checks == [check]
+
+
+def test_a_placement_is_attached_to_its_dispatch_and_untied_again(session, vault) -> None:
+    broker = make_broker(session)
+    placement = _active(session, vault)
+    dispatch = create_dispatch(session, organiser_organisation_id=broker.organisation_id,
+                               organiser_broker_id=broker.id, origin_region_code="430124",
+                               destination_region_code="441900", departure_date=START,
+                               transport=TransportMode.CHARTERED_COACH)
+    assert attach_dispatch(session, placement_id=placement.id, dispatch_id=dispatch.id).dispatch_id == dispatch.id
+    assert attach_dispatch(session, placement_id=placement.id, dispatch_id=None).dispatch_id is None
+
+
+def test_attaching_a_placement_to_a_dispatch_that_does_not_exist_is_refused(session, vault) -> None:
+    placement = _active(session, vault)
+    with pytest.raises(PlacementError, match="劳务输出批次999999不存在"):
+        attach_dispatch(session, placement_id=placement.id, dispatch_id=999999)
+    assert placement.dispatch_id is None

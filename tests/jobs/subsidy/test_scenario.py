@@ -1,4 +1,4 @@
-"""The scenario runner (FORMATS.md §3): each shipped scenario file gives exactly its expected output."""
+"""The scenario runner (docs/formats.md): each shipped scenario file gives exactly its expected output."""
 
 from __future__ import annotations
 

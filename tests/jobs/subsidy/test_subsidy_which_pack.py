@@ -1,4 +1,4 @@
-"""POLICIES.md "Which pack applies": a rule decides when its pack governs the origin on the rule's reference
+"""docs/policies.md, "Which pack applies": a rule decides when its pack governs the origin on the rule's reference
 date (milestone when met, as-of while pending, start when never met); the most specific deciding pack wins;
 none → no_policy. Expired packs are never stretched."""
 
