@@ -78,5 +78,9 @@ def build_runtime(
     key = resolve_secret(secret, instance)
     vault = Vault.from_secret(key, old_secrets=old_secrets, lookup_secret=lookup_secret)
     runtime = Runtime(db=db, vault=vault, instance_path=instance, session_key=derive_session_key(key))
-    runtime.check_lookup_key()
+    try:
+        runtime.check_lookup_key()
+    except BaseException:
+        db.dispose()  # the process will not start: release the connections it opened
+        raise
     return runtime

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-
+import pytest
 from click.testing import CliRunner
+
+import web
 
 from jobs.storage.crypto import Vault
 from jobs.storage.models import Person
@@ -19,6 +21,23 @@ def _environment(database_url: str, tmp_path, **settings: str) -> dict[str, str]
     """The environment a clerk's shell would give ``bangfu``: no app is handed to the command."""
     return {"BANGFU_DATABASE_URL": database_url, "BANGFU_INSTANCE_PATH": str(tmp_path / "cli-instance"),
             "BANGFU_SECRET_KEY": TEST_SECRET, "BANGFU_OLD_SECRET_KEYS": "", "BANGFU_LOOKUP_KEY": "", **settings}
+
+
+@pytest.fixture(autouse=True)
+def apps_disposed(monkeypatch):
+    """The command line builds its own app from the environment, as a shell would; its connections are closed
+    after the test (a process would simply exit)."""
+    built = []
+    factory = web.create_app
+
+    def create_app(*args, **kwargs):
+        built.append(factory(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(web, "create_app", create_app)
+    yield
+    for app in built:
+        web.runtime_of(app).db.dispose()
 
 
 def test_keys_rotate_reencrypts_every_stored_number_under_the_new_secret_once(runtime, app_database_url, tmp_path):
