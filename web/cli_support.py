@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import click
 from flask import current_app
 
+from jobs.errors import DomainError, InvalidInput, NotFound
 from jobs.storage.keys import LookupKeyMismatch, check_lookup_key
 from jobs.storage.runtime import Runtime
 from web import runtime_of
@@ -50,3 +53,15 @@ class BadInput(click.ClickException):
     """Bad usage or an unreadable input: exit status 2 with one clear message."""
 
     exit_code = EXIT_BAD_INPUT
+
+
+@contextlib.contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn a use case's refusal into the exit-status contract: bad input or an unknown name exits 2, a
+    refusal of the current state (a duplicate, a forbidden move) exits 1; either way one Chinese message."""
+    try:
+        yield
+    except (InvalidInput, NotFound) as error:
+        raise BadInput(error.message) from None
+    except DomainError as error:
+        raise click.ClickException(error.message) from None

@@ -1,11 +1,16 @@
-"""One error handler: JSON for the API and health checks, HTML for pages; a 500 rolls nothing half-done."""
+"""One error handler: JSON for the API and health checks, HTML for pages; a 500 rolls nothing half-done.
+
+The security headers are set in ``web.security``, in the one ``after_request`` hook."""
 
 from __future__ import annotations
 
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from jobs.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -41,17 +46,16 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException):
         return _respond(error.code or 500)
 
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        return _respond(400, "页面已过期或缺少安全校验码，请返回上一页刷新后重新提交")
+
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        # A refusal that reached the top: the use case's Chinese message, with its HTTP analogue.
+        return _respond(error.status, error.message)
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         log.exception("unhandled error", exc_info=error)
         return _respond(InternalServerError.code)
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
-        )
-        return response
