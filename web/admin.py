@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from jobs.access import accounts
 from jobs.access.audit_log import AuditFilter, search
@@ -59,8 +60,8 @@ def users():
 def _organisation_choices(form: UserForm) -> None:
     with _db().session() as db:
         organisations = accounts.list_organisations(db)
-    form.organisation.choices = [(0, "（求职者不选）")] + [
-        (o.id, f"{o.name}（{o.kind.label}）") for o in organisations
+    form.organisation.choices = [SelectChoice(0, "（求职者不选）")] + [
+        SelectChoice(o.id, f"{o.name}（{o.kind.label}）") for o in organisations
     ]
 
 

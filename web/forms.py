@@ -10,7 +10,7 @@ import datetime as dt
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import DateField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from jobs.errors import InvalidInput
@@ -73,7 +73,7 @@ class UserForm(Form):
     username = StringField("用户名", validators=[required("用户名"), Length(min=3, max=64, message="用户名需 3 到 64 个字符")],
                            description="小写字母、数字和 . _ -，登录时使用")
     display_name = StringField("姓名", validators=[Optional(), Length(max=64, message="姓名不能超过 64 个字")])
-    role = SelectField("角色", choices=[(r.value, r.label) for r in STAFF_ROLES])
+    role = SelectField("角色", choices=[SelectChoice(r.value, r.label) for r in STAFF_ROLES])
     organisation = SelectField("所属机构", coerce=int, validate_choice=False,
                                description="工作人员必填；求职者不填")
     id_number = StringField("身份证号", validators=[Optional(), Length(max=18, message="身份证号为 18 位")],
@@ -83,7 +83,7 @@ class UserForm(Form):
 
 class OrganisationForm(Form):
     name = StringField("机构名称", validators=[required("机构名称"), Length(max=128, message="机构名称不能超过 128 个字")])
-    kind = SelectField("机构类型", choices=[(k.value, k.label) for k in OrganisationKind])
+    kind = SelectField("机构类型", choices=[SelectChoice(k.value, k.label) for k in OrganisationKind])
     region = StringField("所在地区", validators=[required("所在地区")],
                          description="行政区划代码或名称，如 430182 或 宁乡市；省级填 43，地市级填 4301")
     submit = SubmitField("添加机构")
