@@ -219,7 +219,8 @@ def _checked_username(session: Session, username: str) -> str:
     if not set(username) <= USERNAME_ALPHABET:
         raise InvalidInput.field("username", "用户名只能使用小写字母、数字和 . _ -")
     if session.scalar(select(User.id).where(User.username == username)):
-        raise Conflict(f"用户名“{username}”已被使用")
+        # Said next to the user-name field: choosing another name is the fix, as with any bad input.
+        raise InvalidInput.field("username", f"用户名“{username}”已被使用")
     return username
 
 
