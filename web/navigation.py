@@ -48,7 +48,8 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _menu():
-        if current_user.is_authenticated:
+        # Until a forced password change is done every other page redirects to it, so no menu is offered.
+        if current_user.is_authenticated and not current_user.user.must_change_password:
             return {"menu": menu_for(current_user.role)}
         return {"menu": ()}
 

@@ -41,16 +41,15 @@ def create_demo_accounts(session: Session, vault: Vault) -> list[DemoAccount]:
         organisation = organisation_named(session, organisation_name)
         new = add_user(session, vault, username=username, role=role, organisation=organisation, display_name=display)
         created.append(DemoAccount(username, role, organisation.name, new.generated_password or ""))
-    # Seekers with offers to look at: people of the demo county who have matches.
-    with_matches = select(Match.person_id).distinct()
+    # Seekers with offers to look at first: people of the demo county who have matches, then anyone there.
+    with_matches = select(Match.person_id).distinct().subquery()
     people = session.scalars(
-        select(Person).where(Person.household_region_code == SEEKER_COUNTY, Person.id.in_(with_matches))
-        .order_by(Person.id).limit(SEEKERS)
+        select(Person)
+        .outerjoin(with_matches, with_matches.c.person_id == Person.id)
+        .where(Person.household_region_code == SEEKER_COUNTY)
+        .order_by(with_matches.c.person_id.is_(None), Person.id)
+        .limit(SEEKERS)
     ).all()
-    if len(people) < SEEKERS:
-        people = session.scalars(
-            select(Person).where(Person.household_region_code == SEEKER_COUNTY).order_by(Person.id).limit(SEEKERS)
-        ).all()
     for number, person in enumerate(people, start=1):
         new = add_user(session, vault, username=f"seeker{number}", role=Role.SEEKER,
                        id_number=vault.decrypt(person.id_number_encrypted))
