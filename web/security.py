@@ -142,6 +142,24 @@ def init_app(app: Flask) -> None:
     app.after_request(_security_headers)
 
 
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def relax_cookie_for_local_demo(app: Flask, host: str) -> bool:
+    """Turn the Secure cookie flag off when ``bangfu serve`` runs the embedded local demo: plain HTTP on a
+    loopback address with the built-in SQLite database, and nobody set ``SESSION_COOKIE_SECURE``. Returns True
+    when it did. A production set-up (PostgreSQL, or any other address) keeps Secure cookies."""
+    from jobs.storage.db import is_sqlite
+
+    runtime = app.extensions["bangfu"]
+    if not app.config.get("SESSION_COOKIE_SECURE_DEFAULTED"):
+        return False
+    if host not in LOOPBACK_HOSTS or not is_sqlite(runtime.db.url):
+        return False
+    app.config["SESSION_COOKIE_SECURE"] = False
+    return True
+
+
 def limiter_of(app: Flask) -> Limiter:
     return app.extensions["bangfu_limiter"]
 
