@@ -157,3 +157,19 @@ def test_signed_in_pages_are_never_cached(client, signed_in):
     signed_in(Role.COUNTY_STAFF)
     assert client.get("/").headers["Cache-Control"] == "no-store"
 
+
+
+def test_every_form_post_is_refused_without_the_csrf_token(app, runtime, people_of_every_role):
+    client = client_for(app, Role.ADMIN, people_of_every_role)
+    before = snapshot(runtime)
+    posted = 0
+    for rule in routes(app):
+        if "POST" not in rule.methods:
+            continue
+        response = client.post(url_for_rule(rule, people_of_every_role), data={"username": "x", "name": "x"})
+        assert response.status_code == 400, rule.endpoint
+        assert "安全校验码" in response.get_data(as_text=True)
+        posted += 1
+    assert posted >= 8
+    assert snapshot(runtime) == before
+    assert client.get("/").status_code == 200  # still signed in: the refused sign-out did nothing
