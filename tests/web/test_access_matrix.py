@@ -173,3 +173,14 @@ def test_every_form_post_is_refused_without_the_csrf_token(app, runtime, people_
     assert posted >= 8
     assert snapshot(runtime) == before
     assert client.get("/").status_code == 200  # still signed in: the refused sign-out did nothing
+
+
+def test_pages_load_nothing_from_elsewhere_and_have_no_inline_script(app, people_of_every_role):
+    client = client_for(app, Role.ADMIN, people_of_every_role)
+    for rule in routes(app):
+        if "GET" not in rule.methods or rule.endpoint in ("static", "pages.healthz", "auth.login"):
+            continue
+        page = client.get(url_for_rule(rule, people_of_every_role)).get_data(as_text=True)
+        for outside in ('src="http', "src='http", 'href="http', "href='http", 'src="//', 'href="//'):
+            assert outside not in page, (rule.endpoint, outside)
+        assert "<script" not in page and " style=" not in page and "<style" not in page, rule.endpoint

@@ -141,6 +141,15 @@ def test_organisations_are_listed_and_added_with_errors_next_to_the_field(client
     assert "湘潭县人社局" in client.get("/admin/organisations").get_data(as_text=True)
 
 
+@pytest.fixture
+def shipped_packs(runtime):
+    """The packs ``bangfu db upgrade`` stores (a PostgreSQL test database is emptied between tests)."""
+    from jobs.subsidy.policy_store import seed_shipped
+
+    with runtime.db.transaction() as session:
+        seed_shipped(session)
+
+
 def shipped_pack(name: str = "hunan-2021-10.yaml") -> str:
     return resources.files("jobs").joinpath("policies", name).read_text(encoding="utf-8")
 
@@ -153,7 +162,7 @@ def upload(client, content: bytes, *, load: bool, filename: str = "pack.yaml"):
     return client.post("/admin/policies/upload", data=data, content_type="multipart/form-data")
 
 
-def test_the_policy_list_shows_every_stored_version(client, signed_in):
+def test_the_policy_list_shows_every_stored_version(client, signed_in, shipped_packs):
     signed_in(Role.ADMIN)
     page = client.get("/admin/policies").get_data(as_text=True)
     assert "湘人社规〔2021〕10号" in page and "现行" in page
@@ -171,7 +180,9 @@ def test_a_broken_policy_file_is_refused_with_every_problem_shown(client, runtim
         assert len(session.scalars(select(PolicyPack.id)).all()) == before
 
 
-def test_a_policy_file_can_be_checked_without_storing_it_and_loaded_as_a_new_version(client, runtime, signed_in):
+def test_a_policy_file_can_be_checked_without_storing_it_and_loaded_as_a_new_version(
+    client, runtime, signed_in, shipped_packs
+):
     signed_in(Role.ADMIN)
     changed = (shipped_pack() + "\n# 修订：补充说明\n").encode("utf-8")
     checked = upload(client, changed, load=False)
@@ -190,7 +201,7 @@ def test_an_upload_without_a_file_or_not_in_utf8_is_refused_in_chinese(client, s
     assert "UTF-8" in upload(client, "规则".encode("gbk"), load=False).get_data(as_text=True)
 
 
-def test_which_pack_governs_a_county_on_a_day(client, signed_in):
+def test_which_pack_governs_a_county_on_a_day(client, signed_in, shipped_packs):
     signed_in(Role.ADMIN)
     page = client.get("/admin/policies/which?region=430182&day=2024-03-01").get_data(as_text=True)
     assert "湖南省长沙市宁乡市" in page and "湘人社规〔2021〕10号" in page
