@@ -19,7 +19,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     Configuration keys (environment: ``BANGFU_<KEY>``): ``DATABASE_URL`` (default: SQLite in the instance
     folder), ``SECRET_KEY`` (default: a key file generated in the instance folder), ``OLD_SECRET_KEYS``
-    (comma-separated, for key rotation), ``LOOKUP_KEY``, ``INSTANCE_PATH`` (environment only).
+    (comma-separated, for key rotation), ``LOOKUP_KEY``, ``INSTANCE_PATH`` (environment only), and for the web
+    sessions (see ``web.security``): ``SESSION_COOKIE_SECURE`` (default on; ``bangfu serve`` turns it off only
+    for the embedded local demo), ``IDLE_TIMEOUT_MINUTES`` (30), ``SESSION_LIFETIME_HOURS`` (12),
+    ``LOGIN_LIMIT_PER_ADDRESS``, ``LOGIN_LIMIT_PER_ACCOUNT``, ``RATELIMIT_STORAGE_URI`` (``memory://``; e.g.
+    ``redis://host:6379`` when several server processes share the limits), ``PROXY_COUNT`` (reverse proxies
+    in front, whose ``X-Forwarded-*`` headers are trusted; 0).
     """
     from flask import Flask, abort
 
@@ -38,11 +43,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         OLD_SECRET_KEYS="",
         LOOKUP_KEY=None,
         SQL_ECHO=False,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=False,
         JSON_AS_ASCII=False,
     )
+    from web import security
+
+    security.configure_defaults(app)
     app.config.from_prefixed_env("BANGFU")
     if test_config:
         app.config.from_mapping(test_config)
@@ -60,7 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = runtime
     app.json.ensure_ascii = False
 
-    from web import errors, pages
+    from web import admin, auth, errors, navigation, pages
 
     @app.before_request
     def _lookup_key_guard() -> None:
@@ -72,7 +77,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             abort(503)
 
     errors.init_app(app)
+    security.init_app(app)
+    auth.init_app(app)
+    navigation.init_app(app)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(admin.blueprint)
     return app
 
 

@@ -34,11 +34,13 @@ COMMANDS: dict[str, Entry] = {
     "import": Entry("web.commands.lists:import_group", "导入清单（.xlsx，或 UTF-8 / GB18030 编码的 CSV）：逐行校验，有问题的行单独列出，其余照常导入。"),
     "keys": Entry("web.commands.keys:keys_group", "密钥：轮换加密密钥后重新加密个人敏感信息。"),
     "match": Entry("web.commands.match:match_group", "人岗匹配：bangfu match 需求清单 岗位清单 -o 结果.xlsx（不用数据库），或 bangfu match run（数据库）。"),
+    "org": Entry("web.commands.orgs:org_group", "机构：添加、列出。"),
     "occupation": Entry("web.commands.occupation:occupation_group", "职业分类（职业分类大典 2022）。"),
     "policy": Entry("web.commands.policy:policy_group", "政策文件：查看、校验、载入，以及查询某县某日适用的政策。"),
     "region": Entry("web.commands.region:region_group", "行政区划：地名或代码解析。"),
     "scenario": Entry("web.commands.scenario:scenario_group", "政策场景：在临时数据库中按场景文件核算补贴。"),
     "serve": Entry("web.commands.serve:serve", "用生产级 WSGI 服务器（waitress）提供网页服务。"),
+    "user": Entry("web.commands.users:user_group", "用户账号：添加、列出、停用。"),
     "template": Entry("web.commands.lists:template", "生成清单模板：demand 为就业需求清单，supply 为岗位供给清单（含填写说明、下拉选项和示例行）。"),
 }
 

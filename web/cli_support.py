@@ -14,10 +14,11 @@ none of them).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import getpass
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -135,3 +136,16 @@ def acting_user(session: Session, username: str | None) -> Actor:
     if user is None:
         raise BadInput(f"没有名为“{username}”的有效用户。")
     return user
+
+
+@contextlib.contextmanager
+def domain_errors() -> Iterator[None]:
+    """Turn a use case's refusal inside a command into the exit-status contract there and then (the group's
+    handler does the same for refusals that reach it): bad input or an unknown name exits 2, a refusal of the
+    current state (a duplicate, a forbidden move) exits 1; either way one Chinese message."""
+    try:
+        yield
+    except DomainError as error:
+        failure = click.ClickException(error.message)
+        failure.exit_code = exit_status(error)
+        raise failure from None

@@ -3,6 +3,8 @@
 A use case's refusal (:class:`~jobs.errors.DomainError`) maps to its status: NotFound 404, Forbidden 403,
 Conflict 409, InvalidInput 422 with the field errors. The API answers an RFC 9457 problem document
 (``application/problem+json``); pages answer a Chinese error page with the message.
+
+The security headers are set in ``web.security``, in the one ``after_request`` hook.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from jobs.access.permissions import keep_denial
@@ -77,17 +80,11 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException):
         return _respond(error.code or 500)
 
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        return _respond(400, "页面已过期或缺少安全校验码，请返回上一页刷新后重新提交")
+
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         log.exception("unhandled error", exc_info=error)
         return _respond(InternalServerError.code)
-
-    @app.after_request
-    def _security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
-        )
-        return response

@@ -1,22 +1,25 @@
-"""Pages: the home page with the platform's counts, and the health check. The full UI comes later."""
+"""Pages every signed-in user shares: the home page for their role, and the health check."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template
+from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from jobs.access.stats import platform_counts
+from jobs.access.landing import landing_for
 from web import runtime_of
 
 blueprint = Blueprint("pages", __name__)
 
 
 @blueprint.get("/")
+@login_required
 def home():
+    """The landing page of the signed-in user's role: organisation, region and the counts of their own area."""
     runtime = runtime_of(current_app)
     with runtime.db.session() as session:
-        counts = platform_counts(session)
-    return render_template("home.html", counts=counts)
+        landing = landing_for(session, current_user.user)
+    return render_template("home.html", landing=landing)
 
 
 @blueprint.get("/healthz")

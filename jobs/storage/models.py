@@ -196,8 +196,16 @@ class User(Timestamped, Base):
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[dt.datetime | None]
+    # A password someone else chose or generated must be replaced at the first sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
+    # Consecutive failed sign-ins; reaching the threshold locks the account until ``locked_until``.
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    locked_until: Mapped[dt.datetime | None]
+    # Bumped when the password changes or the account is disabled: sessions carrying an older value end.
+    session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
 
     organisation: Mapped[Organisation | None] = relationship()
+    person: Mapped[Person | None] = relationship(foreign_keys=[person_id])
 
     __table_args__ = (
         # A seeker is tied to their own person record; every other role to an organisation.

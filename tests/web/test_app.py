@@ -1,4 +1,4 @@
-"""The app factory, the home page and the health check."""
+"""The app factory, the health check and the error pages."""
 
 from __future__ import annotations
 
@@ -60,11 +60,9 @@ def test_the_health_check_says_unavailable_when_the_database_is_gone(tmp_path):
     runtime_of(app).db.dispose()
 
 
-def test_the_home_page_shows_the_counts_in_chinese(client):
+def test_the_home_page_asks_for_sign_in_first(client):
     response = client.get("/")
-    assert response.status_code == 200
-    page = response.get_data(as_text=True)
-    assert "平台概况" in page and "登记劳动力" in page and "岗位" in page
+    assert response.status_code == 302 and response.headers["Location"] == "/login?next=/"
 
 
 def test_unknown_pages_answer_in_chinese_html_and_the_api_in_json(client):
@@ -73,12 +71,6 @@ def test_unknown_pages_answer_in_chinese_html_and_the_api_in_json(client):
     api = client.get("/api/no-such-thing")
     assert api.status_code == 404 and api.json == {"error": "页面不存在"}
 
-
-def test_pages_carry_security_headers(client):
-    headers = client.get("/").headers
-    assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers["X-Frame-Options"] == "DENY"
-    assert "default-src 'self'" in headers["Content-Security-Policy"]
 
 
 def test_an_app_started_with_another_look_up_key_than_its_database_was_filled_with_is_refused(app_database_url,

@@ -7,6 +7,7 @@ import dataclasses
 import click
 from flask.cli import with_appcontext
 
+from jobs.access.demo_accounts import create_demo_accounts
 from jobs.access.permissions import system_actor
 from jobs.subsidy.claims import evaluate_claims
 from jobs.storage.clock import china_today
@@ -36,11 +37,17 @@ def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
             matched = run_matching(session, vault=rt.vault, today=today)
         with rt.db.writer() as session:
             claims = evaluate_claims(session, vault=rt.vault, as_of=today, actor=system_actor("demo"))
+    with rt.db.transaction() as session:
+        accounts = create_demo_accounts(session, rt.vault)
     if output_format == "json":
         emit_json({
             **dataclasses.asdict(summary),
             "matches": matched.created if matched else None,
             "claims": claims.created if claims else None,
+            "accounts": [
+                {"username": a.username, "role": a.role.value, "organisation": a.organisation, "password": a.password}
+                for a in accounts
+            ],
         })
         return
     head = "演示数据已生成" if summary.created else "数据库中已有演示数据，未重复生成"
@@ -51,4 +58,15 @@ def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
     )
     if matched is not None and claims is not None:
         click.echo(f"人岗匹配结果 {matched.created} 条，补贴记录 {claims.created} 条")
+    _print_accounts(accounts)
     click.echo(f"数据库：{rt.db.url}", err=True)
+
+
+def _print_accounts(accounts) -> None:
+    if not accounts:
+        click.echo("演示账号已存在（初始密码只在首次生成时显示；忘记时请管理员在“用户”页面重置）")
+        return
+    click.echo("演示账号（初始密码只显示这一次，首次登录后须修改）：")
+    for account in accounts:
+        where = f"，{account.organisation}" if account.organisation else ""
+        click.echo(f"  {account.role.label}{where}：用户名 {account.username}  密码 {account.password}")

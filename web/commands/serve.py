@@ -7,6 +7,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from web.cli_support import runtime
+from web.security import relax_cookie_for_local_demo
 
 
 @click.command("serve")
@@ -20,5 +21,8 @@ def serve(host: str, port: int, threads: int) -> None:
 
     runtime()  # brings an embedded database up to date before the first request
     app = current_app._get_current_object()
+    if relax_cookie_for_local_demo(app, host):
+        click.echo("本机演示（http://、SQLite 数据库）：会话 Cookie 未加 Secure 标志，以便通过 http 登录。"
+                   "正式部署请经 HTTPS 提供服务并使用 PostgreSQL，或设置 BANGFU_SESSION_COOKIE_SECURE=true。", err=True)
     click.echo(f"帮扶平台已启动：http://{host}:{port}/ （按 Ctrl+C 停止）", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="bangfu")

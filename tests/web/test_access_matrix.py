@@ -1,0 +1,186 @@
+"""The access matrix: every route of ``app.url_map`` × every role (and no one signed in), with the answer each
+must get. A new route without an entry here fails :func:`test_every_route_has_an_entry`, so each page added
+states who may open it. Every response of the walk also carries the security headers, and no GET changes
+anything stored.
+
+The role workspaces extend the matrix with objects inside and outside each user's scope (inside: 200;
+outside: 404) through :data:`URL_VALUES`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from jobs.storage.enums import Role
+from jobs.storage.models import Base
+from tests.web.conftest import ALL_ROLES, csrf_token, sign_in
+
+ANONYMOUS = "anonymous"
+EVERYONE = (ANONYMOUS, *ALL_ROLES)
+SIGNED_IN = {role: 200 for role in ALL_ROLES}
+
+
+def admin_only(admin_status: int) -> dict:
+    """Administrator pages: an action other roles may never take is a 403, not a 404."""
+    return {ANONYMOUS: 302, **{role: 403 for role in ALL_ROLES}, Role.ADMIN: admin_status}
+
+
+# endpoint → expected status per role: for a GET route the status of a GET, for a POST-only route the status of
+# a POST carrying a valid CSRF token (302: done and redirected, or sent to /login when nobody is signed in).
+ACCESS: dict[str, dict] = {
+    "static": {role: 200 for role in EVERYONE},
+    "pages.healthz": {role: 200 for role in EVERYONE},
+    "pages.home": {ANONYMOUS: 302, **SIGNED_IN},
+    "auth.login": {ANONYMOUS: 200, **{role: 302 for role in ALL_ROLES}},
+    "auth.logout": {role: 302 for role in EVERYONE},
+    "auth.change_password": {ANONYMOUS: 302, **SIGNED_IN},
+    "admin.users": admin_only(200),
+    "admin.add_user": admin_only(200),
+    "admin.disable_user": admin_only(302),
+    "admin.enable_user": admin_only(302),
+    "admin.reset_password": admin_only(200),
+    "admin.organisations": admin_only(200),
+    "admin.add_organisation": admin_only(200),
+    "admin.policies": admin_only(200),
+    "admin.upload_policy": admin_only(200),
+    "admin.which_policy": admin_only(200),
+    "admin.audit_log": admin_only(200),
+}
+
+# Values for the routes' variables, from the accounts of every role.
+URL_VALUES = {
+    "user_id": lambda accounts: accounts[Role.SEEKER].user_id,
+    "filename": lambda accounts: "bangfu.css",
+}
+# Query strings a GET route is also walked with (read-only questions must stay read-only).
+QUERIES = {
+    "admin.which_policy": "?region=430182&day=2024-03-01",
+    "admin.audit_log": "?action=auth.&date_from=2026-01-01",
+    "admin.users": "?page=2",
+}
+REQUIRED_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def routes(app):
+    """Every rule, signing out last so the walk keeps its session."""
+    rules = [rule for rule in app.url_map.iter_rules()]
+    return sorted(rules, key=lambda rule: (rule.endpoint == "auth.logout", rule.endpoint))
+
+
+def url_for_rule(rule, accounts) -> str:
+    values = {name: URL_VALUES[name](accounts) for name in rule.arguments}
+    return rule.build(values)[1]
+
+
+def assert_security_headers(response) -> None:
+    for name, value in REQUIRED_HEADERS.items():
+        assert response.headers.get(name) == value, (name, response.request.path)
+    policy = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+
+
+def client_for(app, role, accounts):
+    client = app.test_client()
+    if role != ANONYMOUS:
+        assert sign_in(client, accounts[role].username, accounts[role].password).status_code == 302
+    return client
+
+
+def test_every_route_has_an_entry(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    missing = endpoints - set(ACCESS)
+    assert not missing, f"routes without an access-matrix entry: {sorted(missing)}"
+    assert not set(ACCESS) - endpoints, f"entries for routes that no longer exist: {sorted(set(ACCESS) - endpoints)}"
+    for endpoint, expected in ACCESS.items():
+        assert set(expected) == set(EVERYONE), f"{endpoint} does not say what every role gets"
+
+
+@pytest.mark.parametrize("role", EVERYONE, ids=str)
+def test_the_access_matrix(app, people_of_every_role, role):
+    client = client_for(app, role, people_of_every_role)
+    answers = {}
+    for rule in routes(app):
+        url = url_for_rule(rule, people_of_every_role)
+        if "GET" in rule.methods:
+            response = client.get(url)
+        else:
+            token = csrf_token(client.get("/login" if role == ANONYMOUS else "/account/password").get_data(as_text=True))
+            response = client.post(url, data={"csrf_token": token})
+        assert_security_headers(response)
+        answers[rule.endpoint] = response.status_code
+        response.close()  # a static file answers with an open file
+    expected = {endpoint: statuses[role] for endpoint, statuses in ACCESS.items()}
+    assert answers == expected
+
+
+def snapshot(runtime) -> dict[str, list]:
+    """Every stored row except the audit log's (reading a page may be audited; it must change nothing else)."""
+    with runtime.db.session() as session:
+        return {
+            table.name: [tuple(row) for row in session.execute(select(table).order_by(*table.primary_key.columns))]
+            for table in Base.metadata.sorted_tables
+            if table.name not in ("audit_event", "audit_chain_head")  # sign-in and denials are audited
+        }
+
+
+@pytest.mark.parametrize("role", EVERYONE, ids=str)
+def test_no_get_changes_anything_stored(app, runtime, people_of_every_role, role):
+    client = client_for(app, role, people_of_every_role)
+    before = snapshot(runtime)
+    walked = 0
+    for rule in routes(app):
+        if "GET" not in rule.methods:
+            continue
+        url = url_for_rule(rule, people_of_every_role)
+        for query in ("", QUERIES.get(rule.endpoint, "")):
+            response = client.get(url + query)
+            assert response.status_code < 500, url + query
+            response.close()
+            walked += 1
+        assert snapshot(runtime) == before, f"GET {url} changed stored data"
+    assert walked >= len([r for r in app.url_map.iter_rules() if "GET" in r.methods])
+
+
+def test_error_answers_carry_the_security_headers_too(client, people_of_every_role):
+    assert_security_headers(client.get("/no-such-page"))
+    assert_security_headers(client.post("/login", data={"username": "x"}))  # CSRF refusal
+    assert_security_headers(client.get("/logout"))  # 405
+
+
+def test_signed_in_pages_are_never_cached(client, signed_in):
+    signed_in(Role.COUNTY_STAFF)
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+
+def test_every_form_post_is_refused_without_the_csrf_token(app, runtime, people_of_every_role):
+    client = client_for(app, Role.ADMIN, people_of_every_role)
+    before = snapshot(runtime)
+    posted = 0
+    for rule in routes(app):
+        if "POST" not in rule.methods:
+            continue
+        response = client.post(url_for_rule(rule, people_of_every_role), data={"username": "x", "name": "x"})
+        assert response.status_code == 400, rule.endpoint
+        assert "安全校验码" in response.get_data(as_text=True)
+        posted += 1
+    assert posted >= 8
+    assert snapshot(runtime) == before
+    assert client.get("/").status_code == 200  # still signed in: the refused sign-out did nothing
+
+
+def test_pages_load_nothing_from_elsewhere_and_have_no_inline_script(app, people_of_every_role):
+    client = client_for(app, Role.ADMIN, people_of_every_role)
+    for rule in routes(app):
+        if "GET" not in rule.methods or rule.endpoint in ("static", "pages.healthz", "auth.login"):
+            continue
+        page = client.get(url_for_rule(rule, people_of_every_role)).get_data(as_text=True)
+        for outside in ('src="http', "src='http", 'href="http', "href='http", 'src="//', 'href="//'):
+            assert outside not in page, (rule.endpoint, outside)
+        assert "<script" not in page and " style=" not in page and "<style" not in page, rule.endpoint

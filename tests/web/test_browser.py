@@ -1,0 +1,164 @@
+"""A real browser: Debian's chromium, driven by Playwright, against the app served by waitress on 127.0.0.1.
+
+Each role of the demo world signs in with its generated password, is made to choose its own, lands on its home
+page and walks its menu; an administrator also walks the admin pages. Screenshots go to the test's temporary
+folder (``pytest --basetemp=DIR`` keeps them somewhere known). Skipped, saying why, only where no chromium is
+installed (``apt-get install chromium``; Playwright's own browser download is not used).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import threading
+from collections.abc import Iterator
+
+import pytest
+import waitress
+from playwright.sync_api import Page, expect, sync_playwright
+
+from jobs.access.demo_accounts import DemoAccount, create_demo_accounts
+from jobs.demo import build_demo
+from jobs.placements.matches import run_matching
+from jobs.storage.enums import Role
+from tests.factories import TODAY
+
+CHROMIUM = os.environ.get("BANGFU_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+NEW_PASSWORD = "Wode-xin-mima-2026"
+LAPTOP = {"width": 1280, "height": 860}
+TABLET = {"width": 820, "height": 1180}
+# Served for at most this long even if a test hangs: the server stops by itself.
+SERVER_DEADLINE_SECONDS = 300
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"no chromium at {CHROMIUM} (install it: apt-get install chromium)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def demo_accounts(runtime) -> list[DemoAccount]:
+    with runtime.db.transaction() as session:
+        build_demo(session, runtime.vault, today=TODAY, workers=60, posts=20)
+    with runtime.db.writer() as session:
+        run_matching(session, vault=runtime.vault, today=TODAY)
+    with runtime.db.transaction() as session:
+        return create_demo_accounts(session, runtime.vault)
+
+
+@pytest.fixture
+def served(app, demo_accounts) -> Iterator[str]:
+    """The app on a free loopback port over plain HTTP, as the local demo is (so the cookie is not Secure)."""
+    app.config["SESSION_COOKIE_SECURE"] = False
+    server = waitress.create_server(app, host="127.0.0.1", port=free_port(), threads=4, ident="bangfu-test")
+    thread = threading.Thread(target=server.run, name="bangfu-test-server", daemon=True)
+    thread.start()
+    stopper = threading.Timer(SERVER_DEADLINE_SECONDS, server.close)
+    stopper.daemon = True
+    stopper.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        stopper.cancel()
+        server.close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def first_sign_in(page: Page, base: str, account: DemoAccount, shots, name: str) -> None:
+    page.goto(f"{base}/")
+    expect(page).to_have_url(re.compile(r"/login\?next=/$"))
+    shots(f"{name}-0-login")
+    page.fill("#username", account.username)
+    page.fill("#password", account.password)
+    page.click("#submit")
+    # A generated password: the first thing asked is a password of one's own.
+    expect(page).to_have_url(re.compile(r"/account/password$"))
+    page.fill("#current", account.password)
+    page.fill("#new", "short")
+    page.fill("#confirm", "short")
+    page.click("#submit")
+    expect(page.locator(".field .error").first).to_contain_text("密码至少需要 10 个字符")
+    shots(f"{name}-1-weak-password")
+    page.fill("#current", account.password)
+    page.fill("#new", NEW_PASSWORD)
+    page.fill("#confirm", NEW_PASSWORD)
+    page.click("#submit")
+    expect(page).to_have_url(f"{base}/")
+    expect(page.locator(".flash.success")).to_contain_text("密码已修改")
+
+
+def test_each_role_signs_in_changes_its_password_and_walks_its_pages(served, browser, demo_accounts, tmp_path):
+    # One server and one demo world for every role (building the world is the slow part); a fresh browser
+    # context, so fresh cookies, per role.
+    for role in Role:
+        walk(served, browser, next(a for a in demo_accounts if a.role is role), tmp_path, LAPTOP)
+    # The pages are also meant for a tablet.
+    walk(served, browser, next(a for a in demo_accounts if a.role is Role.SEEKER and a.username == "seeker2"),
+         tmp_path, TABLET, prefix="tablet-")
+
+
+def walk(served: str, browser, account: DemoAccount, tmp_path, viewport: dict, prefix: str = "") -> None:
+    role = account.role
+    context = browser.new_context(viewport=viewport, locale="zh-CN")
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
+    missing: list[str] = []
+    page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+
+    def shots(name: str) -> None:
+        page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
+
+    name = prefix + role.value
+    first_sign_in(page, served, account, shots, name)
+    expect(page.locator("h1")).to_contain_text("您好")
+    expect(page.locator(".facts")).to_contain_text(role.label)
+    if account.organisation:
+        expect(page.locator(".facts")).to_contain_text(account.organisation)
+    assert page.locator(".card").count() >= 3
+    shots(f"{name}-2-home")
+    menu = page.locator("nav.menu a")
+    labels = menu.all_inner_texts()
+    assert labels[0] == "首页"
+    for number, label in enumerate(labels[1:], start=3):
+        page.click(f"nav.menu a:text-is('{label}')")
+        expect(page.locator("nav.menu a[aria-current=page]")).to_have_text(label)
+        shots(f"{name}-{number}-{label}")
+    if role is Role.ADMIN:
+        page.goto(f"{served}/admin/policies/which?region=宁乡市&day=2024-03-01")
+        expect(page.locator("main")).to_contain_text("湘人社规〔2021〕10号")
+        shots(f"{name}-9-which-policy")
+    else:
+        response = page.goto(f"{served}/admin/users")
+        assert response.status == 403
+        expect(page.locator("h1")).to_contain_text("没有权限")
+        shots(f"{name}-8-forbidden")
+    page.goto(f"{served}/")
+    page.click("button:text-is('退出')")
+    expect(page).to_have_url(re.compile(r"/login$"))
+    expect(page.locator(".flash")).to_contain_text("您已安全退出")
+    # Chromium reports any refused inline script or style: the CSP allows only the app's own files, and every
+    # file a page asks for (style sheet, icon) exists.
+    assert not refused, refused
+    assert not missing, missing
+    context.close()
+    assert len(list(tmp_path.glob(f"{name}-*.png"))) >= 4

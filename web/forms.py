@@ -1,0 +1,136 @@
+"""The pages' forms (Flask-WTF: every form carries the CSRF token). Every message is Chinese.
+
+A use case's :class:`~jobs.errors.InvalidInput` is shown next to the fields it names with :func:`show_errors`,
+so a form keeps what the user typed and says what is wrong where it is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+
+from jobs.errors import InvalidInput
+from jobs.storage.enums import OrganisationKind, Role
+
+
+class _Chinese:
+    """WTForms' built-in messages (a failed parse, a bad choice, the CSRF token) in Chinese."""
+
+    MESSAGES = {
+        "Not a valid choice.": "请从列表中选择",
+        "Not a valid choice": "请从列表中选择",
+        "Invalid Choice: could not coerce.": "请从列表中选择",
+        "Not a valid date value.": "日期格式应为 年-月-日，如 2026-11-30",
+        "Not a valid integer value.": "应填写整数",
+        "This field is required.": "此项必填",
+        "The CSRF token is missing.": "页面缺少安全校验码，请刷新后重新提交",
+        "The CSRF token is invalid.": "安全校验码无效，请刷新后重新提交",
+        "The CSRF token has expired.": "页面已过期，请刷新后重新提交",
+        "The CSRF tokens do not match.": "安全校验码不匹配，请刷新后重新提交",
+    }
+
+    def gettext(self, string: str) -> str:
+        return self.MESSAGES.get(string, string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+class Form(FlaskForm):
+    """The base of every form: Chinese built-in messages."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _Chinese()
+
+
+def required(label: str) -> DataRequired:
+    return DataRequired(message=f"请填写{label}")
+
+
+class LoginForm(Form):
+    username = StringField("用户名", validators=[required("用户名"), Length(max=64, message="用户名过长")])
+    password = PasswordField("密码", validators=[required("密码"), Length(max=256, message="密码过长")])
+    submit = SubmitField("登录")
+
+
+class ChangePasswordForm(Form):
+    current = PasswordField("当前密码", validators=[required("当前密码")])
+    new = PasswordField("新密码", validators=[required("新密码"), Length(max=256, message="密码过长")],
+                        description="至少 10 个字符，同时包含字母、数字、符号中的至少两种，不能包含用户名")
+    confirm = PasswordField("再次输入新密码", validators=[required("确认密码"), EqualTo("new", message="两次输入的新密码不一致")])
+    submit = SubmitField("修改密码")
+
+
+STAFF_ROLES = [Role.COUNTY_STAFF, Role.BROKER, Role.WORKSTATION_STAFF, Role.ADMIN, Role.SEEKER]
+
+
+class UserForm(Form):
+    username = StringField("用户名", validators=[required("用户名"), Length(min=3, max=64, message="用户名需 3 到 64 个字符")],
+                           description="小写字母、数字和 . _ -，登录时使用")
+    display_name = StringField("姓名", validators=[Optional(), Length(max=64, message="姓名不能超过 64 个字")])
+    role = SelectField("角色", choices=[SelectChoice(r.value, r.label) for r in STAFF_ROLES])
+    organisation = SelectField("所属机构", coerce=int, validate_choice=False,
+                               description="工作人员必填；求职者不填")
+    id_number = StringField("身份证号", validators=[Optional(), Length(max=18, message="身份证号为 18 位")],
+                            description="仅求职者账号填写，须是已登记的劳动力")
+    submit = SubmitField("添加用户")
+
+
+class OrganisationForm(Form):
+    name = StringField("机构名称", validators=[required("机构名称"), Length(max=128, message="机构名称不能超过 128 个字")])
+    kind = SelectField("机构类型", choices=[SelectChoice(k.value, k.label) for k in OrganisationKind])
+    region = StringField("所在地区", validators=[required("所在地区")],
+                         description="行政区划代码或名称，如 430182 或 宁乡市；省级填 43，地市级填 4301")
+    submit = SubmitField("添加机构")
+
+
+class PolicyUploadForm(Form):
+    file = FileField("政策文件（YAML）")
+    check = SubmitField("只校验")
+    load = SubmitField("校验并载入")
+
+
+class WhichPackForm(Form):
+    """Read-only question asked with GET: no CSRF token needed since nothing changes."""
+
+    class Meta:
+        csrf = False
+
+    region = StringField("县（市、区）", validators=[required("县级行政区划代码或名称")])
+    day = DateField("日期", validators=[Optional()], format="%Y-%m-%d", description="不填为今天")
+    submit = SubmitField("查询")
+
+    def day_or(self, today: dt.date) -> dt.date:
+        return self.day.data or today
+
+
+class AuditFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    actor = StringField("操作人", validators=[Optional(), Length(max=64, message="操作人过长")])
+    action = StringField("操作", validators=[Optional(), Length(max=64, message="操作名过长")])
+    object_type = StringField("对象类型", validators=[Optional(), Length(max=64, message="对象类型过长")])
+    date_from = DateField("起始日期", validators=[Optional()], format="%Y-%m-%d")
+    date_to = DateField("截止日期", validators=[Optional()], format="%Y-%m-%d")
+    submit = SubmitField("筛选")
+
+
+def show_errors(form: Form, error: InvalidInput, *, aliases: dict[str, str] | None = None) -> None:
+    """Attach a use case's field errors to the form's fields (under ``aliases`` when names differ); what
+    names no field is shown above the form."""
+    aliases = aliases or {}
+    unplaced = []
+    for name, messages in error.fields.items():
+        field = getattr(form, aliases.get(name, name), None)
+        if field is None:
+            unplaced.extend(messages)
+            continue
+        field.errors = [*field.errors, *messages]
+    if not error.fields or unplaced:
+        form.form_errors = [*form.form_errors, *(unplaced or [error.message])]

@@ -1,0 +1,63 @@
+"""The menu each role sees. The role workspaces add their pages here; a page a role may not open is never
+offered to it (the server still refuses it: the menu is a convenience, not the check)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from flask import url_for
+
+from jobs.storage.clock import CHINA
+from jobs.storage.enums import Role
+
+
+@dataclass(frozen=True)
+class Item:
+    endpoint: str
+    label: str
+
+    @property
+    def url(self) -> str:
+        return url_for(self.endpoint)
+
+
+HOME = Item("pages.home", "首页")
+MENUS: dict[Role, tuple[Item, ...]] = {
+    Role.ADMIN: (
+        HOME,
+        Item("admin.users", "用户"),
+        Item("admin.organisations", "机构"),
+        Item("admin.policies", "政策文件"),
+        Item("admin.audit_log", "审计日志"),
+    ),
+    Role.COUNTY_STAFF: (HOME,),
+    Role.BROKER: (HOME,),
+    Role.WORKSTATION_STAFF: (HOME,),
+    Role.SEEKER: (HOME,),
+}
+
+
+def menu_for(role: Role) -> tuple[Item, ...]:
+    return MENUS.get(role, (HOME,))
+
+
+def init_app(app) -> None:
+    """Give every template the signed-in user's menu and the shell's filters."""
+    from flask_login import current_user
+
+    @app.context_processor
+    def _menu():
+        # Until a forced password change is done every other page redirects to it, so no menu is offered.
+        if current_user.is_authenticated and not current_user.user.must_change_password:
+            return {"menu": menu_for(current_user.role)}
+        return {"menu": ()}
+
+    @app.template_filter("china_time")
+    def _china_time(moment) -> str:
+        """A stored UTC timestamp as China time, to the minute; empty for none."""
+        if moment is None:
+            return "—"
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(CHINA).strftime("%Y-%m-%d %H:%M")
