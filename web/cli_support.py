@@ -8,7 +8,10 @@ from typing import Any
 import click
 from flask import current_app
 
-from jobs.storage.keys import LookupKeyMismatch, check_lookup_key
+from sqlalchemy.exc import OperationalError
+
+from jobs.storage.db import BUSY_MESSAGE, is_busy
+from jobs.storage.keys import LookupKeyMismatch, check_lookup_key, lookup_key_recorded
 from jobs.storage.runtime import Runtime
 from web import runtime_of
 
@@ -39,10 +42,20 @@ def runtime(*, needs_database: bool = True) -> Runtime:
     if not rt.db.ensure_current():
         raise click.ClickException("数据库结构不是最新版本，请先运行 bangfu db upgrade")
     try:
-        with rt.db.transaction() as session:
-            check_lookup_key(session, rt.vault)
+        # The check reads; only the very first run of a database writes the fingerprint.
+        with rt.db.reading() as session:
+            recorded = lookup_key_recorded(session)
+            if recorded:
+                check_lookup_key(session, rt.vault)
+        if not recorded:
+            with rt.db.transaction() as session:
+                check_lookup_key(session, rt.vault)
     except LookupKeyMismatch as error:
         raise click.ClickException(error.message) from error
+    except OperationalError as error:
+        if is_busy(error):
+            raise click.ClickException(BUSY_MESSAGE) from None
+        raise
     return rt
 
 

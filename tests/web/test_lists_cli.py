@@ -33,9 +33,11 @@ def test_import_prints_exactly_the_summary_of_formats_section_4(runner, runtime,
     result = runner.invoke(cli, ["import", "demand", str(county_list(tmp_path)), "--format", "json"])
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert list(summary) == ["rows", "created", "updated", "unchanged", "rejected", "ignored_columns", "errors"]
+    assert list(summary) == ["rows", "created", "updated", "unchanged", "rejected", "ignored_columns", "errors",
+                             "warnings", "changes", "needs_confirmation"]
     assert summary == {"rows": 6, "created": 3, "updated": 0, "unchanged": 0, "rejected": 3,
-                       "ignored_columns": ["乡镇", "家庭人口"], "errors": COUNTY_ERRORS}
+                       "ignored_columns": ["乡镇", "家庭人口"], "errors": COUNTY_ERRORS,
+                       "warnings": [], "changes": [], "needs_confirmation": []}
     assert count(runtime, Person) == 3
 
 
@@ -132,7 +134,7 @@ def test_a_user_without_the_right_cannot_reveal(runner, runtime, tmp_path):
         organisation = Organisation(name="某劳务公司", kind=OrganisationKind.BROKER, region_code="430182")
         session.add(User(username="broker1", display_name="经纪人", role=Role.BROKER, organisation=organisation))
     result = runner.invoke(cli, ["export", "demand", "--reveal", "--user", "broker1", "-o", str(tmp_path / "x.xlsx")])
-    assert result.exit_code == 2 and "无权查看完整号码" in result.stderr
+    assert result.exit_code == 2 and "查看完整号码" in result.stderr
     assert not (tmp_path / "x.xlsx").exists()
 
 
