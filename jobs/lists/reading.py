@@ -33,7 +33,9 @@ from xml.etree.ElementTree import ParseError
 from openpyxl.cell.text import Text
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
 
@@ -57,6 +59,8 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {"demand": ("name", "id_number"), "sup
 _FOOTER = re.compile(r"^(合计|小计|总计|共计|填表人|填报人|审核人|负责人|制表|联系人|注[:：]|说明[:：]|备注[:：])")
 _EXAMPLE_KEYS = frozenset({"示例", "例", "样例", "举例"})
 _SHARED_STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
+_DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
+_SHEET_DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
 
 
 @dataclass(frozen=True)
@@ -315,6 +319,31 @@ class _LimitedReader(ExcelReader):
                 # One character over the limit marks the cell as cut (see _row).
                 strings.append(text[:MAX_CELL_TEXT + 1])
         self.shared_strings = strings
+
+    def read_worksheets(self) -> None:
+        """The sheets, read-only, without what a list import never uses (charts, comments, drawings)."""
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                continue
+            worksheet = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
+
+class _Sheet(ReadOnlyWorksheet):
+    """A read-only sheet whose stated size is looked for in the part's head only: openpyxl's own look-up
+    parses the whole sheet when the file states no dimension, before any row limit could apply."""
+
+    def _get_size(self) -> None:
+        with self._get_source() as source:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == _DIMENSION_TAG:
+                    bounds = SheetDimension.from_tree(element).boundaries
+                    if bounds is not None:
+                        self._min_column, self._min_row, self._max_column, self._max_row = bounds
+                    return
+                if element.tag == _SHEET_DATA_TAG:
+                    return
 
 
 @contextmanager
