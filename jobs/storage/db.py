@@ -44,8 +44,7 @@ def _owner_only(url: str) -> None:
     if not database or database == ":memory:" or database.startswith("file:"):
         return
     path = Path(database)
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists() and path.parent.is_dir():  # a missing folder stays an error of the connection
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, OWNER_ONLY))
     for member in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         with contextlib.suppress(FileNotFoundError):
