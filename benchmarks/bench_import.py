@@ -245,7 +245,7 @@ def _timed_import(database: Database, vault: Vault, path: Path, label: str):
 
     started = time.perf_counter()
     with database.writer() as session:
-        result = import_demand(session, vault, path, today=TODAY, progress=bar, on_open=opened, actor=SYSTEM)
+        result = import_demand(session, vault, path, default_name=path.stem, today=TODAY, progress=bar, on_open=opened, actor=SYSTEM)
     elapsed = time.perf_counter() - started
     bar.close()
     return result, elapsed

@@ -72,6 +72,9 @@ def runtime(*, needs_database: bool = True) -> Runtime:
     """The app's runtime; an embedded SQLite database is brought up to date by itself."""
     from flask import current_app
 
+    from sqlalchemy.exc import OperationalError
+
+    from jobs.storage.db import BUSY_MESSAGE, is_busy
     from jobs.storage.keys import LookupKeyMismatch
     from web import runtime_of
 
@@ -84,6 +87,10 @@ def runtime(*, needs_database: bool = True) -> Runtime:
         rt.check_lookup_key()
     except LookupKeyMismatch as error:
         raise click.ClickException(error.message) from error
+    except OperationalError as error:
+        if is_busy(error):
+            raise click.ClickException(BUSY_MESSAGE) from None
+        raise
     return rt
 
 

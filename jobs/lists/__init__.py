@@ -5,7 +5,8 @@ The contracts are in docs/formats.md (the demand list, the supply list and the i
 * :mod:`~jobs.lists.columns`: the canonical columns and tolerant header recognition;
 * :mod:`~jobs.lists.reading`: xlsx (streamed, read-only) and CSV (UTF-8, BOM, GB18030), header detection;
 * :mod:`~jobs.lists.values`: cell normalisers (wages, ages, headcounts, terms, dates, enumerations …);
-* :mod:`~jobs.lists.importing`: the batched import loop (crash and resume are described there);
+* :mod:`~jobs.lists.importing`: the one import run, read → validate → store → report (crash and resume
+  are described there);
 * :mod:`~jobs.lists.demand` / :mod:`~jobs.lists.supply`: the two importers;
 * :mod:`~jobs.lists.report`, :mod:`~jobs.lists.templates`, :mod:`~jobs.lists.export`.
 """
@@ -27,6 +28,8 @@ _PUBLIC = {
     "export_supply": "jobs.lists.export",
     "import_demand": "jobs.lists.demand",
     "import_supply": "jobs.lists.supply",
+    "record_export_reveal": "jobs.lists.export",
+    "record_report_reveal": "jobs.lists.report",
     "verified_months": "jobs.lists.export",
     "write_error_report": "jobs.lists.report",
     "write_template": "jobs.lists.templates",

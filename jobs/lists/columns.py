@@ -183,6 +183,8 @@ class HeaderMap:
     positions: dict[str, int] = field(default_factory=dict)
     ignored: list[str] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
+    # Header cells that name a column another cell already took: (the cell's text, the column's header).
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
 
     def has(self, *keys: str) -> bool:
         return all(key in self.positions for key in keys)
@@ -240,6 +242,10 @@ def _match(key: str, vocabulary: _Vocabulary) -> tuple[int, str] | None:
     return (_NEAR, owners.pop()) if len(owners) == 1 else None
 
 
+# Longer header cells are not headers (and are not compared or echoed whole).
+MAX_HEADER = 64
+
+
 def map_headers(cells: list[object] | tuple[object, ...], kind: ListKind) -> HeaderMap:
     """Recognise the columns of a header row.
 
@@ -251,17 +257,25 @@ def map_headers(cells: list[object] | tuple[object, ...], kind: ListKind) -> Hea
     result = HeaderMap(headers=["" if c is None else str(c).strip() for c in cells])
     report_keys = {header_key(name) for name in REPORT_COLUMNS}
     claims: dict[str, tuple[int, int]] = {}
+    matched: dict[int, str] = {}
     for index, cell in enumerate(cells):
         key = header_key(cell)
-        found = None if key in report_keys else _match(key, vocabulary)
+        found = None if key in report_keys or len(key) > MAX_HEADER else _match(key, vocabulary)
         if found is None:
             continue
         quality, column = found
+        matched[index] = column
         if column not in claims or quality < claims[column][0]:
             claims[column] = (quality, index)
     result.positions = {column: index for column, (_quality, index) in claims.items()}
     taken = set(result.positions.values())
+    canonical = {column.key: column.header for column in COLUMNS[kind]}
     for index, header in enumerate(result.headers):
-        if header and index not in taken and header_key(header) not in report_keys:
-            result.ignored.append(header)
+        if not header or index in taken or header_key(header) in report_keys:
+            continue
+        shown = header if len(header) <= MAX_HEADER else header[:MAX_HEADER] + "…"
+        if index in matched:
+            result.duplicates.append((shown, canonical[matched[index]]))
+        else:
+            result.ignored.append(shown)
     return result

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -37,7 +38,7 @@ from jobs.lists.values import (
     format_employment_status,
     format_wage,
 )
-from jobs.lists.xlsx import StreamingSheet, new_streaming_workbook, save
+from jobs.rendering.xlsx import StreamingSheet, append_row, new_streaming_workbook, save
 from jobs.storage.models import (
     DemandEntry,
     DemandList,
@@ -53,6 +54,7 @@ from jobs.subsidy.engine import add_months
 
 __all__ = [
     "ExportResult",
+    "record_export_reveal",
     "export_demand",
     "export_supply",
     "export_stable",
@@ -78,11 +80,12 @@ def _allowed(session: Session, actor: Actor, model: type, reveal: bool) -> None:
 
 @dataclass
 class ExportResult:
-    """What an export wrote: the file, and the rows per sheet."""
+    """What an export wrote: the file (None for a stream), and the rows per sheet."""
 
-    path: Path
+    path: Path | None
     sheets: dict[str, int] = field(default_factory=dict)
     revealed: bool = False
+    scope: str | None = None
 
     @property
     def rows(self) -> int:
@@ -141,9 +144,57 @@ def _unique_title(used: set[str], wanted: str) -> str:
     return title
 
 
-def _record_reveal(session: Session, *, kind: str, area: str | None, result: ExportResult, actor: Actor) -> None:
+def record_export_reveal(session: Session, *, kind: str, result: ExportResult, actor: Actor) -> None:
+    """Write the audit event of an export with clear numbers (PIPL art. 28: access to sensitive personal
+    data is logged) into ``session``'s transaction: the caller commits it."""
     audit.record(session, action="reveal", actor=actor, object_type=f"{kind}_export",
-                 object_id=area or "all", after={"file": result.path.name, "rows": result.rows})
+                 object_id=result.scope or "all",
+                 after={"file": result.path.name if result.path else None, "rows": result.rows})
+
+
+class _Export:
+    """What every export shares: the region names and filter, the write-only workbook, one streamed sheet per
+    list (preamble, frozen header, text columns), the empty-file note, and the reveal's audit event."""
+
+    def __init__(self, target: str | Path | IO[bytes], *, reveal: bool, headers: list[str], text_columns: set[int],
+                 empty_message: str) -> None:
+        self.regions = _Regions(region_table())
+        self.target = target
+        self.headers = headers
+        self.text_columns = text_columns
+        self.empty_message = empty_message
+        self.workbook = new_streaming_workbook()
+        self.result = ExportResult(Path(target) if isinstance(target, (str, Path)) else None, revealed=reveal)
+        self._used: set[str] = set()
+        self._sheet: StreamingSheet | None = None
+
+    def filter(self, text: str | None) -> str | None:
+        self.result.scope = self.regions.filter_code(text)
+        return self.result.scope
+
+    def sheet(self, title: str, preamble: list[list[object]], *, headers: list[str] | None = None,
+              text_columns: set[int] | None = None) -> StreamingSheet:
+        """Start the next sheet (the previous one is finished)."""
+        self._close()
+        self._sheet = StreamingSheet(self.workbook, _unique_title(self._used, title), headers or self.headers,
+                                     self.text_columns if text_columns is None else text_columns,
+                                     preamble=preamble)
+        return self._sheet
+
+    def _close(self) -> None:
+        if self._sheet is not None:
+            self._sheet.close()
+            self.result.sheets[self._sheet.sheet.title] = self._sheet.rows
+            self._sheet = None
+
+    def finish(self, session: Session, *, kind: str, record: bool, actor: Actor) -> ExportResult:
+        self._close()
+        if not self.result.sheets:
+            append_row(self.workbook.create_sheet("说明"), [self.empty_message])
+        save(self.workbook, self.target)
+        if self.result.revealed and record:
+            record_export_reveal(session, kind=kind, result=self.result, actor=actor)
+        return self.result
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -174,38 +225,37 @@ def demand_row(person: Person, entry: DemandEntry, *, vault: Vault, reveal: bool
 def export_demand(
     session: Session,
     vault: Vault,
-    path: str | Path,
+    target: str | Path | IO[bytes],
     *,
     origin: str | None = None,
     list_name: str | None = None,
     period: str | None = None,
     reveal: bool = False,
     actor: Actor,
+    record: bool = True,
 ) -> ExportResult:
-    """Write the demand lists of ``origin`` (a county, city or province; all when None) to ``path``, one
-    sheet per list; ``list_name`` / ``period`` pick one list. ``reveal`` writes clear ID and phone numbers
-    and records an audit event (``reveal``) in ``session``: the caller commits it. Only the lists ``actor``
-    may see are written."""
+    """Write the demand lists of ``origin`` (a county, city or province; all when None) to ``target`` (a path
+    or a binary stream), one sheet per list; ``list_name`` / ``period`` pick one list. ``reveal`` writes
+    clear ID and phone numbers and, with ``record``, adds an audit event (``reveal``) to ``session``: the
+    caller commits it (a caller that reads in a read-only session passes ``record=False`` and calls
+    :func:`record_export_reveal` in a transaction of its own)."""
     _allowed(session, actor, DemandList, reveal)
-    regions = _Regions(region_table())
-    code = regions.filter_code(origin)
-    query = select(DemandList).where(scope(actor, DemandList)).order_by(DemandList.origin_region_code, DemandList.period, DemandList.name)
+    export = _Export(target, reveal=reveal, headers=[column.header for column in DEMAND_COLUMNS],
+                     text_columns={i for i, column in enumerate(DEMAND_COLUMNS) if column.text_format},
+                     empty_message="没有符合条件的就业需求清单")
+    code = export.filter(origin)
+    query = (select(DemandList).where(scope(actor, DemandList))
+             .order_by(DemandList.origin_region_code, DemandList.period, DemandList.name))
     if code is not None:
         query = query.where(DemandList.origin_region_code.startswith(code))
     if list_name:
         query = query.where(DemandList.name == list_name)
     if period:
         query = query.where(DemandList.period == period)
-    workbook = new_streaming_workbook()
-    result = ExportResult(Path(path), revealed=reveal)
-    headers = [column.header for column in DEMAND_COLUMNS]
-    text_columns = {i for i, column in enumerate(DEMAND_COLUMNS) if column.text_format}
-    used: set[str] = set()
     for demand_list in session.scalars(query).all():
-        record = regions.table.current(demand_list.origin_region_code)
-        sheet = StreamingSheet(workbook, _unique_title(used, demand_list.name), headers, text_columns,
-                               preamble=[[demand_list.name],
-                                         describe_list(demand_list.name, demand_list.period, ORIGIN_LABEL, record)])
+        record_ = export.regions.table.current(demand_list.origin_region_code)
+        sheet = export.sheet(demand_list.name, [[demand_list.name], describe_list(
+            demand_list.name, demand_list.period, ORIGIN_LABEL, record_)])
         rows = (
             select(DemandEntry, Person)
             .join(Person, DemandEntry.person_id == Person.id)
@@ -215,20 +265,8 @@ def export_demand(
             .execution_options(yield_per=YIELD_PER)
         )
         for entry, person in session.execute(rows):
-            sheet.append(demand_row(person, entry, vault=vault, reveal=reveal, regions=regions))
-        sheet.close()
-        result.sheets[sheet.sheet.title] = sheet.rows
-    _finish(workbook, result, "没有符合条件的就业需求清单")
-    if reveal:
-        _record_reveal(session, kind="demand", area=code, result=result, actor=actor)
-    return result
-
-
-def _finish(workbook, result: ExportResult, empty_message: str) -> None:
-    if not result.sheets:
-        sheet = workbook.create_sheet("说明")
-        sheet.append([empty_message])
-    save(workbook, result.path)
+            sheet.append(demand_row(person, entry, vault=vault, reveal=reveal, regions=export.regions))
+    return export.finish(session, kind="demand", record=record, actor=actor)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -261,20 +299,23 @@ def supply_row(post: Post, *, vault: Vault, reveal: bool, regions: _Regions) -> 
 def export_supply(
     session: Session,
     vault: Vault,
-    path: str | Path,
+    target: str | Path | IO[bytes],
     *,
     region: str | None = None,
     list_name: str | None = None,
     period: str | None = None,
     reveal: bool = False,
     actor: Actor,
+    record: bool = True,
 ) -> ExportResult:
-    """Write the posts whose place of work lies in ``region`` (all when None) to ``path``, one sheet per
+    """Write the posts whose place of work lies in ``region`` (all when None) to ``target``, one sheet per
     supply list (posts outside any list go to a sheet of their own). Contact phones are masked unless
-    ``reveal`` (recorded in the audit log)."""
+    ``reveal`` (audited as for :func:`export_demand`)."""
     _allowed(session, actor, SupplyList, reveal)
-    regions = _Regions(region_table())
-    code = regions.filter_code(region)
+    export = _Export(target, reveal=reveal, headers=[column.header for column in SUPPLY_COLUMNS],
+                     text_columns={i for i, column in enumerate(SUPPLY_COLUMNS) if column.text_format},
+                     empty_message="没有符合条件的岗位")
+    code = export.filter(region)
     query = (
         select(Post)
         .where(scope(actor, Post))
@@ -288,39 +329,22 @@ def export_supply(
         query = query.where(Post.supply_list_id.in_([i for i, sl in lists.items() if sl.name == list_name]))
     if period:
         query = query.where(Post.supply_list_id.in_([i for i, sl in lists.items() if sl.period == period]))
-    workbook = new_streaming_workbook()
-    result = ExportResult(Path(path), revealed=reveal)
-    headers = [column.header for column in SUPPLY_COLUMNS]
-    text_columns = {i for i, column in enumerate(SUPPLY_COLUMNS) if column.text_format}
-    used: set[str] = set()
     sheet: StreamingSheet | None = None
     current: object = object()
     for post in session.scalars(query.execution_options(yield_per=YIELD_PER)):
         if post.supply_list_id != current:
             current = post.supply_list_id
-            if sheet is not None:
-                sheet.close()
-                result.sheets[sheet.sheet.title] = sheet.rows
-            sheet = _supply_sheet(workbook, used, lists.get(post.supply_list_id), headers, text_columns, regions)
-        sheet.append(supply_row(post, vault=vault, reveal=reveal, regions=regions))
-    if sheet is not None:
-        sheet.close()
-        result.sheets[sheet.sheet.title] = sheet.rows
-    _finish(workbook, result, "没有符合条件的岗位")
-    if reveal:
-        _record_reveal(session, kind="supply", area=code, result=result, actor=actor)
-    return result
+            sheet = _supply_sheet(export, lists.get(post.supply_list_id))
+        sheet.append(supply_row(post, vault=vault, reveal=reveal, regions=export.regions))
+    return export.finish(session, kind="supply", record=record, actor=actor)
 
 
-def _supply_sheet(workbook, used, supply_list: SupplyList | None, headers, text_columns, regions: _Regions
-                  ) -> StreamingSheet:
+def _supply_sheet(export: _Export, supply_list: SupplyList | None) -> StreamingSheet:
     if supply_list is None:
-        return StreamingSheet(workbook, _unique_title(used, "未归入清单的岗位"), headers, text_columns,
-                              preamble=[["未归入清单的岗位"], []])
-    record = regions.table.current(supply_list.region_code)
-    return StreamingSheet(workbook, _unique_title(used, supply_list.name), headers, text_columns,
-                          preamble=[[supply_list.name],
-                                    describe_list(supply_list.name, supply_list.period, REGION_LABEL, record)])
+        return export.sheet("未归入清单的岗位", [["未归入清单的岗位"], []])
+    record = export.regions.table.current(supply_list.region_code)
+    return export.sheet(supply_list.name, [[supply_list.name], describe_list(
+        supply_list.name, supply_list.period, REGION_LABEL, record)])
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -383,22 +407,24 @@ def _claim_cells(claims: list[SubsidyClaim]) -> list[object]:
 def export_stable(
     session: Session,
     vault: Vault,
-    path: str | Path,
+    target: str | Path | IO[bytes],
     *,
     origin: str | None = None,
     reveal: bool = False,
     today: dt.date | None = None,
     actor: Actor,
+    record: bool = True,
 ) -> ExportResult:
-    """Write the stable-job list (稳岗清单) to ``path``: one sheet per origin county (the worker's 户籍地,
-    docs/policies.md, "Origin"), one row per hire (placements hired, active or ended) with the employer, the place,
-    the start date, the months of verified stable employment and the subsidies claimed so far.
-    ``origin`` limits it to a county, city or province. Masking and ``reveal`` as for :func:`export_demand`.
+    """Write the stable-job list (稳岗清单) to ``target``: one sheet per origin county (the worker's 户籍地),
+    one row per hire (placements hired, active or ended) with the employer, the place, the start date, the
+    months of verified stable employment and the subsidies claimed so far. ``origin`` limits it to a county,
+    city or province. Masking, ``reveal`` and ``record`` as for :func:`export_demand`.
     """
     _allowed(session, actor, Placement, reveal)
     today = today or china_today()
-    regions = _Regions(region_table())
-    code = regions.filter_code(origin)
+    export = _Export(target, reveal=reveal, headers=list(STABLE_HEADERS), text_columns=_STABLE_TEXT,
+                     empty_message="没有符合条件的稳岗记录")
+    code = export.filter(origin)
     query = (
         select(Placement, Person)
         .join(Person, Placement.person_id == Person.id)
@@ -412,28 +438,18 @@ def export_stable(
         query = query.where(Person.household_region_code.startswith(code))
     pairs = session.execute(query).all()
     claims = _claims_by_placement(session, [placement.id for placement, _ in pairs])
-    workbook = new_streaming_workbook()
-    result = ExportResult(Path(path), revealed=reveal)
-    used: set[str] = set()
     by_origin: dict[str, list[tuple[Placement, Person]]] = defaultdict(list)
     for placement, person in pairs:
         by_origin[person.household_region_code].append((placement, person))
     for county, rows in by_origin.items():
-        record = regions.table.current(county)
-        sheet = StreamingSheet(
-            workbook, _unique_title(used, record.name), list(STABLE_HEADERS), _STABLE_TEXT,
-            preamble=[[f"{record.full_name}稳岗清单"],
-                      [f"{ORIGIN_LABEL}：{record.full_name}（{record.code}）", f"统计日期：{today.isoformat()}"]],
-        )
+        record_ = export.regions.table.current(county)
+        sheet = export.sheet(record_.name, [[f"{record_.full_name}稳岗清单"],
+                                            [f"{ORIGIN_LABEL}：{record_.full_name}（{record_.code}）",
+                                             f"统计日期：{today.isoformat()}"]])
         for number, (placement, person) in enumerate(rows, start=1):
             sheet.append(_stable_row(number, placement, person, claims.get(placement.id, {}), vault=vault,
-                                     reveal=reveal, regions=regions, as_of=today))
-        sheet.close()
-        result.sheets[sheet.sheet.title] = sheet.rows
-    _finish(workbook, result, "没有符合条件的稳岗记录")
-    if reveal:
-        _record_reveal(session, kind="stable", area=code, result=result, actor=actor)
-    return result
+                                     reveal=reveal, regions=export.regions, as_of=today))
+    return export.finish(session, kind="stable", record=record, actor=actor)
 
 
 def _stable_row(number: int, placement: Placement, person: Person, claims: dict[str, list[SubsidyClaim]], *,

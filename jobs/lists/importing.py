@@ -1,62 +1,85 @@
-"""The import loop shared by the demand and supply lists: parse, reject, de-duplicate, write in batches.
+"""The one import run shared by the demand and supply lists: read → validate → store → report.
+
+Read and validate first
+-----------------------
+The whole file is read and every row validated before anything is written, so a file that turns out to be
+unreadable half-way (a broken xlsx, a CSV field over the limit, a sheet over the row limit) writes nothing
+and the message says where. Rows are parsed once; the accepted ones are kept (parsed, not as cells) until
+the store phase.
 
 Crash and resume
 ----------------
-Rows are written in batches of ``batch_size`` (1,000 by default) and each batch is committed in its own
-transaction. A crash or an interrupt half-way leaves behind exactly the batches committed before it: whole
+Rows are then written in batches of ``batch_size`` (1,000 by default) and each batch is committed in its own
+transaction, so SQLite's write lock is held for one batch at a time and never while the file is read. A
+crash or an interrupt during the store phase leaves behind exactly the batches committed before it: whole
 rows (a person with their wanted jobs and places and their entry in the list; a post with its employer),
 never half a row, since the batch in flight is rolled back. To resume, run the same import again: the rows
 already stored come back as ``unchanged`` and the rest are created. A ``--dry-run`` commits nothing and rolls
 everything back at the end.
+
+Changes to what is stored
+-------------------------
+A row that changes a stored person or post is reported as updated with the fields that changed, and the
+change is written to the audit log. A row that would change a person who has placements or subsidy claims
+is not applied unless the caller confirms (``confirm_changes``): it is reported as needing confirmation.
 
 An import never deletes: a person or a post that a newer file leaves out stays where it is.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Generic, TypeVar
+from pathlib import Path
+from typing import IO, Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from jobs.errors import InvalidInput
 from jobs.lists.columns import COLUMNS, ListKind
-from jobs.lists.reading import ListSource, SourceRow
-from jobs.people.identity import InvalidValue
+from jobs.lists.masking import SENSITIVE_KEYS, mask_numbers_in
+from jobs.lists.preamble import ListInfo, read_preamble
+from jobs.lists.reading import DEFAULT_LIMITS, ListSource, ReadLimits, SourceRow, open_list
 from jobs.lists.values import CellError, display_value
+from jobs.people.identity import InvalidValue
 from jobs.people.persons import Outcome
 from jobs.people.regions import RegionError, RegionTable, Resolution
+from jobs.rendering.cells import MAX_CELL_TEXT, looks_like_formula
 from matching.occupations import classify
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
     "ImportResult",
     "Issue",
+    "ListImport",
     "ListOptionError",
+    "NeedsConfirmation",
     "Parsed",
+    "RowChange",
     "RowError",
     "RowRejected",
     "ProgressCallback",
     "RowReader",
+    "Updated",
     "header_of",
+    "import_list",
     "occupation_code",
     "run_import",
 ]
 
 DEFAULT_BATCH_SIZE = 1000
+# Columns whose text a formula-looking value most likely came from someone trying a formula injection.
+_FORMULA_WATCH = ("name", "employer", "title", "contact_name")
 
 ProgressCallback = Callable[[int], None]
 T = TypeVar("T")
 
 
-class ListOptionError(ValueError):
+class ListOptionError(InvalidInput):
     """An option of an import or export that cannot be used (an unknown origin county …); ``message`` is
     Chinese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -89,6 +112,37 @@ class RowRejected(Exception):
         super().__init__("; ".join(issue.message for issue in self.issues))
 
 
+@dataclass(frozen=True)
+class Updated:
+    """A row changed what was stored: these fields (their Chinese headers)."""
+
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NeedsConfirmation:
+    """A row would change a person with placements or claims: not applied until confirmed."""
+
+    fields: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class RowChange:
+    """A stored record a row changed (or would change, if confirmed): which, and which fields."""
+
+    row: int
+    what: str
+    fields: tuple[str, ...]
+    reason: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        found = {"row": self.row, "what": self.what, "fields": list(self.fields)}
+        if self.reason:
+            found["reason"] = self.reason
+        return found
+
+
 @dataclass
 class ImportResult:
     """What an import did (or, for a dry run, would do), and which list the rows went to."""
@@ -102,8 +156,12 @@ class ImportResult:
     rejected: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
+    changes: list[RowChange] = field(default_factory=list)
+    unconfirmed: list[RowChange] = field(default_factory=list)
     headers: list[str] = field(default_factory=list)
     text_columns: set[int] = field(default_factory=set)
+    sensitive_columns: set[int] = field(default_factory=set)
     rejected_rows: list[tuple[SourceRow, list[RowError]]] = field(default_factory=list)
     list_id: int | None = None
     list_name: str | None = None
@@ -111,7 +169,8 @@ class ImportResult:
     region_code: str | None = None
 
     def summary(self) -> dict[str, Any]:
-        """The JSON document of docs/formats.md ("Command contracts"), keys in the contract's order."""
+        """The JSON document of the import contract (docs: command-line output), its keys first and in their
+        order; then the warnings, the changed records and the rows waiting for confirmation."""
         return {
             "rows": self.rows,
             "created": self.created,
@@ -120,11 +179,19 @@ class ImportResult:
             "rejected": self.rejected,
             "ignored_columns": list(self.ignored_columns),
             "errors": [error.as_dict() for error in self.errors],
+            "warnings": [warning.as_dict() for warning in self.warnings],
+            "changes": [change.as_dict() for change in self.changes],
+            "needs_confirmation": [change.as_dict() for change in self.unconfirmed],
         }
 
-    def count(self, outcome: Outcome) -> None:
+    def count(self, row: SourceRow, what: str, outcome: Outcome | Updated | NeedsConfirmation) -> None:
         if outcome is Outcome.CREATED:
             self.created += 1
+        elif isinstance(outcome, Updated):
+            self.updated += 1
+            self.changes.append(RowChange(row.number, what, outcome.fields))
+        elif isinstance(outcome, NeedsConfirmation):
+            self.unconfirmed.append(RowChange(row.number, what, outcome.fields, outcome.reason))
         elif outcome is Outcome.UPDATED:
             self.updated += 1
         else:
@@ -135,6 +202,9 @@ class ImportResult:
         self.rejected += 1
         self.errors.extend(errors)
         self.rejected_rows.append((row, errors))
+
+    def warn(self, row: int, column: str, value: str, message: str) -> None:
+        self.warnings.append(RowError(row, column, value, message))
 
 
 @dataclass(frozen=True)
@@ -173,7 +243,8 @@ class RowReader:
 
     Columns whose values repeat (categories, wages, places …) are read with ``remember=True``: each distinct
     (column, value, context) is parsed once per import, its result or error kept in ``memo``. Columns of
-    unique values (names, ID numbers, free text) are not remembered.
+    unique values (names, ID numbers, free text) are not remembered. Problems with ID and phone numbers
+    quote them masked.
     """
 
     def __init__(self, source: ListSource, row: SourceRow, memo: dict[tuple, object]) -> None:
@@ -199,7 +270,10 @@ class RowReader:
             if memo_key is not None:
                 self.memo[memo_key] = outcome
         if isinstance(outcome, (CellError, InvalidValue)):
-            self.issues.append(Issue(header_of(self.source.kind, key), display_value(raw), outcome.message))
+            shown, message = display_value(raw), outcome.message
+            if key in SENSITIVE_KEYS:
+                shown, message = mask_numbers_in(shown), mask_numbers_in(message)
+            self.issues.append(Issue(header_of(self.source.kind, key), shown, message))
             return None
         return outcome
 
@@ -215,47 +289,127 @@ def header_of(kind: ListKind, key: str) -> str:
     return next(column.header for column in COLUMNS[kind] if column.key == key)
 
 
+class ListImport(Generic[T]):
+    """What differs between the demand and the supply import: parsing a row, the identity that makes two rows
+    the same thing, and storing a batch. :func:`import_list` runs the rest."""
+
+    kind: ListKind
+    list_name: str = ""
+    period: str = ""
+
+    def parse(self, row: SourceRow) -> T:
+        raise NotImplementedError
+
+    def identity(self, data: T) -> tuple[Any, str, str, str]:
+        """(key, column, value shown, what) of the thing the row describes."""
+        raise NotImplementedError
+
+    def describe(self, data: T) -> str:
+        """How messages name the record a row is about (personal numbers masked)."""
+        raise NotImplementedError
+
+    def write(self, batch: list[Parsed[T]]) -> list[Outcome | Updated | NeedsConfirmation | RowRejected]:
+        raise NotImplementedError
+
+    def stored_list(self) -> tuple[int | None, str | None]:
+        """The id and region code of the list the rows went to (None before the first batch)."""
+        raise NotImplementedError
+
+
+def import_list(
+    session: Session,
+    source: str | Path | IO[bytes],
+    kind: ListKind,
+    *,
+    prepare: Callable[[ListSource, ListInfo], ListImport],
+    name: str | None = None,
+    list_name: str | None = None,
+    default_name: str | None = None,
+    period: str | None = None,
+    today: dt.date,
+    dry_run: bool = False,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    progress: ProgressCallback | None = None,
+    on_open: Callable[[ListSource], None] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> ImportResult:
+    """The run every list import shares: open ``source`` (a path or a binary stream, called ``name`` in
+    messages), read its preamble, let ``prepare`` build the kind's importer, then read and validate every
+    row and store the accepted ones (see the module docstring).
+
+    The list's name is ``list_name``, else the file's own 清单名称 or title row, else ``default_name`` (a
+    command line passes the file's name; a web upload has none worth using); with none of them the import
+    is refused (:class:`ListOptionError`). ``period`` defaults to the file's 清单期间 or year, else this year.
+    """
+    with open_list(source, kind, name=name, limits=limits) as opened:
+        info = read_preamble(opened.preamble)
+        chosen = (list_name or "").strip() or info.title or (default_name or "").strip()
+        if not chosen:
+            raise ListOptionError("请给出清单名称：文件中没有清单名称或标题行。")
+        importer = prepare(opened, info)
+        importer.list_name = chosen[:128]
+        importer.period = ((period or "").strip() or info.period or info.year or str(today.year))[:32]
+        if on_open is not None:
+            on_open(opened)
+        result = run_import(session, opened, parse_row=importer.parse, identity_of=importer.identity,
+                            write_batch=importer.write, describe=importer.describe, dry_run=dry_run,
+                            batch_size=batch_size, progress=progress)
+    list_id, region_code = importer.stored_list()
+    result.list_id = None if dry_run else list_id
+    result.region_code = region_code
+    result.list_name, result.period = importer.list_name, importer.period
+    return result
+
+
 def run_import(
     session: Session,
     source: ListSource,
     *,
     parse_row: Callable[[SourceRow], T],
     identity_of: Callable[[T], tuple[Any, str, str, str]],
-    write_batch: Callable[[list[Parsed[T]]], list[Outcome | RowRejected]],
+    write_batch: Callable[[list[Parsed[T]]], list[Outcome | Updated | NeedsConfirmation | RowRejected]],
+    describe: Callable[[T], str] | None = None,
     dry_run: bool = False,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
-    """Import every data row of ``source``: each is created, updated, unchanged or rejected.
+    """Import every data row of ``source``: each is created, updated, unchanged, rejected or left for
+    confirmation.
 
     ``parse_row`` returns the row's validated data or raises :class:`RowRejected`. ``identity_of`` gives
     (key, column, value, what) for the thing the row describes; a second row with the same key is rejected
     with a reference to the first, never merged. ``write_batch`` stores a batch and says what happened to
-    each row (or rejects it, returning :class:`RowRejected` in its place). Batches are committed one by one
-    (see the module docstring), or all rolled back for a dry run.
+    each row. Every row is read and validated before the first batch is written; batches are then committed
+    one by one (see the module docstring), or all rolled back for a dry run.
     """
+    positions = source.header.positions
     text_keys = {column.key for column in COLUMNS[source.kind] if column.text_format}
     result = ImportResult(kind=source.kind, dry_run=dry_run, ignored_columns=source.ignored_columns,
                           headers=list(source.header.headers),
-                          text_columns={i for key, i in source.header.positions.items() if key in text_keys})
+                          text_columns={i for key, i in positions.items() if key in text_keys},
+                          sensitive_columns={i for key, i in positions.items() if key in SENSITIVE_KEYS})
+    for cell, column in source.duplicate_columns:
+        result.warn(source.header_row, column, cell,
+                    f"表头中有两列都是“{column}”：只读取了第一列，“{cell}”这一列已忽略，请删除重复的列。")
     first_seen: dict[Any, int] = {}
-    batch: list[Parsed[T]] = []
+    accepted: list[Parsed[T]] = []
     pending_progress = 0
     try:
         for row in source.data_rows():
             result.rows += 1
             pending_progress += 1
-            _take_row(result, row, parse_row, identity_of, first_seen, batch)
-            if len(batch) >= batch_size:
-                _flush(session, result, batch, write_batch, dry_run)
-                batch = []
+            _take_row(result, source, row, parse_row, identity_of, first_seen, accepted)
             if progress is not None and pending_progress >= 100:
                 progress(pending_progress)
                 pending_progress = 0
-        if batch:
-            _flush(session, result, batch, write_batch, dry_run)
         if progress is not None and pending_progress:
             progress(pending_progress)
+        if result.rows == 0:
+            result.warn(source.header_row, "", "", "表头以下没有任何数据行：文件只有表头，没有导入任何内容，请检查是否选错了文件或工作表。")
+        if not dry_run:
+            session.commit()  # ends any read begun while options were resolved: no lock is held while validating
+        for start in range(0, len(accepted), batch_size):
+            _flush(session, result, accepted[start:start + batch_size], write_batch, describe, dry_run)
     except BaseException:
         session.rollback()
         raise
@@ -264,7 +418,18 @@ def run_import(
     return result
 
 
-def _take_row(result, row, parse_row, identity_of, first_seen, batch) -> None:
+def _take_row(result: ImportResult, source: ListSource, row: SourceRow, parse_row, identity_of, first_seen,
+              accepted) -> None:
+    if row.overlong:
+        by_position = {index: key for key, index in source.header.positions.items()}
+        issues = []
+        for index in row.overlong:
+            key = by_position.get(index)
+            column = header_of(source.kind, key) if key else (
+                source.header.headers[index] if index < len(source.header.headers) else f"第{index + 1}列")
+            issues.append(Issue(column, "", f"单元格内容超过{MAX_CELL_TEXT:,}个字符的上限，本行未导入：请精简后重新导入。"))
+        result.reject(row, issues)
+        return
     try:
         data = parse_row(row)
     except RowRejected as rejected:
@@ -277,10 +442,16 @@ def _take_row(result, row, parse_row, identity_of, first_seen, batch) -> None:
         result.reject(row, [Issue(column, value, message)])
         return
     first_seen[key] = row.number
-    batch.append(Parsed(row, data))
+    for watched in _FORMULA_WATCH:
+        raw = source.get(row, watched)
+        if isinstance(raw, str) and looks_like_formula(raw.lstrip(" ")):
+            shown = raw if len(raw) <= 40 else raw[:40] + "…"
+            result.warn(row.number, header_of(source.kind, watched), shown,
+                        "内容以“=、+、-、@”等符号开头，在Excel中可能被当作公式执行（公式注入）：已按文本导入，请核对。")
+    accepted.append(Parsed(row, data))
 
 
-def _flush(session, result, batch, write_batch, dry_run: bool) -> None:
+def _flush(session, result: ImportResult, batch, write_batch, describe, dry_run: bool) -> None:
     outcomes = write_batch(batch)
     session.flush()
     if not dry_run:
@@ -289,4 +460,6 @@ def _flush(session, result, batch, write_batch, dry_run: bool) -> None:
         if isinstance(outcome, RowRejected):
             result.reject(item.row, outcome.issues)
         else:
-            result.count(outcome)
+            what = describe(item.data) if describe is not None and isinstance(outcome, (Updated, NeedsConfirmation)) \
+                else ""
+            result.count(item.row, what, outcome)

@@ -8,7 +8,6 @@ where 序号 is missing) and ``score`` is 0–100.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from collections.abc import Callable
@@ -16,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import Workbook
+
+from jobs.rendering.csvfile import write_csv
+from jobs.rendering.xlsx import OutputNotWritable, append_row, check_writable, save
 
 from jobs.lists.demand import DemandRow, demand_parser
 from jobs.lists.importing import RowRejected
@@ -126,23 +128,26 @@ def _cells(found: Match) -> tuple[str, str, int, float, str]:
 
 
 def write_output(result: FileMatch, path: str | Path) -> None:
-    """Write the pairs as CSV (UTF-8 with BOM, so Excel opens it right) or xlsx, by the file's suffix."""
-    target = Path(path)
+    """Write the pairs as CSV (UTF-8 with BOM, so Excel opens it right) or xlsx, by the file's suffix; every
+    cell through :mod:`jobs.rendering` (never a live formula). An unwritable path raises
+    :class:`~jobs.rendering.xlsx.OutputNotWritable`."""
+    target = check_writable(path)
     rows = [_cells(found) for found in result.matches]
     if target.suffix.lower() == ".xlsx":
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "匹配结果"
-        sheet.append(OUTPUT_COLUMNS)
+        append_row(sheet, OUTPUT_COLUMNS)
         for row in rows:
-            sheet.append(row)
+            append_row(sheet, row)
         sheet.freeze_panes = "A2"
         for column, width in zip("ABCDE", (12, 12, 6, 8, 100), strict=True):
             sheet.column_dimensions[column].width = width
-        workbook.save(target)
+        save(workbook, target)
         return
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(OUTPUT_COLUMNS)
-    writer.writerows(rows)
-    target.write_text(buffer.getvalue(), encoding="utf-8-sig")
+    buffer = io.BytesIO()
+    write_csv(buffer, OUTPUT_COLUMNS, rows)
+    try:
+        target.write_bytes(buffer.getvalue())
+    except OSError as error:
+        raise OutputNotWritable(f"无法写入输出文件“{target}”：{error.strerror or type(error).__name__}。") from None

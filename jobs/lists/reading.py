@@ -1,58 +1,102 @@
-"""Reading users' lists: xlsx (openpyxl, read-only, streamed) and CSV (UTF-8, UTF-8 with BOM, GB18030).
+"""Reading users' lists: xlsx (streamed) and CSV (UTF-8, UTF-8 with BOM, GB18030), from a path or a stream.
 
 :func:`open_list` finds the first sheet that holds a list of the wanted kind, its header row (under merged
 title rows and "填报单位 / 填报日期" lines, and a second header row under merged group headers), and then
 streams the data rows with the row numbers Excel shows. Anything that is not such a list raises
 :class:`NotAList` with one Chinese message before a single row is read.
+
+Hostile files
+-------------
+A spreadsheet is a zip of XML parts, so a small upload can unpack to gigabytes (a "zip bomb"), hold millions
+of shared strings, or put one cell at column XFD on every row. Every limit of :class:`ReadLimits` is checked
+before the part is parsed (sizes and compression ratios from the zip directory) or while reading it (rows,
+columns, shared strings), and a breach raises :class:`NotAList` naming the limit. Rows are built from the
+cells the file really has: a sparse row costs what its cells cost. A cell longer than
+:data:`~jobs.rendering.cells.MAX_CELL_TEXT` characters is cut there and its row carries the columns that
+were cut (:attr:`SourceRow.overlong`), so that the import rejects the row instead of storing a part of it.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
+from xml.etree.ElementTree import ParseError
+from xml.parsers import expat
 
-from openpyxl import load_workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import iterparse
 
+from jobs.errors import InvalidInput
 from jobs.lists.columns import COLUMNS, HeaderMap, ListKind, kind_label, map_headers
 from jobs.lists.sheet_rows import values_by_row
 from jobs.lists.values import clean_text, is_blank
+from jobs.rendering.cells import MAX_CELL_TEXT
 
-__all__ = ["NotAList", "SourceRow", "ListSource", "open_list", "HEADER_SEARCH_ROWS"]
+__all__ = ["NotAList", "SourceRow", "ListSource", "ReadLimits", "DEFAULT_LIMITS", "open_list",
+           "HEADER_SEARCH_ROWS"]
 
 # How far down a sheet the header row may be (title, 填报单位, notes above it).
 HEADER_SEARCH_ROWS = 30
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls (and .doc) container
 _CHUNK = 1 << 20
+_MB = 1 << 20
 # The columns without which a row of the list is not a data row at all.
 KEY_COLUMNS: dict[str, tuple[str, ...]] = {"demand": ("name", "id_number"), "supply": ("employer", "title")}
 # A row whose first cell starts like this, with the key columns empty, is a footer, not data.
 _FOOTER = re.compile(r"^(合计|小计|总计|共计|填表人|填报人|审核人|负责人|制表|联系人|注[:：]|说明[:：]|备注[:：])")
 _EXAMPLE_KEYS = frozenset({"示例", "例", "样例", "举例"})
+_SHARED_STRING_TAG = f"{{{SHEET_MAIN_NS}}}si"
+_DIMENSION_TAG = f"{{{SHEET_MAIN_NS}}}dimension"
+_SHEET_DATA_TAG = f"{{{SHEET_MAIN_NS}}}sheetData"
 
 
-class NotAList(Exception):
-    """The file is not a list this import can read (unreadable, not a spreadsheet, no header). Nothing is
-    written; ``message`` says why in Chinese."""
+@dataclass(frozen=True)
+class ReadLimits:
+    """What one list file may hold. The defaults leave room for the largest real county lists (a few
+    hundred thousand rows of ~20 columns) and stop files built to exhaust memory or time."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    file_bytes: int = 100 * _MB
+    part_bytes: int = 512 * _MB  # one unpacked XML part of an xlsx
+    total_bytes: int = 1024 * _MB  # all unpacked parts together
+    compression_ratio: int = 200  # unpacked / packed size of a part above ``ratio_floor`` bytes
+    ratio_floor: int = 1 * _MB
+    shared_strings: int = 1_000_000
+    shared_strings_bytes: int = 64 * _MB
+    rows: int = 500_000
+    columns: int = 256
+    csv_field: int = 1 * _MB  # a CSV field longer than this makes the file unreadable, not just a row
+
+
+DEFAULT_LIMITS = ReadLimits()
+
+
+class NotAList(InvalidInput):
+    """The file is not a list this import can read (unreadable, not a spreadsheet, no header, over a
+    limit). Nothing is written; ``message`` says why and where in Chinese."""
 
 
 @dataclass(frozen=True)
 class SourceRow:
-    """One row of the sheet: its number as Excel shows it and its cells (positions as in the header)."""
+    """One row of the sheet: its number as Excel shows it, its cells (positions as in the header) and the
+    positions of cells cut at :data:`MAX_CELL_TEXT` characters."""
 
     number: int
     cells: tuple[object, ...]
+    overlong: tuple[int, ...] = ()
 
     def cell(self, index: int | None) -> object:
         if index is None or index >= len(self.cells):
@@ -60,11 +104,19 @@ class SourceRow:
         return self.cells[index]
 
 
+def _row(number: int, cells: tuple[object, ...] | list[object]) -> SourceRow:
+    """A row with every text cell capped at :data:`MAX_CELL_TEXT` characters."""
+    overlong = tuple(i for i, value in enumerate(cells) if isinstance(value, str) and len(value) > MAX_CELL_TEXT)
+    if overlong:
+        cells = tuple(value[:MAX_CELL_TEXT] if i in overlong else value for i, value in enumerate(cells))
+    return SourceRow(number, tuple(cells), overlong)
+
+
 @dataclass
 class ListSource:
     """An opened list: where its header is, what it maps to, and a one-pass iterator over the data rows."""
 
-    path: Path
+    name: str
     kind: ListKind
     sheet: str | None
     header_row: int
@@ -76,6 +128,11 @@ class ListSource:
     @property
     def ignored_columns(self) -> list[str]:
         return list(self.header.ignored)
+
+    @property
+    def duplicate_columns(self) -> list[tuple[str, str]]:
+        """Header cells naming a column already taken by another header cell: (the cell, the column)."""
+        return list(self.header.duplicates)
 
     def get(self, row: SourceRow, key: str) -> object:
         """The raw cell of column ``key`` in ``row`` (None when the file has no such column)."""
@@ -94,37 +151,61 @@ class ListSource:
             if not filled or filled == [row_key]:
                 continue
             if not any(not is_blank(row.cell(i)) for i in key_positions):
-                first = clean_text(row.cells[filled[0]]) or ""
+                first = clean_text(row.cells[filled[0]], limit=MAX_CELL_TEXT) or ""
                 if _FOOTER.match(first):
                     continue
-            if row_key is not None and (clean_text(row.cell(row_key)) or "") in _EXAMPLE_KEYS:
+            if row_key is not None and (clean_text(row.cell(row_key), limit=MAX_CELL_TEXT) or "") in _EXAMPLE_KEYS:
                 continue
             yield row
 
 
 @contextmanager
-def open_list(path: str | Path, kind: ListKind) -> Iterator[ListSource]:
-    """Open ``path`` as a list of ``kind`` (xlsx, or CSV in UTF-8 / UTF-8 with BOM / GB18030).
+def open_list(source: str | Path | IO[bytes], kind: ListKind, *, name: str | None = None,
+              limits: ReadLimits = DEFAULT_LIMITS) -> Iterator[ListSource]:
+    """Open ``source`` (a path, or a seekable binary stream such as an upload) as a list of ``kind``: xlsx, or
+    CSV in UTF-8 / UTF-8 with BOM / GB18030.
 
-    Takes the first sheet that holds such a list. Raises :class:`NotAList` when the file cannot be read or
-    holds no recognisable header.
+    ``name`` is what messages call the file (default: the path's file name, else "上传的文件"). Takes the
+    first sheet that holds such a list. Raises :class:`NotAList` when the file cannot be read, breaks one of
+    ``limits`` or holds no recognisable header; a limit met while the rows are read raises it from the row
+    iterator, naming the row.
     """
-    path = Path(path)
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(8)
-    except OSError as error:
-        raise NotAList(f"无法打开文件“{path.name}”：{error.strerror or error}。") from None
-    if head.startswith(_ZIP_MAGIC):
-        with _open_xlsx(path, kind) as source:
-            yield source
-    elif head.startswith(_OLE_MAGIC):
-        raise NotAList(
-            f"“{path.name}”是旧版Excel（.xls）文件，无法直接读取：请在Excel中“另存为”Excel工作簿（.xlsx）后再导入。"
-        )
-    else:
-        with _open_csv(path, kind) as source:
-            yield source
+    with ExitStack() as stack:
+        if isinstance(source, (str, Path)):
+            path = Path(source)
+            name = name or path.name
+            try:
+                stream = stack.enter_context(path.open("rb"))
+            except OSError as error:
+                raise NotAList(f"无法打开文件“{name}”：{error.strerror or error}。") from None
+        else:
+            stream = source
+            name = name or "上传的文件"
+        size = _size_of(stream)
+        if size > limits.file_bytes:
+            raise NotAList(f"“{name}”有{_mb(size)}，超过文件大小上限{_mb(limits.file_bytes)}：请拆分成几个文件再导入。")
+        stream.seek(0)
+        head = stream.read(8)
+        stream.seek(0)
+        if head.startswith(_ZIP_MAGIC):
+            opened = _open_xlsx(stream, name, kind, limits)
+        elif head.startswith(_OLE_MAGIC):
+            raise NotAList(
+                f"“{name}”是旧版Excel（.xls）文件，无法直接读取：请在Excel中“另存为”Excel工作簿（.xlsx）后再导入。"
+            )
+        else:
+            opened = _open_csv(stream, name, kind, limits)
+        yield stack.enter_context(opened)
+
+
+def _size_of(stream: IO[bytes]) -> int:
+    position = stream.seek(0, io.SEEK_END)
+    stream.seek(0)
+    return position
+
+
+def _mb(size: int) -> str:
+    return f"{size / _MB:.1f} MB" if size < 10 * _MB else f"{size // _MB} MB"
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -175,17 +256,17 @@ def _merge_sub_header(
     return merged if len(merged.positions) > len(header.positions) else None
 
 
-def _not_found(path: Path, kind: ListKind, rows_by_sheet: list[list[tuple[object, ...]]]) -> NotAList:
+def _not_found(name: str, kind: ListKind, rows_by_sheet: list[list[tuple[object, ...]]]) -> NotAList:
     other: ListKind = "supply" if kind == "demand" else "demand"
     for rows in rows_by_sheet:
         if _find_header(rows, other) is not None:
             command = "bangfu import supply" if other == "supply" else "bangfu import demand"
             return NotAList(
-                f"“{path.name}”看起来是{kind_label(other)}，不是{kind_label(kind)}：请用 {command} 导入。"
+                f"“{name}”看起来是{kind_label(other)}，不是{kind_label(kind)}：请用 {command} 导入。"
             )
     names = "和".join(f"“{c.header}”" for c in COLUMNS[kind] if c.key in KEY_COLUMNS[kind])
     return NotAList(
-        f"“{path.name}”中没有找到{kind_label(kind)}的表头：表头行应包含{names}列"
+        f"“{name}”中没有找到{kind_label(kind)}的表头：表头行应包含{names}列"
         f"（可用 bangfu template {kind} 下载模板）。"
     )
 
@@ -194,42 +275,219 @@ def _not_found(path: Path, kind: ListKind, rows_by_sheet: list[list[tuple[object
 # xlsx
 
 
+def _check_archive(archive: zipfile.ZipFile, name: str, limits: ReadLimits) -> None:
+    """The zip directory's sizes against the limits, before any part is unpacked."""
+    total = 0
+    for info in archive.infolist():
+        total += info.file_size
+        if info.file_size > limits.part_bytes:
+            raise NotAList(f"无法读取“{name}”：工作簿中的“{info.filename}”解压后有{_mb(info.file_size)}，"
+                           f"超过单个部件上限{_mb(limits.part_bytes)}。")
+        if info.file_size > limits.ratio_floor and info.file_size > limits.compression_ratio * max(
+                info.compress_size, 1):
+            raise NotAList(f"无法读取“{name}”：工作簿中的“{info.filename}”压缩比超过上限{limits.compression_ratio}倍"
+                           f"（{_mb(info.compress_size)}解压后为{_mb(info.file_size)}），可能是恶意构造的文件。")
+        if info.filename.lower().endswith("sharedstrings.xml") and info.file_size > limits.shared_strings_bytes:
+            raise NotAList(f"无法读取“{name}”：共享字符串表解压后有{_mb(info.file_size)}，"
+                           f"超过上限{_mb(limits.shared_strings_bytes)}。")
+    if total > limits.total_bytes:
+        raise NotAList(f"无法读取“{name}”：工作簿解压后共{_mb(total)}，超过上限{_mb(limits.total_bytes)}。")
+
+
+class _LimitedReader(ExcelReader):
+    """openpyxl's reader with a shared-string table that is counted and whose strings are capped."""
+
+    def __init__(self, stream: IO[bytes], name: str, limits: ReadLimits) -> None:
+        super().__init__(stream, read_only=True, data_only=True, keep_links=False)
+        self.name = name
+        self.limits = limits
+
+    def read_strings(self) -> None:
+        from openpyxl.xml.constants import SHARED_STRINGS
+
+        found = self.package.find(SHARED_STRINGS)
+        if found is None:
+            return
+        member = found.PartName[1:]
+        with self.archive.open(member) as source:
+            _count_tags(source, b"<si>", b"<si ", limit=self.limits.shared_strings,
+                        message=f"无法读取“{self.name}”：共享字符串超过上限{self.limits.shared_strings:,}个。")
+        with self.archive.open(member) as source:
+            strings = _SharedStrings(self.name, self.limits.shared_strings).read(source)
+        self.shared_strings = strings
+
+    def read_worksheets(self) -> None:
+        """The sheets, read-only, without what a list import never uses (charts, comments, drawings)."""
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files or "chartsheet" in rel.Type:
+                continue
+            worksheet = _Sheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
+
+def _count_tags(source: IO[bytes], *tags: bytes, limit: int, message: str) -> None:
+    """Raise :class:`NotAList` with ``message`` when the unparsed XML holds more than ``limit`` of these tags
+    (counted in bytes, a hundred times faster than parsing: millions of them are refused in a second)."""
+    count, tail = 0, b""
+    while chunk := source.read(_CHUNK):
+        window = tail + chunk
+        count += sum(window.count(tag) for tag in tags)
+        tail = chunk[-3:]  # shorter than any tag: a tag is counted in the one window that holds all of it
+        if count > limit:
+            raise NotAList(message)
+
+
+class _SharedStrings:
+    """The shared-string table read with expat callbacks (no element per string: millions of strings cost
+    seconds, not minutes), as openpyxl reads it: an ``<si>``'s ``<t>`` texts, rich-text runs included,
+    phonetic runs (``<rPh>``) left out. Each string is capped one character over the cell limit (the cell
+    is then reported as cut); more than ``limit`` strings raise :class:`NotAList`."""
+
+    def __init__(self, name: str, limit: int) -> None:
+        self.name = name
+        self.limit = limit
+        self.strings: list[str] = []
+        self._parts: list[str] = []
+        self._length = 0
+        self._in_text = False
+        self._phonetic = 0
+
+    def read(self, source: IO[bytes]) -> list[str]:
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.buffer_text = True
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._text
+        parser.ParseFile(source)
+        return self.strings
+
+    def _start(self, tag: str, _attributes) -> None:
+        local = tag.rpartition("}")[2]
+        if local == "si":
+            self._parts, self._length = [], 0
+        elif local == "rPh":
+            self._phonetic += 1
+        elif local == "t" and not self._phonetic:
+            self._in_text = True
+
+    def _end(self, tag: str) -> None:
+        local = tag.rpartition("}")[2]
+        if local == "t":
+            self._in_text = False
+        elif local == "rPh":
+            self._phonetic -= 1
+        elif local == "si":
+            if len(self.strings) >= self.limit:
+                raise NotAList(f"无法读取“{self.name}”：共享字符串超过上限{self.limit:,}个。")
+            self.strings.append("".join(self._parts).replace("x005F_", "")[:MAX_CELL_TEXT + 1])
+
+    def _text(self, data: str) -> None:
+        if self._in_text and self._length <= MAX_CELL_TEXT:
+            self._parts.append(data)
+            self._length += len(data)
+
+
+class _Sheet(ReadOnlyWorksheet):
+    """A read-only sheet whose stated size is looked for in the part's head only: openpyxl's own look-up
+    parses the whole sheet when the file states no dimension, before any row limit could apply."""
+
+    def _get_size(self) -> None:
+        with self._get_source() as source:
+            for _event, element in iterparse(source, events=("start",)):
+                if element.tag == _DIMENSION_TAG:
+                    bounds = SheetDimension.from_tree(element).boundaries
+                    if bounds is not None:
+                        self._min_column, self._min_row, self._max_column, self._max_row = bounds
+                    return
+                if element.tag == _SHEET_DATA_TAG:
+                    return
+
+
 @contextmanager
-def _open_xlsx(path: Path, kind: ListKind) -> Iterator[ListSource]:
+def _open_xlsx(stream: IO[bytes], name: str, kind: ListKind, limits: ReadLimits) -> Iterator[ListSource]:
+    broken = f"无法读取“{name}”：文件已损坏，或不是Excel工作簿（.xlsx）。"
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as error:
-        raise NotAList(f"无法读取“{path.name}”：文件已损坏，或不是Excel工作簿（.xlsx）。（{type(error).__name__}）") from None
+        reader = _LimitedReader(stream, name, limits)
+        _check_archive(reader.archive, name, limits)
+        reader.read()
+    except NotAList:
+        raise
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError, AttributeError,
+            IndexError, ParseError, expat.ExpatError, EOFError, NotImplementedError, RuntimeError,
+            zipfile.LargeZipFile) as error:
+        raise NotAList(f"{broken}（{type(error).__name__}）") from None
+    workbook = reader.wb
     opened: list[Iterator] = []
     try:
-        yield _first_list_sheet(path, workbook, kind, opened)
+        yield _first_list_sheet(name, workbook, kind, opened, limits)
     finally:
         for rows in opened:  # a sheet's row generator holds its part of the archive open until closed
             rows.close()
         workbook.close()
 
 
-def _first_list_sheet(path: Path, workbook, kind: ListKind, opened: list[Iterator]) -> ListSource:
+def _sheet_rows(name: str, workbook, sheet, limits: ReadLimits) -> Iterator[SourceRow]:
+    """The rows of a read-only sheet as the file has them: numbered by their own row number, each as wide as
+    its last real cell, checked against the row and column limits."""
+    readable = (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError, EOFError, IndexError, TypeError,
+                AttributeError)
+    try:
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
+                                     date_formats=workbook._date_formats,
+                                     timedelta_formats=workbook._timedelta_formats)
+            last = 0
+            count = 0
+            rows = parser.parse()
+            while True:
+                try:
+                    number, cells = next(rows)
+                except StopIteration:
+                    break
+                except readable as error:
+                    raise NotAList(f"无法读取“{name}”的工作表“{sheet.title}”：文件在第{last + 1}行附近已损坏，"
+                                   f"未导入任何数据。（{type(error).__name__}）") from None
+                count += 1
+                if count > limits.rows:
+                    raise NotAList(f"“{name}”的工作表“{sheet.title}”超过行数上限{limits.rows:,}行，"
+                                   "未导入任何数据：请拆分成几个文件再导入。")
+                last = number
+                width = max((cell["column"] for cell in cells), default=0)
+                if width > limits.columns:
+                    raise NotAList(f"“{name}”的工作表“{sheet.title}”第{number}行有第{width}列的单元格，"
+                                   f"超过列数上限{limits.columns}列，未导入任何数据：请删除多余的列。")
+                values: list[object] = [None] * width
+                for cell in cells:
+                    values[cell["column"] - 1] = cell["value"]
+                yield _row(number, values)
+    except readable as error:
+        raise NotAList(f"无法读取“{name}”的工作表“{sheet.title}”：文件已损坏。（{type(error).__name__}）") from None
+
+
+def _first_list_sheet(name: str, workbook, kind: ListKind, opened: list[Iterator], limits: ReadLimits
+                      ) -> ListSource:
     seen: list[list[tuple[object, ...]]] = []
     for sheet in workbook.worksheets:
         if getattr(sheet, "sheet_state", "visible") != "visible":
             continue
-        estimated = sheet.max_row if isinstance(sheet.max_row, int) and sheet.max_row > 1 else _count_rows(path, sheet)
-        # The stored dimension may be wrong (files written by other programs): read every row there is.
-        sheet.reset_dimensions()
-        rows = values_by_row(sheet)
+        estimated = sheet.max_row if isinstance(sheet.max_row, int) and sheet.max_row > 1 else _count_rows(
+            workbook, sheet)
+        rows = _sheet_rows(name, workbook, sheet, limits)
         opened.append(rows)
-        try:
-            top = [tuple(r) for _, r in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-            raise NotAList(f"无法读取“{path.name}”的工作表“{sheet.title}”：文件已损坏。（{type(error).__name__}）") from None
-        found = _find_header(top, kind)
+        top: list[SourceRow] = []
+        for row in rows:
+            top.append(row)
+            if row.number >= HEADER_SEARCH_ROWS:
+                break
+        grid = _grid(top)
+        found = _find_header(grid, kind)
         if found is None:
-            seen.append(top)
+            seen.append(grid)
             continue
         first_data = found.header_row + found.skip
         source = ListSource(
-            path=path,
+            name=name,
             kind=kind,
             sheet=sheet.title,
             header_row=found.header_row,
@@ -237,40 +495,44 @@ def _first_list_sheet(path: Path, workbook, kind: ListKind, opened: list[Iterato
             preamble=found.preamble,
             estimated_rows=max(estimated - first_data, 0) if estimated else None,
         )
-        source._rows = _numbered(top, rows, first_data)
+        source._rows = _after(top, rows, first_data)
         return source
-    raise _not_found(path, kind, seen)
+    raise _not_found(name, kind, seen)
 
 
-def _count_rows(path: Path, sheet) -> int | None:
+def _count_rows(workbook, sheet) -> int | None:
     """Rows in a sheet whose file states no dimension (files written by some programs): the ``<row`` tags of
-    its XML, counted without parsing it. Only sizes the progress bar."""
-    member = getattr(sheet, "_worksheet_path", None)
-    if not member:
-        return None
+    its XML, counted without parsing it (the part's size is already bounded). Only sizes the progress bar."""
     count, tail = 0, b""
     try:
-        with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as stream:
+        with workbook._archive.open(sheet._worksheet_path) as stream:
             while chunk := stream.read(_CHUNK):
                 count += (tail + chunk).count(b"<row ")  # a 4-byte tail cannot hold a whole tag
                 tail = chunk[-4:]
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except (KeyError, zipfile.BadZipFile, OSError, AttributeError):
         return None
     return count
 
 
-def _numbered(top: list[tuple[object, ...]], rest: Iterator[tuple[object, ...]], first_data: int
-              ) -> Iterator[SourceRow]:
-    """The rows after the header, numbered as Excel numbers them (1-based, blank rows counted)."""
-    number = 0
-    for cells in top:
-        number += 1
-        if number > first_data:
-            yield SourceRow(number, tuple(cells))
-    for cells in rest:
-        number += 1
-        if number > first_data:
-            yield SourceRow(number, tuple(cells))
+def _grid(rows: list[SourceRow]) -> list[tuple[object, ...]]:
+    """The top rows as a dense list indexed by row number - 1 (blank rows as empty tuples)."""
+    grid: list[tuple[object, ...]] = []
+    for row in rows:
+        while len(grid) < row.number - 1:
+            grid.append(())
+        if row.number <= HEADER_SEARCH_ROWS:
+            grid.append(row.cells)
+    return grid
+
+
+def _after(top: list[SourceRow], rest: Iterator[SourceRow], first_data: int) -> Iterator[SourceRow]:
+    """The rows after the header, numbered as Excel numbers them."""
+    for row in top:
+        if row.number > first_data:
+            yield row
+    for row in rest:
+        if row.number > first_data:
+            yield row
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -279,82 +541,108 @@ def _numbered(top: list[tuple[object, ...]], rest: Iterator[tuple[object, ...]],
 _ENCODINGS = ("utf-8", "gb18030")
 
 
-def _detect_encoding(path: Path) -> str:
+def _detect_encoding(stream: IO[bytes], name: str) -> str:
     """utf-8-sig with a BOM; else UTF-8 if the whole file decodes as UTF-8; else GB18030 (which covers GBK
-    and GB2312, what Excel saves as "CSV" on Chinese Windows)."""
-    with path.open("rb") as handle:
-        if handle.read(3) == codecs.BOM_UTF8:
-            return "utf-8-sig"
+    and GB2312, what Excel saves as "CSV" on Chinese Windows). When neither fits, the message says where
+    the first byte that is not GB18030 is."""
+    stream.seek(0)
+    if stream.read(3) == codecs.BOM_UTF8:
+        return "utf-8-sig"
+    failure: tuple[int, int] | None = None
     for encoding in _ENCODINGS:
         decoder = codecs.getincrementaldecoder(encoding)()
+        stream.seek(0)
+        offset, lines = 0, 1
         try:
-            with path.open("rb") as handle:
-                while chunk := handle.read(_CHUNK):
+            while chunk := stream.read(_CHUNK):
+                try:
                     decoder.decode(chunk)
-                decoder.decode(b"", final=True)
+                except UnicodeDecodeError as error:
+                    bad = max(error.start, 0)
+                    failure = (offset + bad, lines + chunk.count(b"\n", 0, bad))
+                    raise
+                offset += len(chunk)
+                lines += chunk.count(b"\n")
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
+            if failure is None:
+                failure = (offset, lines)
             continue
         return encoding
+    byte, line = failure or (0, 1)
     raise NotAList(
-        f"无法读取“{path.name}”：它既不是Excel工作簿（.xlsx），也不是UTF-8或GB18030编码的CSV文本文件。"
+        f"无法读取“{name}”：它既不是Excel工作簿（.xlsx），也不是UTF-8或GB18030（GBK）编码的CSV文本文件；"
+        f"第{line}行（文件第{byte + 1}个字节）处的内容无法识别。请用Excel打开后另存为“CSV UTF-8”或.xlsx再导入。"
     )
 
 
-def _count_lines(path: Path) -> int:
+def _count_lines(stream: IO[bytes]) -> int:
     count = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            count += chunk.count(b"\n")
+    stream.seek(0)
+    while chunk := stream.read(_CHUNK):
+        count += chunk.count(b"\n")
     return count
 
 
 @contextmanager
-def _open_csv(path: Path, kind: ListKind) -> Iterator[ListSource]:
-    encoding = _detect_encoding(path)
-    with path.open("r", encoding=encoding, newline="") as handle:
+def _open_csv(stream: IO[bytes], name: str, kind: ListKind, limits: ReadLimits) -> Iterator[ListSource]:
+    encoding = _detect_encoding(stream, name)
+    lines = _count_lines(stream)
+    stream.seek(0)
+    handle = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    try:
         sample = handle.read(64 * 1024)
         if "\x00" in sample:
-            raise NotAList(f"无法读取“{path.name}”：这不是表格文件（含有二进制内容）。")
+            raise NotAList(f"无法读取“{name}”：这不是表格文件（含有二进制内容）。")
         handle.seek(0)
         try:
             dialect = csv.Sniffer().sniff(sample, delimiters=",\t;|")
         except csv.Error:
             dialect = csv.excel
         reader = csv.reader(handle, dialect)
-        rows = (tuple(record) for record in reader)
-        try:
-            top = [r for _, r in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
-        except csv.Error as error:
-            raise NotAList(f"无法读取“{path.name}”：CSV格式错误（{error}）。") from None
-        found = _find_header(top, kind)
+        rows = _csv_rows(reader, name, limits)
+        top = [r for _, r in zip(range(HEADER_SEARCH_ROWS), rows, strict=False)]
+        found = _find_header([row.cells for row in top], kind)
         if found is None:
-            raise _not_found(path, kind, [top])
+            raise _not_found(name, kind, [[row.cells for row in top]])
         first_data = found.header_row + found.skip
         source = ListSource(
-            path=path,
+            name=name,
             kind=kind,
             sheet=None,
             header_row=found.header_row,
             header=found.header,
             preamble=found.preamble,
-            estimated_rows=max(_count_lines(path) - first_data, 0),
+            estimated_rows=max(lines - first_data, 0),
         )
-        source._rows = _csv_numbered(top, rows, first_data, reader)
+        source._rows = _after(top, rows, first_data)
         yield source
+    finally:
+        handle.detach()
 
 
-def _csv_numbered(top, rest, first_data: int, reader) -> Iterator[SourceRow]:
+def _csv_rows(reader, name: str, limits: ReadLimits) -> Iterator[SourceRow]:
     """CSV records numbered like the spreadsheet Excel would show (one record per row, even with line
-    breaks inside quoted cells)."""
+    breaks inside quoted cells), checked against the limits."""
+    previous = csv.field_size_limit(limits.csv_field)
     number = 0
-    for cells in top:
-        number += 1
-        if number > first_data:
-            yield SourceRow(number, tuple(cells))
     try:
-        for cells in rest:
+        while True:
+            line = reader.line_num + 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                if "field larger than field limit" in str(error):
+                    raise NotAList(f"无法读取“{name}”：第{line}行附近有一个单元格超过{limits.csv_field:,}个字符的上限，"
+                                   "未导入任何数据。") from None
+                raise NotAList(f"无法读取“{name}”：第{line}行附近CSV格式错误（{error}），未导入任何数据。") from None
             number += 1
-            if number > first_data:
-                yield SourceRow(number, tuple(cells))
-    except csv.Error as error:
-        raise NotAList(f"CSV格式错误（第{reader.line_num}行）：{error}") from None
+            if number > limits.rows:
+                raise NotAList(f"“{name}”超过行数上限{limits.rows:,}行，未导入任何数据：请拆分成几个文件再导入。")
+            if len(cells) > limits.columns:
+                raise NotAList(f"“{name}”第{number}行有{len(cells)}列，超过列数上限{limits.columns}列，未导入任何数据。")
+            yield _row(number, cells)
+    finally:
+        csv.field_size_limit(previous)

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -25,19 +26,22 @@ from jobs.lists.importing import (
     DEFAULT_BATCH_SIZE,
     ImportResult,
     Issue,
+    ListImport,
     ListOptionError,
     Parsed,
     ProgressCallback,
     RowReader,
     RowRejected,
+    Updated,
     header_of,
+    import_list,
     occupation_code,
     place_option,
-    run_import,
 )
 from jobs.lists.places import Place, Places
-from jobs.lists.preamble import county_from_text, read_preamble, stated_region
-from jobs.lists.reading import ListSource, SourceRow, open_list
+from jobs.lists.masking import mask_number
+from jobs.lists.preamble import ListInfo, county_from_text, stated_region
+from jobs.lists.reading import DEFAULT_LIMITS, ListSource, ReadLimits, SourceRow
 from jobs.lists.values import (
     MASKED,
     AgeRange,
@@ -56,6 +60,7 @@ from jobs.lists.values import (
     parse_labour_intensity,
     parse_wage,
 )
+from jobs.storage import audit
 from jobs.storage.models import Employer, Post, Region, SupplyList, Workstation
 from jobs.people.persons import Outcome
 from jobs.people.regions import RegionTable, region_table
@@ -89,6 +94,22 @@ class SupplyRow:
         return self.credit_code or f"名称:{self.employer_name}"
 
 
+# The post's columns and the list column each comes from (what "updated" rows name).
+_POST_COLUMNS = {
+    "row_key": "row_key", "headcount": "headcount", "address": "place", "wage_min": "wage", "wage_max": "wage",
+    "wage_text": "wage", "age_min": "age", "age_max": "age", "education": "education", "skills_required": "skills",
+    "labour_intensity": "intensity", "board": "board", "lodging": "board", "contract_months": "contract",
+    "contact_name": "contact_name", "closing_date": "closing_date", "notes": "notes",
+}
+
+
+def _loggable(value: object) -> object:
+    """A column value as the audit log keeps it (JSON)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value.value if hasattr(value, "value") else value
+    return str(value)
+
+
 def _post_values(row: SupplyRow, supply_list_id: int) -> dict[str, object]:
     """The post's plain columns as the row states them."""
     return {
@@ -114,12 +135,14 @@ def _post_values(row: SupplyRow, supply_list_id: int) -> dict[str, object]:
     }
 
 
-class _SupplyImport:
+class _SupplyImport(ListImport[SupplyRow]):
     """Parses and writes the rows of one supply-list import."""
 
-    def __init__(self, session: Session, vault: Vault, source: ListSource, *, today: dt.date,
-                 table: RegionTable, list_name: str, period: str, region: str | None,
-                 workstation: Workstation | None, actor: Actor = SYSTEM) -> None:
+    kind = "supply"
+
+    def __init__(self, session: Session | None, vault: Vault | None, source: ListSource, *, today: dt.date,
+                 table: RegionTable, region: str | None, workstation: Workstation | None,
+                 actor: Actor = SYSTEM) -> None:
         self.session = session
         self.actor = actor
         self.owner = ownership(actor)
@@ -127,8 +150,6 @@ class _SupplyImport:
         self.source = source
         self.today = today
         self.places = Places(table)
-        self.list_name = list_name
-        self.period = period
         self.region = region
         self.workstation = workstation
         self.supply_list: SupplyList | None = None
@@ -200,9 +221,17 @@ class _SupplyImport:
         return ((row.employer_key, row.title, row.place.code), header_of("supply", "title"), row.title,
                 "岗位（同一用人单位、同一岗位名称、同一工作地点）")
 
+    def describe(self, row: SupplyRow) -> str:
+        return f"{row.employer_name} {row.title}"
+
+    def stored_list(self) -> tuple[int | None, str | None]:
+        if self.supply_list is None:
+            return None, None
+        return self.supply_list.id, self.supply_list.region_code
+
     # -- writing ----------------------------------------------------------------------------------
 
-    def write(self, batch: list[Parsed[SupplyRow]]) -> list[Outcome | RowRejected]:
+    def write(self, batch: list[Parsed[SupplyRow]]) -> list[Outcome | Updated | RowRejected]:
         supply_list = self._supply_list(batch[0].data)
         self._load_employers([item.data for item in batch])
         employers: list[Employer | RowRejected] = []
@@ -219,7 +248,7 @@ class _SupplyImport:
         self.session.flush()
         posts = self._existing_posts([e for e in employers if isinstance(e, Employer)],
                                      {item.data.title for item in batch})
-        outcomes: list[Outcome | RowRejected] = []
+        outcomes: list[Outcome | Updated | RowRejected] = []
         for item, employer, employer_changed in zip(batch, employers, changed, strict=True):
             if isinstance(employer, RowRejected):
                 outcomes.append(employer)
@@ -231,8 +260,10 @@ class _SupplyImport:
                 posts[key] = post
                 outcomes.append(Outcome.CREATED)
                 continue
-            post_changed = self._update_post(post, item.data, supply_list.id)
-            outcomes.append(Outcome.UPDATED if post_changed or employer_changed else Outcome.UNCHANGED)
+            fields = self._update_post(post, item.data, supply_list.id)
+            if employer_changed:
+                fields = (header_of("supply", "employer"), *fields)
+            outcomes.append(Updated(tuple(dict.fromkeys(fields))) if fields else Outcome.UNCHANGED)
         return outcomes
 
     def _load_employers(self, rows: list[SupplyRow]) -> None:
@@ -308,23 +339,36 @@ class _SupplyImport:
         self.session.add(post)
         return post
 
-    def _update_post(self, post: Post, row: SupplyRow, supply_list_id: int) -> bool:
-        changed = False
+    def _update_post(self, post: Post, row: SupplyRow, supply_list_id: int) -> tuple[str, ...]:
+        """Bring a stored post up to the row; the headers of what changed (audited when anything did)."""
+        before: dict[str, object] = {}
+        after: dict[str, object] = {}
+        fields: list[str] = []
         for name, value in _post_values(row, supply_list_id).items():
             if getattr(post, name) != value:
+                before[name], after[name] = _loggable(getattr(post, name)), _loggable(value)
                 setattr(post, name, value)
-                changed = True
+                if name in _POST_COLUMNS:
+                    fields.append(header_of("supply", _POST_COLUMNS[name]))
+                elif name == "supply_list_id":
+                    fields.append("所属清单")
         stored = self.vault.decrypt(post.contact_phone_encrypted) if post.contact_phone_encrypted else None
         if stored != row.contact_phone:
             post.contact_phone_encrypted = self.vault.encrypt(row.contact_phone) if row.contact_phone else None
             post.contact_phone_masked = mask_phone(row.contact_phone) if row.contact_phone else None
-            changed = True
+            before["contact_phone"] = mask_number(stored) if stored else None
+            after["contact_phone"] = post.contact_phone_masked
+            fields.append(header_of("supply", "contact_phone"))
         if post.status in (PostStatus.OPEN, PostStatus.CLOSED):
             status = self._status(post.closing_date)
             if post.status != status:
+                before["status"], after["status"] = post.status.value, status.value
                 post.status = status
-                changed = True
-        return changed
+                fields.append(header_of("supply", "closing_date"))
+        if before:
+            audit.record(self.session, action="update", actor=self.actor,
+                         object_type="post", object_id=post.id, before=before, after=after)
+        return tuple(dict.fromkeys(fields))
 
     def _supply_list(self, first: SupplyRow) -> SupplyList:
         if self.supply_list is not None:
@@ -359,9 +403,11 @@ def _prefecture_of(session: Session, code: str) -> str:
 def import_supply(
     session: Session,
     vault: Vault,
-    path: str | Path,
+    source: str | Path | IO[bytes],
     *,
+    name: str | None = None,
     list_name: str | None = None,
+    default_name: str | None = None,
     period: str | None = None,
     region: str | None = None,
     workstation: str | None = None,
@@ -370,45 +416,38 @@ def import_supply(
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback | None = None,
     on_open: Callable[[ListSource], None] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
     actor: Actor,
 ) -> ImportResult:
-    """Import a supply list file into ``session``'s database, for ``actor`` (who owns the list, employers and
-    posts it creates; only workstation staff and administrators may import supply lists).
+    """Import a supply list (a path, or a binary stream called ``name`` in messages) into ``session``'s
+    database, by the run of :func:`jobs.lists.importing.import_list`.
 
     The list is found or created by (receiving area, name, period): ``region`` is a place or code (default:
     the workstation's city, else the 地区 an export states, else the city or county named by the file's title
     or 填报单位 (a workstation "驻" somewhere), else the city of the first valid row's 工作地点);
-    ``workstation`` the name of the workstation that keeps the list.
-    Defaults for ``list_name`` and ``period`` as for :func:`jobs.lists.demand.import_demand`. Raises
-    :class:`~jobs.lists.reading.NotAList` before writing anything when the file is not a supply list, and
-    :class:`ListOptionError` for an unusable option.
+    ``workstation`` the name of the workstation that keeps the list. Naming as for
+    :func:`jobs.lists.demand.import_demand`; every change to a stored post is audited as ``actor``. Raises
+    :class:`~jobs.lists.reading.NotAList` before writing anything when the file is not a readable supply
+    list, and :class:`ListOptionError` for an unusable option.
+    Only workstation staff (for their city) and administrators may import supply lists: others get
+    :class:`~jobs.errors.Forbidden` before the file is read.
     """
     require(actor, Action.IMPORT_SUPPLY, SupplyList, session=session)
     today = today or china_today()
     table = region_table()
     station = _workstation_option(session, workstation)
     region_code = _region_option(table, region) or (station.city_region_code if station else None)
-    with open_list(path, "supply") as source:
-        info = read_preamble(source.preamble)
-        if region_code is None:
-            region_code = (stated_region(table, info.region_code)
-                           or county_from_text(table, info.title, receiving=True)
-                           or county_from_text(table, info.unit, receiving=True))
-        importer = _SupplyImport(
-            session, vault, source, today=today, table=table,
-            list_name=(list_name or info.title or Path(path).stem)[:128],
-            period=(period or info.period or info.year or str(today.year))[:32],
-            region=region_code, workstation=station, actor=actor,
-        )
-        if on_open is not None:
-            on_open(source)
-        result = run_import(session, source, parse_row=importer.parse, identity_of=importer.identity,
-                            write_batch=importer.write, dry_run=dry_run, batch_size=batch_size, progress=progress)
-    if importer.supply_list is not None:
-        result.list_id = None if dry_run else importer.supply_list.id
-        result.region_code = importer.supply_list.region_code
-    result.list_name, result.period = importer.list_name, importer.period
-    return result
+
+    def prepare(source: ListSource, info: ListInfo) -> _SupplyImport:
+        found = region_code or (stated_region(table, info.region_code)
+                                or county_from_text(table, info.title, receiving=True)
+                                or county_from_text(table, info.unit, receiving=True))
+        return _SupplyImport(session, vault, source, today=today, table=table, region=found,
+                             workstation=station, actor=actor)
+
+    return import_list(session, source, "supply", prepare=prepare, name=name, list_name=list_name,
+                       default_name=default_name, period=period, today=today, dry_run=dry_run,
+                       batch_size=batch_size, progress=progress, on_open=on_open, limits=limits)
 
 
 def _region_option(table: RegionTable, region: str | None) -> str | None:
@@ -429,6 +468,6 @@ def _workstation_option(session: Session, name: str | None) -> Workstation | Non
 def supply_parser(source: ListSource, *, today: dt.date) -> tuple[Callable[[SourceRow], SupplyRow], Callable]:
     """The row parser and identity of a supply-list import, without a database (e.g. to match two files):
     rows are validated exactly as :func:`import_supply` validates them."""
-    importer = _SupplyImport(None, None, source, today=today, table=region_table(), list_name="", period="",
-                             region=None, workstation=None)
+    importer = _SupplyImport(None, None, source, today=today, table=region_table(), region=None,
+                             workstation=None)
     return importer.parse, importer.identity

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jobs.lists.columns import COLUMNS, ListKind, kind_label
-from jobs.lists.xlsx import TEXT_FORMAT, save, style_header
+from jobs.rendering.xlsx import put, save, style_header
 
 __all__ = ["write_template", "EXAMPLE_KEY", "TEMPLATE_ROWS"]
 
@@ -60,10 +60,8 @@ def write_template(kind: ListKind, path: str | Path) -> Path:
         if column.required:
             sheet.cell(row=1, column=index).fill = REQUIRED_FILL
         value = EXAMPLE_KEY if column.key == "row_key" else (column.example or None)
-        cell = sheet.cell(row=2, column=index, value=value)
+        cell = put(sheet, 2, index, value, text=column.text_format)
         cell.font = EXAMPLE_FONT
-        if column.text_format:
-            cell.number_format = TEXT_FORMAT
         if column.choices:
             sheet.add_data_validation(_drop_down(column.header, column.choices, column.strict_choices,
                                                  get_column_letter(index)))
@@ -95,21 +93,21 @@ def _instructions(sheet, kind: ListKind) -> None:
     sheet.column_dimensions["B"].width = 10
     sheet.column_dimensions["C"].width = 70
     sheet.column_dimensions["D"].width = 30
-    sheet.cell(row=1, column=1, value=f"{kind_label(kind)}填写说明").font = Font(bold=True, size=14)
+    put(sheet, 1, 1, f"{kind_label(kind)}填写说明").font = Font(bold=True, size=14)
     line = 2
     for note in _GENERAL_NOTES[kind]:
-        cell = sheet.cell(row=line, column=1, value=f"{line - 1}. {note}")
+        cell = put(sheet, line, 1, f"{line - 1}. {note}")
         sheet.merge_cells(start_row=line, start_column=1, end_row=line, end_column=4)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.row_dimensions[line].height = 32
         line += 1
     line += 1
     for index, title in enumerate(("列名", "是否必填", "填写内容", "示例"), start=1):
-        cell = sheet.cell(row=line, column=index, value=title)
+        cell = put(sheet, line, index, title)
         cell.font = Font(bold=True)
     for column in COLUMNS[kind]:
         line += 1
         values = (column.header, "必填" if column.required else "选填", column.help, column.example)
         for index, value in enumerate(values, start=1):
-            cell = sheet.cell(row=line, column=index, value=value)
+            cell = put(sheet, line, index, value)
             cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -202,6 +202,17 @@ def _code_text(raw: object) -> str:
     return normalise_text(raw).lower()
 
 
+# A minus sign in front of a figure at the start of the text or of a clause ("-5000", "工资：-5000"): a
+# negative amount, not a range such as "4500-6000", "4000元-5000元" or "18-45".
+_NEGATIVE = re.compile(r"(?:^|[:：(（,，;；])[-\u2212\u2013\u2014\ufe63\uff0d]\d")
+
+
+def _refuse_negative(text: str, shown: str, label: str) -> None:
+    """Raise when ``text`` holds a negative figure: dropping the sign would store the opposite amount."""
+    if _NEGATIVE.search(text):
+        raise CellError(f"{label}“{shown}”是负数：请填写不小于0的数。")
+
+
 def _number(text: str) -> float | None:
     """An Arabic or Chinese number ("12", "1.5", "三"), else None."""
     try:
@@ -413,6 +424,7 @@ def parse_wage(raw: object, *, label: str = "月薪") -> WageRange | None:
         value = _checked_wage(float(raw), shown, label)
         return WageRange(value, value, shown)
     text = _THOUSANDS.sub("", _code_text(raw).replace("，", ","))
+    _refuse_negative(text, shown, label)
     first = _CLAUSE.split(text, maxsplit=1)[0]
     if _amounts(first):
         text = first
@@ -518,6 +530,7 @@ def parse_age_range(raw: object) -> AgeRange | None:
     text = _code_text(raw)
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         raise _age_error(shown)
+    _refuse_negative(text, shown, "年龄要求")
     ranges = [(int(_number(a) or 0), int(_number(b) or 0)) for a, b in _AGE_RANGE.findall(text)]
     if ranges:
         low, high = min(r[0] for r in ranges), max(r[1] for r in ranges)
@@ -579,6 +592,7 @@ def parse_headcount(raw: object) -> int | None:
             raise CellError(f"招聘人数“{shown}”应为整数。")
         return _checked_headcount(int(raw), shown)
     text = _code_text(raw)
+    _refuse_negative(text, shown, "招聘人数")
     numbers = [int(_number(n) or 0) for n in _HEADCOUNT.findall(text)]
     if numbers:
         return _checked_headcount(max(numbers), shown)
@@ -614,6 +628,7 @@ def parse_contract_months(raw: object) -> int | None:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return _checked_months(float(raw), shown)
     text = _code_text(raw).replace("～", "-").replace("~", "-")
+    _refuse_negative(text, shown, "合同期限")
     plain = _number(text)
     if plain is not None:
         return _checked_months(plain, shown)

@@ -2,21 +2,54 @@
 
 SQLite is the embedded default: WAL, a busy timeout, foreign keys on, and write transactions that begin
 immediately (so two writers queue on the busy timeout instead of failing half-way with "database is locked").
-PostgreSQL (psycopg 3) is used when the URL says so.
+Reads use sessions whose transactions begin deferred, so that they never take the write lock: in WAL mode a
+reader neither waits for a writer nor holds one up. The database file (and so its WAL and shared-memory
+files, which SQLite creates with the database's permissions) is readable by its owner only: it holds
+encrypted personal data and the look-up digests. PostgreSQL (psycopg 3) is used when the URL says so.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+OWNER_ONLY = 0o600
+BUSY_MESSAGE = (
+    f"数据库正忙：另一个bangfu命令或服务（如导入、匹配、补贴计算）正在写入数据库，等待{SQLITE_BUSY_TIMEOUT_MS // 1000}秒后"
+    "仍未结束。本次操作未完成；请等它结束后重试。"
+)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` is SQLite's "database is locked / busy" (another connection holds the write lock)."""
+    if not isinstance(error, OperationalError):
+        return False
+    text = str(error.orig if error.orig is not None else error).lower()
+    return "database is locked" in text or "database is busy" in text or "database table is locked" in text
+
+
+def _owner_only(url: str) -> None:
+    """Create the SQLite file (and tighten an existing one, its WAL and shared memory) as 0600."""
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    if not path.exists() and path.parent.is_dir():  # a missing folder stays an error of the connection
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, OWNER_ONLY))
+    for member in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        with contextlib.suppress(FileNotFoundError):
+            if member.stat().st_mode & 0o077:
+                os.chmod(member, OWNER_ONLY)
 
 
 def sqlite_url_for(instance_path: str | Path) -> str:
@@ -37,6 +70,7 @@ def make_engine(url: str, *, echo: bool = False, durable: bool = True) -> Engine
     if not is_sqlite(url):
         return create_engine(url, echo=echo, pool_pre_ping=True, future=True)
 
+    _owner_only(url)
     engine = create_engine(
         url,
         echo=echo,
@@ -78,8 +112,18 @@ class Database:
         return self.engine.dialect.name
 
     def session(self) -> Session:
-        """A session for reading (on SQLite its transactions begin deferred)."""
+        """A session for reading (on SQLite its transactions begin deferred and take no write lock)."""
         return self._reader()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only unit of work (start-up checks, exports, look-ups): never takes SQLite's write lock,
+        and whatever it may have changed is rolled back."""
+        with self._reader() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
 
     def writer(self) -> Session:
         """A session whose transactions take the write lock up front (SQLite ``BEGIN IMMEDIATE``)."""
@@ -114,7 +158,7 @@ class Database:
             return False
         from jobs.storage.reference import reference_data_is_current
 
-        with self.session() as session:
+        with self.reading() as session:
             return reference_data_is_current(session)
 
     def ensure_current(self) -> bool:
@@ -142,4 +186,4 @@ def file_digest(package: str, name: str) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-__all__ = ["Database", "make_engine", "sqlite_url_for", "is_sqlite", "file_digest"]
+__all__ = ["Database", "make_engine", "sqlite_url_for", "is_sqlite", "file_digest", "is_busy", "BUSY_MESSAGE"]

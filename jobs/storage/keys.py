@@ -35,6 +35,11 @@ class LookupKeyMismatch(RuntimeError):
         super().__init__(self.message)
 
 
+def lookup_key_recorded(session: Session) -> bool:
+    """Whether the database has recorded a look-up key fingerprint (a read; see :func:`check_lookup_key`)."""
+    return session.get(AppMeta, LOOKUP_KEY_META) is not None
+
+
 def check_lookup_key(session: Session, vault: Vault) -> None:
     """Record the look-up key's fingerprint on first use; refuse a vault whose look-up key differs."""
     stored = session.get(AppMeta, LOOKUP_KEY_META)

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from jobs.storage.crypto import Vault, load_or_create_key_file
 from jobs.storage.db import Database, sqlite_url_for
-from jobs.storage.keys import check_lookup_key
+from jobs.storage.keys import check_lookup_key, lookup_key_recorded
 from jobs.storage.models import AppMeta
 
 KEY_FILE_NAME = "secret.key"
@@ -42,8 +42,14 @@ class Runtime:
             return False  # unreachable for now: the health check reports it, the next call checks again
         if not ready:
             return False
-        with self.db.transaction() as session:
-            check_lookup_key(session, self.vault)
+        # The check reads (no write lock); only the very first run of a database writes the fingerprint.
+        with self.db.reading() as session:
+            recorded = lookup_key_recorded(session)
+            if recorded:
+                check_lookup_key(session, self.vault)
+        if not recorded:
+            with self.db.transaction() as session:
+                check_lookup_key(session, self.vault)
         self.lookup_key_checked = True
         return True
 

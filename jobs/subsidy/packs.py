@@ -55,6 +55,39 @@ class _UniqueKeyLoader(yaml.SafeLoader):
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        """An impossible date (``2025-02-30``) stays text, for the schema to name, instead of failing in
+        PyYAML with a bare ValueError."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+
+_UniqueKeyLoader.add_constructor("tag:yaml.org,2002:timestamp", _UniqueKeyLoader.construct_yaml_timestamp)
+
+#: How deeply a pack's YAML may nest (the real ones nest 5 levels): deeper nesting is refused before PyYAML's
+#: recursive constructor could exhaust the stack.
+MAX_DEPTH = 50
+
+
+def check_depth(text: str, *, limit: int = MAX_DEPTH) -> str | None:
+    """A Chinese message when ``text`` opens more than ``limit`` nested ``[``/``{`` brackets or block levels
+    (counted from the parser's events, not by recursion), else None."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > limit:
+                    mark = event.start_mark
+                    return f"YAML嵌套超过{limit}层（第{mark.line + 1}行第{mark.column + 1}列），请检查括号"
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # the loader reports the syntax error with its position
+    return None
+
 
 def _yaml_message(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None)
@@ -65,10 +98,15 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
 
 def parse_pack(text: str, *, source: str = "") -> Pack:
     """Validate YAML text as a pack; raise PackError listing every problem."""
+    deep = check_depth(text)
+    if deep is not None:
+        raise PackError([deep], source)
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise PackError([_yaml_message(exc)], source) from None
+    except (ValueError, OverflowError, RecursionError) as exc:
+        raise PackError([f"YAML内容无法读取：{type(exc).__name__}"], source) from None
     if not isinstance(data, dict):
         raise PackError(["文件内容必须是一个映射（键: 值），以 id、document_number 等字段开头"], source)
     try:

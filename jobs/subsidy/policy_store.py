@@ -12,7 +12,7 @@ import datetime as dt
 import enum
 import functools
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from sqlalchemy import func, select
@@ -43,6 +43,7 @@ class StoredPack:
 class LoadResult:
     stored: StoredPack
     outcome: LoadOutcome
+    warnings: list[str] = field(default_factory=list)
 
 
 def _sha256(text: str) -> str:
@@ -80,15 +81,19 @@ def seed_shipped(session: Session, *, user: User | None = None) -> int:
     return len(_shipped_texts())
 
 
-def load_text(session: Session, text: str, *, source: str = "", user: User | None = None) -> LoadResult:
-    """Validate and store a pack file's text: new pack, new version, or unchanged (same content)."""
+def load_text(session: Session, text: str, *, source: str = "", user: User | None = None,
+              actor_label: str | None = None) -> LoadResult:
+    """Validate and store a pack file's text: new pack, new version, or unchanged (same content). The audit
+    event names ``user`` (or ``actor_label``, e.g. the operating-system user of the command line); the result
+    warns about other active packs for the same document or the same places and period."""
     pack = check_text(text, source=source)
+    warnings = overlaps(session, pack)
     sha = _sha256(text)
     current = session.scalar(
         select(PolicyPack).where(PolicyPack.pack_key == pack.id, PolicyPack.active.is_(True)).with_for_update()
     )
     if current is not None and current.sha256 == sha:
-        return LoadResult(StoredPack(current, pack), LoadOutcome.UNCHANGED)
+        return LoadResult(StoredPack(current, pack), LoadOutcome.UNCHANGED, warnings)
     latest = session.scalar(select(func.max(PolicyPack.version)).where(PolicyPack.pack_key == pack.id)) or 0
     before = _snapshot(current) if current is not None else None
     if current is not None:
@@ -109,10 +114,33 @@ def load_text(session: Session, text: str, *, source: str = "", user: User | Non
     )
     session.add(row)
     session.flush()
-    audit.record(session, action="policy_pack.load", actor=user, object_type="policy_pack", object_id=row.id,
-                 before=before, after={**_snapshot(row), "source": source})
+    audit.record(session, action="policy_pack.load", actor=user, actor_label=actor_label, object_type="policy_pack",
+                 object_id=row.id, before=before, after={**_snapshot(row), "source": source, "warnings": warnings})
     outcome = LoadOutcome.CREATED if current is None and latest == 0 else LoadOutcome.NEW_VERSION
-    return LoadResult(StoredPack(row, pack), outcome)
+    return LoadResult(StoredPack(row, pack), outcome, warnings)
+
+
+def overlaps(session: Session, pack) -> list[str]:
+    """Chinese warnings for the active packs under other ids that ``pack`` duplicates: the same document
+    number, or the same jurisdiction with overlapping effective periods (a placement there could then be paid
+    under both). Packs for nested areas (a national and a provincial one) overlap by design and are not
+    flagged."""
+    found: list[str] = []
+    for other in session.scalars(select(PolicyPack).where(PolicyPack.active.is_(True),
+                                                          PolicyPack.pack_key != pack.id)):
+        if other.document_number == pack.document_number:
+            found.append(f"与已载入的政策“{other.pack_key}”是同一文件（{other.document_number}），"
+                         "同一次上岗可能被重复计算补贴，请确认后停用其中一个。")
+            continue
+        if set(pack.jurisdiction) == set(other.jurisdiction or ()) and _periods_meet(
+                pack.effective_from, pack.effective_to, other.effective_from, other.effective_to):
+            found.append(f"与已载入的政策“{other.pack_key}”（{other.document_number}）的适用地区和有效期重叠，"
+                         "请确认两份文件的补贴不会重复发放。")
+    return found
+
+
+def _periods_meet(start_a, end_a, start_b, end_b) -> bool:
+    return (end_b is None or start_a <= end_b) and (end_a is None or start_b <= end_a)
 
 
 def _snapshot(row: PolicyPack) -> dict[str, object]:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
+import re
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,10 @@ from jobs.people.persons import PersonData, save_person
 from jobs.subsidy.policy_store import load_text, seed_shipped
 from jobs.people.regions import RegionError, region_table
 from jobs.subsidy import PackError
+from jobs.subsidy.schema import _MONEY, MAX_COUNT, MAX_DAY, MAX_MONEY, MIN_DAY
+from jobs.lists.masking import mask_numbers_in
+
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 class ScenarioError(ValueError):
@@ -74,22 +79,33 @@ def _text(value: Any, where: str) -> str:
 
 
 def _date(value: Any, where: str) -> dt.date:
+    text = _text(value, where)
+    if not _ISO_DAY.match(text):
+        raise ScenarioError(f"{where}应为YYYY-MM-DD格式的日期，收到：{_shown(value)}")
     try:
-        return dt.date.fromisoformat(_text(value, where))
+        day = dt.date.fromisoformat(text)
     except ValueError:
-        raise ScenarioError(f"{where}应为YYYY-MM-DD格式的日期，收到：{value!r}") from None
+        raise ScenarioError(f"{where}的日期“{text}”不存在，请核对年月日") from None
+    if not MIN_DAY <= day <= MAX_DAY:
+        raise ScenarioError(f"{where}的日期必须在{MIN_DAY.isoformat()}至{MAX_DAY.isoformat()}之间，收到：{text}")
+    return day
+
+
+def _shown(value: Any) -> str:
+    """A value quoted in a message, cut short (a hostile file may hold megabytes in one field)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def _money(value: Any, where: str) -> Decimal:
     # Money is a decimal string in yuan (docs/formats.md, "Scenario file"); a JSON number would pass through a float.
     if not isinstance(value, str):
-        raise ScenarioError(f"{where}应为以元为单位的小数字符串（如\"420.00\"），收到：{value!r}")
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise ScenarioError(f"{where}不是有效金额：{value!r}") from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ScenarioError(f"{where}应为非负金额，最多两位小数：{value!r}")
+        raise ScenarioError(f"{where}应为以元为单位的小数字符串（如\"420.00\"），收到：{_shown(value)}")
+    if not _MONEY.match(value.strip()):
+        raise ScenarioError(f"{where}应为非负金额，最多两位小数：{_shown(value)}")
+    amount = Decimal(value.strip())
+    if amount > MAX_MONEY:
+        raise ScenarioError(f"{where}不能超过{MAX_MONEY:,}元：{_shown(value)}")
     return amount
 
 
@@ -100,8 +116,8 @@ def _bool(value: Any, where: str) -> bool:
 
 
 def _int(value: Any, where: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ScenarioError(f"{where}应为非负整数，收到：{value!r}")
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= MAX_COUNT:
+        raise ScenarioError(f"{where}应为0至{MAX_COUNT}的整数，收到：{_shown(value)}")
     return value
 
 
@@ -224,9 +240,13 @@ class Scenario:
 def parse_scenario(text: str) -> Scenario:
     """Check scenario JSON text (docs/formats.md) and fill in defaults; raise ScenarioError on any problem."""
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, parse_float=_no_float, parse_constant=_no_float)
     except json.JSONDecodeError as error:
         raise ScenarioError(f"不是有效的JSON（第{error.lineno}行第{error.colno}列）：{error.msg}") from None
+    except RecursionError:
+        raise ScenarioError("JSON嵌套层数过多，无法读取。") from None
+    except ValueError as error:  # Python's limit on the digits of one integer
+        raise ScenarioError(f"JSON中有无法读取的数字：{str(error)[:80]}") from None
     if not isinstance(raw, dict):
         raise ScenarioError("场景文件应为一个JSON对象")
     unknown = sorted(set(raw) - set(_TOP_FIELDS))
@@ -240,10 +260,28 @@ def parse_scenario(text: str) -> Scenario:
         duplicates = sorted({k for k in keys if keys.count(k) > 1})
         if duplicates:
             raise ScenarioError(f"{name}中的key重复：{'、'.join(duplicates)}")
+    _distinct_id_numbers(sections["people"])
     extra = raw.get("extra_packs", [])
     if not isinstance(extra, list) or not all(isinstance(p, str) and p for p in extra):
         raise ScenarioError("extra_packs应为政策文件路径（字符串）的数组")
     return Scenario(_date(raw["as_of"], "as_of"), sections, tuple(extra))
+
+
+def _no_float(text: str) -> Any:
+    """JSON numbers with a fraction or an exponent (``1e30``) are never read as floats: they stay text, for
+    the field's own check to refuse with its message."""
+    return text
+
+
+def _distinct_id_numbers(people: list[dict[str, Any]]) -> None:
+    """Two people with one ID number would be merged into one: refuse the scenario instead."""
+    seen: dict[str, str] = {}
+    for record in people:
+        number = str(record.get("id_number", "")).strip().upper()
+        if number in seen:
+            raise ScenarioError(f"people中“{seen[number]}”和“{record['key']}”的身份证号相同"
+                                f"（{mask_numbers_in(number)}）：同一身份证号只能是同一个人。")
+        seen[number] = record["key"]
 
 
 # --- building the world ----------------------------------------------------------------------------------------

@@ -305,6 +305,7 @@ _BASE_MESSAGES = {"required": "缺少必填字段", "null": "不能为空", "val
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _MONEY = re.compile(r"^\d+(?:\.\d{1,2})?$")
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _REGION = re.compile(r"^(?:\d{2}|\d{4}|\d{6})$")
 _PROVINCE = re.compile(r"^\d{2}$")
 
@@ -359,10 +360,19 @@ class Flag(_Field):
         return value
 
 
-class Count(_Field):
-    """A whole number within bounds."""
+#: The largest amount a pack may state: ten million yuan. Claims are stored as NUMERIC(12, 2), so any sum of
+#: up to a thousand such amounts still fits; anything larger is a typing error, not a subsidy.
+MAX_MONEY = Decimal("10000000.00")
+#: The largest count (months, instalments, services, claims) a pack may state: a century of months.
+MAX_COUNT = 1200
+#: Dates a pack may name (the People's Republic's policy documents; no policy runs past 2100).
+MIN_DAY, MAX_DAY = dt.date(1949, 10, 1), dt.date(2100, 12, 31)
 
-    def __init__(self, *, minimum: int = 0, maximum: int | None = None, **kwargs: Any) -> None:
+
+class Count(_Field):
+    """A whole number within bounds (at most :data:`MAX_COUNT` unless a lower maximum is given)."""
+
+    def __init__(self, *, minimum: int = 0, maximum: int | None = MAX_COUNT, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.minimum = minimum
         self.maximum = maximum
@@ -382,9 +392,12 @@ class Money(_Field):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             raise ValidationError("金额必须是非负小数，并写成带引号的字符串，如 \"300.00\"（不加引号会被读成浮点数）")
-        if not isinstance(value, str) or not _MONEY.match(value.strip()):
+        if not isinstance(value, str) or len(value) > 32 or not _MONEY.match(value.strip()):
             raise ValidationError("金额必须是非负小数（元，最多两位小数），如 \"300.00\"")
-        return Decimal(value.strip()).quantize(Decimal("0.01"))
+        amount = Decimal(value.strip())
+        if amount > MAX_MONEY:
+            raise ValidationError(f"金额不能超过{MAX_MONEY:,}元（一千万元），请核对是否多写了位数")
+        return amount.quantize(Decimal("0.01"))
 
 
 class Share(_Field):
@@ -409,14 +422,17 @@ class Day(_Field):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
         if isinstance(value, dt.datetime):
             raise ValidationError("日期不能带时间，格式为 YYYY-MM-DD")
-        if isinstance(value, dt.date):
-            return value
-        if isinstance(value, str):
+        day = value if isinstance(value, dt.date) else None
+        if isinstance(value, str) and _ISO_DAY.match(value.strip()):
             try:
-                return dt.date.fromisoformat(value.strip())
+                day = dt.date.fromisoformat(value.strip())
             except ValueError:
-                pass
-        raise ValidationError("日期格式必须是 YYYY-MM-DD")
+                raise ValidationError(f"日期“{value.strip()}”不存在，请核对年月日") from None
+        if day is None:
+            raise ValidationError("日期格式必须是 YYYY-MM-DD")
+        if not MIN_DAY <= day <= MAX_DAY:
+            raise ValidationError(f"日期必须在{MIN_DAY.isoformat()}至{MAX_DAY.isoformat()}之间")
+        return day
 
 
 class RegionCode(_Field):
@@ -512,8 +528,8 @@ class CountMap(_Field):
         for key, count in value.items():
             if not isinstance(key, str) or not _IDENTIFIER.match(key):
                 errors[str(key)] = ["服务名称必须是小写英文标识，如 job"]
-            elif not isinstance(count, int) or isinstance(count, bool) or count < 1:
-                errors[key] = ["次数必须是不小于1的整数"]
+            elif not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_COUNT:
+                errors[key] = [f"次数必须是1至{MAX_COUNT}的整数"]
         if errors:
             raise ValidationError(errors)
         return dict(value)

@@ -33,9 +33,11 @@ def test_import_prints_exactly_the_summary_of_formats_section_4(runner, runtime,
     result = runner.invoke(cli, ["import", "demand", str(county_list(tmp_path)), "--format", "json"])
     assert result.exit_code == 0, result.output
     summary = json_of(result)
-    assert list(summary) == ["rows", "created", "updated", "unchanged", "rejected", "ignored_columns", "errors"]
+    assert list(summary) == ["rows", "created", "updated", "unchanged", "rejected", "ignored_columns", "errors",
+                             "warnings", "changes", "needs_confirmation"]
     assert summary == {"rows": 6, "created": 3, "updated": 0, "unchanged": 0, "rejected": 3,
-                       "ignored_columns": ["乡镇", "家庭人口"], "errors": COUNTY_ERRORS}
+                       "ignored_columns": ["乡镇", "家庭人口"], "errors": COUNTY_ERRORS,
+                       "warnings": [], "changes": [], "needs_confirmation": []}
     assert count(runtime, Person) == 3
 
 
@@ -147,3 +149,66 @@ def test_export_stable_and_supply_write_workbooks(runner, tmp_path):
     stable = runner.invoke(cli, ["export", "stable", "--origin", "宁乡市", "-o", str(tmp_path / "st.xlsx"),
                                  "--format", "json"])
     assert stable.exit_code == 0 and json_of(stable)["rows"] == 0
+
+
+def add_user(runtime, username: str, role: Role) -> None:
+    with runtime.db.transaction() as session:
+        organisation = Organisation(name=f"{username}的单位", kind=OrganisationKind.COUNTY_OFFICE
+                                    if role is Role.COUNTY_STAFF else OrganisationKind.BROKER, region_code="430182")
+        session.add(User(username=username, display_name=username, role=role, organisation=organisation))
+
+
+def test_an_import_report_masks_numbers_and_a_clear_one_needs_a_permitted_user_and_is_audited(runner, runtime,
+                                                                                               tmp_path):
+    path = str(county_list(tmp_path))
+    masked = runner.invoke(cli, ["import", "demand", path, "--report", str(tmp_path / "m.xlsx")])
+    assert masked.exit_code == 0 and "430182197811302000" not in masked.stdout
+    assert load_workbook(tmp_path / "m.xlsx").active["C3"].value == "430182********2000"
+    add_user(runtime, "broker2", Role.BROKER)
+    refused = runner.invoke(cli, ["import", "demand", path, "--report", str(tmp_path / "r.xlsx"), "--reveal",
+                                  "--user", "broker2"])
+    assert refused.exit_code == 1 and "无权导出含完整身份证号和电话的清单" in refused.stderr
+    assert not (tmp_path / "r.xlsx").exists()
+    add_user(runtime, "clerk", Role.COUNTY_STAFF)
+    clear = runner.invoke(cli, ["import", "demand", path, "--report", str(tmp_path / "r.xlsx"), "--reveal",
+                                "--user", "clerk"])
+    assert clear.exit_code == 0, clear.output
+    assert load_workbook(tmp_path / "r.xlsx").active["C3"].value == pytest.approx(4.30182197811302e+17)
+    # The operator of the command line, with the key file, may reveal too: audited under their login.
+    operator = runner.invoke(cli, ["import", "demand", path, "--report", str(tmp_path / "o.xlsx"), "--reveal"])
+    assert operator.exit_code == 0, operator.output
+    with runtime.db.session() as session:
+        events = session.scalars(select(AuditEvent).where(AuditEvent.action == "reveal")
+                                 .order_by(AuditEvent.id)).all()
+        assert [(event.actor == "clerk", event.object_type) for event in events] == [
+            (True, "demand_import_report"), (False, "demand_import_report")]
+        assert events[1].actor.startswith("cli:")
+
+
+def test_an_unwritable_output_is_refused_in_chinese_before_anything_is_imported(runner, runtime, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = runner.invoke(cli, ["import", "demand", str(county_list(tmp_path)), "--report",
+                                 str(blocker / "errors.xlsx")])
+    assert result.exit_code == 2 and "无法创建输出文件夹" in result.stderr
+    assert "Traceback" not in result.output and count(runtime, Person) == 0
+    for command in (["export", "demand"], ["template", "demand"]):
+        result = runner.invoke(cli, [*command, "-o", str(blocker / "out.xlsx")])
+        assert result.exit_code == 2 and "无法创建输出文件夹" in result.stderr
+
+
+def test_changes_to_a_placed_person_wait_for_confirm_changes(runner, runtime, tmp_path):
+    from jobs.people.persons import find_person
+    from tests.factories import make_placement
+    from tests.jobs.lists.gallery import ZHANG
+
+    header = ["姓名", "身份证号", "户籍地", "人员类别"]
+    first = write_xlsx(tmp_path / "a.xlsx", [header, ["张三", ZHANG, "宁乡市", "脱贫人口"]])
+    runner.invoke(cli, ["import", "demand", str(first)])
+    with runtime.db.transaction() as session:
+        make_placement(session, runtime.vault, person=find_person(session, runtime.vault, ZHANG))
+    renamed = write_xlsx(tmp_path / "b.xlsx", [header, ["张叁", ZHANG, "宁乡市", "脱贫人口"]])
+    held = runner.invoke(cli, ["import", "demand", str(renamed)])
+    assert "待确认 1 行" in held.stdout and "第2行 待确认 张叁（430182********4517）：姓名" in held.stdout
+    done = runner.invoke(cli, ["import", "demand", str(renamed), "--confirm-changes"])
+    assert "更新 1" in done.stdout and "第2行 更新 张叁（430182********4517）：姓名" in done.stdout

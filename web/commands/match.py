@@ -12,6 +12,8 @@ import click
 from jobs.storage.clock import CHINA, china_today
 from jobs.lists.reading import ListSource, NotAList
 from jobs.lists.match_files import match_files, write_output
+from jobs.rendering.xlsx import OutputNotWritable, check_writable
+from jobs.placements.matches import run_matching
 from jobs.people.regions import RegionError
 from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime, with_app
 
@@ -47,6 +49,10 @@ def files(demand: Path, supply: Path, top_k: int, by: str, output: Path, output_
     """两份清单直接匹配（不用数据库）：需求清单 × 岗位清单 → 结果文件。"""
     if output.suffix.lower() not in (".csv", ".xlsx"):
         raise BadInput(f"结果文件须为 .csv 或 .xlsx：{output}")
+    try:
+        check_writable(output)
+    except OutputNotWritable as error:
+        raise BadInput(error.message) from None
     with contextlib.ExitStack() as stack:
         progress = _Progress(stack)
         try:
@@ -54,7 +60,10 @@ def files(demand: Path, supply: Path, top_k: int, by: str, output: Path, output_
                                  progress=progress.update, on_open=progress.start)
         except NotAList as error:
             raise BadInput(error.message) from None
-    write_output(result, output)
+    try:
+        write_output(result, output)
+    except OutputNotWritable as error:
+        raise BadInput(error.message) from None
     if output_format == "json":
         emit_json({**result.summary(), "output": str(output)})
         return

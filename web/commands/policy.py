@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+
 import datetime as dt
 from pathlib import Path
 
@@ -135,8 +137,9 @@ def load(file: Path, output_format: str) -> None:
     try:
         with rt.db.transaction() as session:
             active_packs(session)
-            result = load_text(session, text, source=str(file))
-            document = {**_pack_summary(result.stored), "outcome": result.outcome.value}
+            result = load_text(session, text, source=str(file), actor_label=f"cli:{getpass.getuser()}")
+            document = {**_pack_summary(result.stored), "outcome": result.outcome.value,
+                        "warnings": result.warnings}
     except PackError as error:
         if output_format == "json":
             emit_json({"file": str(file), "valid": False, "errors": error.messages})
@@ -149,6 +152,8 @@ def load(file: Path, output_format: str) -> None:
     said = {LoadOutcome.CREATED: "已载入", LoadOutcome.NEW_VERSION: "已载入新版本",
             LoadOutcome.UNCHANGED: "内容未变化，未作改动"}[result.outcome]
     click.echo(f"{document['document_number']}（{document['id']} 第{document['version']}版）：{said}")
+    for warning in result.warnings:
+        click.echo(f"提醒：{warning}")
 
 
 @policy_group.command("which")

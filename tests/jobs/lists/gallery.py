@@ -133,3 +133,13 @@ def supply_rows() -> list[list[object]]:
 
 def supply_list(folder: Path, name: str = "supply.xlsx") -> Path:
     return write_xlsx(folder / name, supply_rows(), merges=("A1:Q1",))
+
+
+CONTRACT_KEYS = ("rows", "created", "updated", "unchanged", "rejected", "ignored_columns", "errors")
+
+
+def contract(summary: dict) -> dict:
+    """The keys of the import summary's contract (docs: command-line output), in their order; the keys after
+    them (warnings, changes, needs_confirmation) are checked by their own tests."""
+    assert list(summary)[:len(CONTRACT_KEYS)] == list(CONTRACT_KEYS)
+    return {key: summary[key] for key in CONTRACT_KEYS}

@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 from jobs.access.permissions import SYSTEM
 from jobs.storage.enums import EmploymentStatus, LabourAbility, PersonCategory
 from jobs.lists import NotAList, import_demand, write_error_report
+from jobs.lists import demand as demand_module
 from jobs.lists.importing import ListOptionError
 from jobs.storage.models import DemandEntry, DemandList, Person
+from jobs.people.identity import mask_id
 from jobs.people.persons import find_person, reveal_id_number, reveal_phone
 from tests.jobs.lists.gallery import (
     COUNTY_TITLE,
@@ -22,6 +24,7 @@ from tests.jobs.lists.gallery import (
     TODAY,
     WANG,
     ZHANG,
+    contract,
     county_list,
     county_rows,
     demand_rows,
@@ -32,14 +35,15 @@ from tests.jobs.lists.gallery import (
     write_xlsx,
 )
 
+# ID and phone numbers are quoted masked (430182********2000), in values and in messages alike.
 COUNTY_ERRORS = [
-    {"row": 6, "column": "身份证号", "value": "430182197811302000",
-     "message": "身份证号“4.30182197811302e+17”在Excel中被存成了数字，后几位已经丢失，无法恢复。"
+    {"row": 6, "column": "身份证号", "value": "430182********2000",
+     "message": "身份证号“4.301*********02e+17”在Excel中被存成了数字，后几位已经丢失，无法恢复。"
                 "请把这一列设置为“文本”格式，再重新录入完整的18位身份证号。"},
-    {"row": 8, "column": "身份证号", "value": ZHANG,
+    {"row": 8, "column": "身份证号", "value": mask_id(ZHANG),
      "message": "身份证号与第4行重复：同一份清单中只能出现一次，本行未导入，请核对后删除或更正其中一行。"},
-    {"row": 9, "column": "联系电话", "value": "0731-88886666",
-     "message": "“073188886666”是固定电话或服务号码，这里需要填写11位手机号码。"},
+    {"row": 9, "column": "联系电话", "value": "0731-****6666",
+     "message": "“0731-****6666”是固定电话或服务号码，这里需要填写11位手机号码。"},
     {"row": 9, "column": "人员类别", "value": "困难户",
      "message": "人员类别“困难户”无法识别，请填写脱贫人口、监测对象、农村低收入人口或其他"
                 "（也可写脱贫户、边缘易致贫户、低保户、一般户等）。"},
@@ -52,7 +56,7 @@ def count(session, model) -> int:
 
 def test_a_county_file_imports_every_good_row_and_names_every_bad_one(session, vault, tmp_path):
     result = import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
-    assert result.summary() == {
+    assert contract(result.summary()) == {
         "rows": 6, "created": 3, "updated": 0, "unchanged": 0, "rejected": 3,
         "ignored_columns": ["乡镇", "家庭人口"], "errors": COUNTY_ERRORS,
     }
@@ -107,10 +111,10 @@ def test_options_name_the_list_when_the_file_does_not(session, vault, tmp_path):
     assert (demand_list.name, demand_list.period, demand_list.origin_region_code) == ("春季清单", "2025春", "430321")
 
 
-def test_without_title_or_option_the_list_is_the_files_and_the_origin_the_first_workers_county(
+def test_without_title_or_option_the_list_takes_the_callers_default_name_and_the_first_workers_county(
         session, vault, tmp_path):
     result = import_demand(session, vault, write_xlsx(tmp_path / "plain.xlsx", demand_rows(("张三", ZHANG))),
-                           today=TODAY, actor=SYSTEM)
+                           default_name="plain", today=TODAY, actor=SYSTEM)
     demand_list = session.get(DemandList, result.list_id)
     assert (demand_list.name, demand_list.period, demand_list.origin_region_code) == ("plain", "2026", "430182")
 
@@ -159,7 +163,8 @@ def test_a_csv_list_in_gb18030_or_with_a_bom_imports(session, vault, tmp_path, e
     rows = [["序号", "姓名", "身份证号码", "手机号", "户籍地", "人员类别", "意向工种"],
             [1, "张三", ZHANG, full_width("13800000000"), "湖南省长沙市宁乡市", "脱贫户", "普工、保安"],
             [2, "李四", "4.30182E+17", "", "宁乡市", "一般户", ""]]
-    result = import_demand(session, vault, write_csv(tmp_path / "list.csv", rows, encoding=encoding), today=TODAY, actor=SYSTEM)
+    result = import_demand(session, vault, write_csv(tmp_path / "list.csv", rows, encoding=encoding),
+                           default_name="list", today=TODAY, actor=SYSTEM)
     assert (result.rows, result.created, result.rejected) == (2, 1, 1)
     assert result.summary()["errors"] == [{
         "row": 3, "column": "身份证号", "value": "4.30182E+17",
@@ -170,7 +175,7 @@ def test_a_csv_list_in_gb18030_or_with_a_bom_imports(session, vault, tmp_path, e
 
 def test_a_retired_county_code_in_the_id_number_is_accepted(session, vault, tmp_path):
     path = write_xlsx(tmp_path / "old.xlsx", demand_rows(("老王", RETIRED)))
-    result = import_demand(session, vault, path, today=TODAY, actor=SYSTEM)
+    result = import_demand(session, vault, path, default_name="old", today=TODAY, actor=SYSTEM)
     assert result.created == 1
     person = find_person(session, vault, RETIRED)
     assert (person.issuing_region_code, person.household_region_code) == ("430124", "430182")
@@ -178,7 +183,8 @@ def test_a_retired_county_code_in_the_id_number_is_accepted(session, vault, tmp_
 
 def test_required_cells_left_blank_are_named(session, vault, tmp_path):
     rows = [["姓名", "身份证号", "人员类别", "意向地区"], [None, QIAN, None, "火星"], ["钱七", None, "脱贫户", None]]
-    result = import_demand(session, vault, write_xlsx(tmp_path / "blank.xlsx", rows), today=TODAY, actor=SYSTEM)
+    result = import_demand(session, vault, write_xlsx(tmp_path / "blank.xlsx", rows), default_name="blank",
+                           today=TODAY, actor=SYSTEM)
     assert result.summary()["errors"] == [
         {"row": 2, "column": "姓名", "value": "", "message": "姓名为空，请填写劳动力本人姓名。"},
         {"row": 2, "column": "人员类别", "value": "",
@@ -191,7 +197,8 @@ def test_required_cells_left_blank_are_named(session, vault, tmp_path):
 
 def test_a_masked_id_number_is_refused_with_the_reason(session, vault, tmp_path):
     rows = demand_rows(("张三", ZHANG[:6] + "********" + ZHANG[-4:]))
-    result = import_demand(session, vault, write_xlsx(tmp_path / "masked.xlsx", rows), today=TODAY, actor=SYSTEM)
+    result = import_demand(session, vault, write_xlsx(tmp_path / "masked.xlsx", rows), default_name="masked",
+                           today=TODAY, actor=SYSTEM)
     assert result.summary()["errors"][0]["message"] == (
         f"身份证号“{ZHANG[:6]}********{ZHANG[-4:]}”是遮盖后的号码，无法导入：请填写完整的18位身份证号"
         "（导出清单时加 --reveal 可得到完整号码）。"
@@ -206,14 +213,14 @@ def test_a_file_that_is_not_a_demand_list_writes_nothing(session, vault, tmp_pat
 
 def test_the_error_report_holds_the_rejected_rows_as_they_were_and_imports_once_fixed(session, vault, tmp_path):
     result = import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
-    report = write_error_report(result, tmp_path / "errors.xlsx")
+    report = write_error_report(result, tmp_path / "errors.xlsx", reveal=True)
     sheet = load_workbook(report).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert rows[0][:3] == [f"清单名称：{COUNTY_TITLE}", "清单期间：2025", "输出地：湖南省长沙市宁乡市（430182）"]
     assert rows[1][:3] == ["序号", "姓名", "公民身份号码"] and rows[1][-2:] == ["原文件行号", "错误说明"]
     assert [(row[1], row[-2]) for row in rows[2:]] == [("李四", 6), ("赵六", 8), ("钱七", 9)]
     assert rows[2][2] == pytest.approx(4.30182197811302e+17)
-    assert rows[4][-1] == ("联系电话：“073188886666”是固定电话或服务号码，这里需要填写11位手机号码。；"
+    assert rows[4][-1] == ("联系电话：“0731-****6666”是固定电话或服务号码，这里需要填写11位手机号码。；"
                            f"人员类别：{COUNTY_ERRORS[3]['message']}")
     assert sheet.freeze_panes == "A3"
 
@@ -221,12 +228,33 @@ def test_the_error_report_holds_the_rejected_rows_as_they_were_and_imports_once_
     sheet.delete_rows(4, 2)  # … and drops the other two rows
     sheet.parent.save(report)
     fixed = import_demand(session, vault, report, today=TODAY, actor=SYSTEM)
-    assert fixed.summary() == {"rows": 1, "created": 1, "updated": 0, "unchanged": 0, "rejected": 0,
+    assert contract(fixed.summary()) == {"rows": 1, "created": 1, "updated": 0, "unchanged": 0, "rejected": 0,
                                "ignored_columns": ["乡镇", "家庭人口"], "errors": []}
     assert count(session, DemandList) == 1 and count(session, DemandEntry) == 4
 
 
-def test_a_crash_half_way_keeps_the_committed_batches_and_a_rerun_completes_the_import(session, vault, tmp_path):
+def test_a_crash_half_way_keeps_the_committed_batches_and_a_rerun_completes_the_import(
+        session, vault, tmp_path, monkeypatch):
+    path = write_xlsx(tmp_path / "long.xlsx", demand_rows(*generated_people(250)))
+    real_add_people = demand_module.add_people
+    calls = []
+
+    def power_cut(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real_add_people(*args, **kwargs)
+
+    monkeypatch.setattr(demand_module, "add_people", power_cut)
+    with pytest.raises(KeyboardInterrupt):
+        import_demand(session, vault, path, default_name="long", batch_size=100, today=TODAY, actor=SYSTEM)
+    assert count(session, Person) == 200 and count(session, DemandEntry) == 200
+    monkeypatch.setattr(demand_module, "add_people", real_add_people)
+    resumed = import_demand(session, vault, path, default_name="long", batch_size=100, today=TODAY, actor=SYSTEM)
+    assert (resumed.created, resumed.updated, resumed.unchanged) == (50, 0, 200)
+
+
+def test_an_interrupt_while_the_file_is_read_writes_nothing(session, vault, tmp_path):
     path = write_xlsx(tmp_path / "long.xlsx", demand_rows(*generated_people(250)))
     calls = []
 
@@ -236,14 +264,12 @@ def test_a_crash_half_way_keeps_the_committed_batches_and_a_rerun_completes_the_
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        import_demand(session, vault, path, batch_size=100, progress=power_cut, today=TODAY, actor=SYSTEM)
-    assert count(session, Person) == 200 and count(session, DemandEntry) == 200
-    resumed = import_demand(session, vault, path, batch_size=100, today=TODAY, actor=SYSTEM)
-    assert (resumed.created, resumed.updated, resumed.unchanged) == (50, 0, 200)
+        import_demand(session, vault, path, default_name="long", batch_size=100, progress=power_cut, today=TODAY, actor=SYSTEM)
+    assert count(session, Person) == 0 and count(session, DemandList) == 0
 
 
 def test_progress_is_reported_in_rows(session, vault, tmp_path):
     path = write_xlsx(tmp_path / "long.xlsx", demand_rows(*generated_people(250)))
     seen = []
-    import_demand(session, vault, path, batch_size=100, progress=seen.append, today=TODAY, actor=SYSTEM)
+    import_demand(session, vault, path, default_name="long", batch_size=100, progress=seen.append, today=TODAY, actor=SYSTEM)
     assert seen == [100, 100, 50]

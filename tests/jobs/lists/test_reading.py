@@ -47,10 +47,11 @@ def test_a_chinese_header_names_its_column_last():
     assert header.positions["contact_name"] == 2 and header.positions["contact_phone"] == 3
 
 
-def test_a_column_is_taken_once_and_the_canonical_name_wins():
+def test_a_column_is_taken_once_and_the_canonical_name_wins_the_other_is_named_a_duplicate():
     header = map_headers(["姓名", "手机号", "身份证号", "联系电话"], "demand")
     assert header.positions["phone"] == 3
-    assert header.ignored == ["手机号"]
+    assert header.ignored == []
+    assert header.duplicates == [("手机号", "联系电话")]
 
 
 def test_the_header_is_found_under_a_merged_title_and_a_reporting_line(tmp_path):
@@ -101,7 +102,9 @@ def test_an_unreadable_file_is_not_a_list(tmp_path):
     path.write_bytes(b"\x00\x01\x02 not a spreadsheet \xff")
     with pytest.raises(NotAList) as caught, open_list(path, "demand"):
         pass
-    assert caught.value.message == "无法读取“list.xlsx”：它既不是Excel工作簿（.xlsx），也不是UTF-8或GB18030编码的CSV文本文件。"
+    assert caught.value.message == (
+        "无法读取“list.xlsx”：它既不是Excel工作簿（.xlsx），也不是UTF-8或GB18030（GBK）编码的CSV文本文件；"
+        "第1行（文件第23个字节）处的内容无法识别。请用Excel打开后另存为“CSV UTF-8”或.xlsx再导入。")
 
 
 def test_binary_content_is_not_a_list(tmp_path):

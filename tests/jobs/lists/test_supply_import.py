@@ -13,6 +13,7 @@ from jobs.lists import NotAList, import_supply
 from jobs.lists.importing import ListOptionError
 from jobs.storage.models import Employer, Organisation, Post, SupplyList, Workstation
 from tests.jobs.lists.gallery import (
+    contract,
     CREDIT_CODE,
     DONGGUAN_FIRM,
     NINGBO_CODE,
@@ -53,7 +54,7 @@ def post(session, title: str) -> Post:
 
 def test_a_workstation_file_imports_every_good_post_and_names_every_bad_one(session, vault, tmp_path):
     result = import_supply(session, vault, supply_list(tmp_path), today=TODAY, actor=SYSTEM)
-    assert result.summary() == {"rows": 5, "created": 3, "updated": 0, "unchanged": 0, "rejected": 2,
+    assert contract(result.summary()) == {"rows": 5, "created": 3, "updated": 0, "unchanged": 0, "rejected": 2,
                                 "ignored_columns": [], "errors": SUPPLY_ERRORS}
     assert count(session, Post) == 3 and count(session, Employer) == 2
 
@@ -101,7 +102,7 @@ def test_a_workstation_option_names_the_keeper_and_the_city(session, vault, tmp_
     session.flush()
     rows = supply_rows()[1:4]
     result = import_supply(session, vault, write_xlsx(tmp_path / "plain.xlsx", rows),
-                           workstation="宁乡市驻东莞劳务工作站", today=TODAY, actor=SYSTEM)
+                           workstation="宁乡市驻东莞劳务工作站", default_name="plain", today=TODAY, actor=SYSTEM)
     supply = session.get(SupplyList, result.list_id)
     assert (supply.region_code, supply.workstation_id, supply.organisation_id) == ("4419", station.id,
                                                                                     organisation.id)
@@ -115,8 +116,8 @@ def test_an_unknown_workstation_is_refused(session, vault, tmp_path):
 
 def test_importing_the_same_supply_list_again_changes_nothing(session, vault, tmp_path):
     path = supply_list(tmp_path)
-    import_supply(session, vault, path, today=TODAY, actor=SYSTEM)
-    again = import_supply(session, vault, path, today=TODAY, actor=SYSTEM)
+    import_supply(session, vault, path, default_name="sheet", today=TODAY, actor=SYSTEM)
+    again = import_supply(session, vault, path, default_name="sheet", today=TODAY, actor=SYSTEM)
     assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 3, 2)
     assert count(session, Post) == 3 and count(session, Employer) == 2 and count(session, SupplyList) == 1
 
@@ -126,7 +127,7 @@ def test_a_changed_wage_updates_the_post_and_a_new_place_is_a_new_post(session, 
     rows = supply_rows()
     rows[2][6] = "5000-6500"
     rows[5][5] = "宁波市镇海区"
-    result = import_supply(session, vault, write_xlsx(tmp_path / "changed.xlsx", rows), today=TODAY, actor=SYSTEM)
+    result = import_supply(session, vault, write_xlsx(tmp_path / "changed.xlsx", rows), default_name="sheet", today=TODAY, actor=SYSTEM)
     assert (result.created, result.updated, result.unchanged) == (1, 1, 1)
     assert post(session, "普工（长白班）").wage_min == 5000
     assert count(session, Post) == 4
@@ -134,9 +135,9 @@ def test_a_changed_wage_updates_the_post_and_a_new_place_is_a_new_post(session, 
 
 def test_a_known_employer_gains_its_credit_code_instead_of_a_twin(session, vault, tmp_path):
     rows = [supply_rows()[1], [1, "宁波某机械有限公司", None, "装配工", 10, "宁波市北仑区"]]
-    import_supply(session, vault, write_xlsx(tmp_path / "a.xlsx", rows), today=TODAY, actor=SYSTEM)
+    import_supply(session, vault, write_xlsx(tmp_path / "a.xlsx", rows), default_name="sheet", today=TODAY, actor=SYSTEM)
     rows[1][2] = NINGBO_CODE
-    result = import_supply(session, vault, write_xlsx(tmp_path / "b.xlsx", rows), today=TODAY, actor=SYSTEM)
+    result = import_supply(session, vault, write_xlsx(tmp_path / "b.xlsx", rows), default_name="sheet", today=TODAY, actor=SYSTEM)
     assert (result.created, result.updated) == (0, 1)
     assert session.scalars(select(Employer)).one().credit_code == NINGBO_CODE
 
@@ -146,7 +147,7 @@ def test_two_employers_of_one_name_need_the_credit_code(session, vault, tmp_path
                                                                                credit_code=NINGBO_CODE)])
     session.flush()
     rows = [supply_rows()[1], [1, "某劳务公司", None, "普工", 10, "宁波市北仑区"]]
-    result = import_supply(session, vault, write_xlsx(tmp_path / "twins.xlsx", rows), today=TODAY, actor=SYSTEM)
+    result = import_supply(session, vault, write_xlsx(tmp_path / "twins.xlsx", rows), default_name="sheet", today=TODAY, actor=SYSTEM)
     assert result.summary()["errors"] == [{
         "row": 2, "column": "统一社会信用代码", "value": "",
         "message": "已有2个名为“某劳务公司”的用人单位，请填写统一社会信用代码以区分。"}]

@@ -51,11 +51,11 @@ def test_the_instructions_sheet_explains_every_column_in_chinese(tmp_path):
 @pytest.mark.parametrize(("kind", "importer"), [("demand", import_demand), ("supply", import_supply)])
 def test_the_example_row_is_skipped_and_is_itself_a_valid_row(session, vault, tmp_path, kind, importer):
     path = write_template(kind, tmp_path / "t.xlsx")
-    assert importer(session, vault, path, today=TODAY, actor=SYSTEM).rows == 0
+    assert importer(session, vault, path, default_name="template", today=TODAY, actor=SYSTEM).rows == 0
     workbook = load_workbook(path)
     workbook.worksheets[0]["A2"] = 1
     workbook.save(path)
-    result = importer(session, vault, path, today=TODAY, actor=SYSTEM)
+    result = importer(session, vault, path, default_name="template", today=TODAY, actor=SYSTEM)
     assert (result.rows, result.created, result.rejected) == (1, 1, 0)
 
 

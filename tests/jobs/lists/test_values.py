@@ -283,3 +283,21 @@ def test_chinese_numerals():
 def test_an_optional_cell_that_says_there_is_nothing_counts_as_empty():
     assert all(is_nothing(raw) for raw in (None, "", "无", " / ", "暂无"))
     assert not is_nothing("13800000000")
+
+
+@pytest.mark.parametrize(("parse", "text", "label"), [
+    (lambda raw: parse_wage(raw), "-5000", "月薪"),
+    (lambda raw: parse_wage(raw), "工资：−5000元", "月薪"),
+    (parse_contract_months, "-1年", "合同期限"),
+    (parse_headcount, "-20人", "招聘人数"),
+    (parse_age_range, "-18岁以上", "年龄要求"),
+])
+def test_a_minus_sign_in_text_is_a_negative_figure_refused_not_dropped(parse, text, label):
+    with pytest.raises(CellError) as caught:
+        parse(text)
+    assert caught.value.message == f"{label}“{text}”是负数：请填写不小于0的数。"
+
+
+def test_a_range_dash_between_figures_is_no_minus_sign():
+    assert parse_wage("4500-6000元/月").minimum == 4500
+    assert parse_contract_months("1-3年") == 12

@@ -294,7 +294,7 @@ def test_the_pack_error_message_names_the_source_and_lists_the_problems():
     with pytest.raises(PackError) as caught:
         parse_pack(yaml.safe_dump(_with("version", 0), allow_unicode=True), source="x.yaml")
 
-    assert str(caught.value) == "政策文件（x.yaml）有误：\n- version: 必须是1或以上的整数"
+    assert str(caught.value) == "政策文件（x.yaml）有误：\n- version: 必须是1至1200的整数"
 
 
 def test_an_unreadable_file_is_a_pack_error(tmp_path):

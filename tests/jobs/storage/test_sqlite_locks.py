@@ -1,0 +1,133 @@
+"""SQLite under concurrent use: writers queue instead of failing, reads never take the write lock, a busy
+database is named in Chinese, and the database file is readable by its owner only."""
+
+from __future__ import annotations
+
+import multiprocessing
+import shutil
+import stat
+import threading
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from jobs.access.permissions import SYSTEM
+from jobs.lists import export_demand, import_demand
+from jobs.storage.db import BUSY_MESSAGE, Database, is_busy
+from tests.jobs.lists.gallery import TODAY, county_list, demand_rows, generated_people, write_xlsx
+
+WRITERS = 8
+WRITES = 500
+
+
+def _write_many(url: str, worker: int, failures) -> None:
+    database = Database(url)
+    try:
+        for index in range(WRITES):
+            try:
+                with database.transaction() as session:
+                    session.execute(text("INSERT INTO hits (worker, n) VALUES (:w, :n)"), {"w": worker, "n": index})
+            except OperationalError as error:
+                failures.put(str(error.orig))
+    finally:
+        database.dispose()
+
+
+@pytest.mark.slow
+def test_eight_processes_writing_500_times_each_never_see_database_is_locked(tmp_path, server_url):
+    if server_url is not None and not server_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock: run once, in the SQLite pass")
+    url = f"sqlite:///{tmp_path / 'busy.sqlite3'}"
+    database = Database(url)
+    with database.transaction() as session:
+        session.execute(text("CREATE TABLE hits (id INTEGER PRIMARY KEY, worker INTEGER, n INTEGER)"))
+    context = multiprocessing.get_context("spawn")
+    failures = context.Queue()
+    workers = [context.Process(target=_write_many, args=(url, worker, failures)) for worker in range(WRITERS)]
+    for process in workers:
+        process.start()
+    for process in workers:
+        process.join(timeout=300)
+    assert [process.exitcode for process in workers] == [0] * WRITERS
+    errors = []
+    while not failures.empty():
+        errors.append(failures.get())
+    assert errors == []
+    with database.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM hits")).scalar() == WRITERS * WRITES
+    database.dispose()
+
+
+@pytest.fixture
+def own_sqlite(database_url, tmp_path):
+    """A private copy of the migrated test database (SQLite only: the locks under test are SQLite's)."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    path = tmp_path / "own.sqlite3"
+    shutil.copyfile(make_url(database_url).database, path)
+    database = Database(f"sqlite:///{path}")
+    yield database
+    database.dispose()
+
+
+def test_an_export_and_an_import_both_succeed_while_a_long_write_holds_the_lock(own_sqlite, vault, tmp_path):
+    with own_sqlite.writer() as session:
+        import_demand(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
+    holding, release, done = threading.Event(), threading.Event(), threading.Event()
+
+    def long_write() -> None:
+        with own_sqlite.transaction() as session:
+            session.execute(text("UPDATE person SET notes = 'x' WHERE id > 0"))
+            holding.set()
+            release.wait(60)
+        done.set()
+
+    writer = threading.Thread(target=long_write)
+    writer.start()
+    holding.wait(60)
+    with own_sqlite.reading() as session:
+        exported = export_demand(session, vault, tmp_path / "out.xlsx", record=False, actor=SYSTEM)
+    assert exported.rows == 3 and not done.is_set()  # read while the write lock was held
+    importer_result = {}
+
+    def run_import() -> None:
+        with own_sqlite.writer() as session:
+            importer_result["r"] = import_demand(session, vault, write_xlsx(
+                tmp_path / "more.xlsx", demand_rows(*generated_people(5, "430182"))), default_name="more",
+                today=TODAY, actor=SYSTEM)
+
+    importer = threading.Thread(target=run_import)
+    importer.start()
+    release.set()  # the import waits on the busy timeout for the long write, then goes through
+    importer.join(60)
+    writer.join(60)
+    assert importer_result["r"].created == 5
+
+
+def test_a_busy_database_is_recognised_for_a_chinese_message(own_sqlite):
+    other = Database(own_sqlite.url)
+    other.engine.pool.dispose()
+    with own_sqlite.transaction() as session:
+        session.execute(text("SELECT 1"))
+        quick = Database(own_sqlite.url)
+        with quick.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA busy_timeout=1")
+            with pytest.raises(OperationalError) as caught:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+        quick.dispose()
+    other.dispose()
+    assert is_busy(caught.value)
+    assert "数据库正忙" in BUSY_MESSAGE and "重试" in BUSY_MESSAGE
+
+
+def test_the_sqlite_file_is_created_readable_by_its_owner_only(tmp_path):
+    database = Database(f"sqlite:///{tmp_path / 'private.sqlite3'}")
+    with database.transaction() as session:
+        session.execute(text("CREATE TABLE t (x INTEGER)"))
+        session.execute(text("INSERT INTO t VALUES (1)"))
+    for name in ("private.sqlite3", "private.sqlite3-wal"):
+        mode = stat.S_IMODE((tmp_path / name).stat().st_mode)
+        assert mode == 0o600, (name, oct(mode))
+    database.dispose()
