@@ -37,6 +37,7 @@ from typing import Any, NoReturn, TypeAlias, TypeVar
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.sql.elements import False_
 
 from jobs.errors import DomainError, Forbidden, NotFound
 from jobs.people.regions import RegionError, region_table
@@ -491,7 +492,7 @@ def can(user: Actor, action: Action | str, obj: object) -> bool:
     action = Action(action)
     model = obj if isinstance(obj, type) else type(obj)
     condition = _action_filter(user, action, model)
-    if condition is None:
+    if condition is None or isinstance(condition, False_):
         return False
     if isinstance(obj, type) or user.role is Role.ADMIN:
         return True
