@@ -17,6 +17,10 @@ region, e.g. the county it recruits in), plus every person it has itself put for
 with one of its brokers) or taken on one of its dispatches, wherever they live. Brokers see nothing of another
 broker's placements, dispatches or claims.
 
+Every object a user creates records its owner (:func:`ownership`: the organisation and the user; persons,
+demand and supply lists, employers, posts, placements, dispatches). County staff also see the people their
+office registered, wherever their household is.
+
 System runs (the scheduler, a command line without ``--user``, the demo, scenario runs) act as a
 :class:`SystemActor`, given explicitly: it has the administrators' rights and is written to the audit log
 under its own label, so nothing is ever done "as nobody".
@@ -41,7 +45,6 @@ from sqlalchemy.sql.elements import False_
 
 from jobs.errors import DomainError, Forbidden, NotFound
 from jobs.people.regions import RegionError, region_table
-from jobs.storage import audit
 from jobs.storage.enums import Role
 from jobs.storage.models import (
     AuditEvent,
