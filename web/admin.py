@@ -193,7 +193,7 @@ def upload_policy():
                 try:
                     if form.load.data:
                         with _db().transaction() as db:
-                            loaded = policy_store.load_text(db, text, source=name, user=_actor())
+                            loaded = policy_store.load_text(db, text, source=name, actor=_actor())
                             result = {"outcome": loaded.outcome.value, "pack": loaded.stored.pack,
                                       "version": loaded.stored.row.version}
                     else:

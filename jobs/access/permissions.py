@@ -17,6 +17,10 @@ region, e.g. the county it recruits in), plus every person it has itself put for
 with one of its brokers) or taken on one of its dispatches, wherever they live. Brokers see nothing of another
 broker's placements, dispatches or claims.
 
+Every object a user creates records its owner (:func:`ownership`: the organisation and the user; persons,
+demand and supply lists, employers, posts, placements, dispatches). County staff also see the people their
+office registered, wherever their household is.
+
 System runs (the scheduler, a command line without ``--user``, the demo, scenario runs) act as a
 :class:`SystemActor`, given explicitly: it has the administrators' rights and is written to the audit log
 under its own label, so nothing is ever done "as nobody".
@@ -37,6 +41,7 @@ from typing import Any, NoReturn, TypeAlias, TypeVar
 from sqlalchemy import ColumnElement, and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session, object_session
 from sqlalchemy.orm.attributes import instance_state
+from sqlalchemy.sql.elements import False_
 
 from jobs.errors import DomainError, Forbidden, NotFound
 from jobs.people.regions import RegionError, region_table
@@ -491,7 +496,7 @@ def can(user: Actor, action: Action | str, obj: object) -> bool:
     action = Action(action)
     model = obj if isinstance(obj, type) else type(obj)
     condition = _action_filter(user, action, model)
-    if condition is None:
+    if condition is None or isinstance(condition, False_):
         return False
     if isinstance(obj, type) or user.role is Role.ADMIN:
         return True

@@ -18,12 +18,16 @@ from importlib import resources
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jobs.access.permissions import Action, Actor, require, system_actor
 from jobs.errors import InvalidInput, NotFound
 from jobs.storage import audit
-from jobs.storage.models import PolicyPack, User
+from jobs.storage.models import PolicyPack
 from jobs.people.regions import RegionError, region_table
 from jobs.subsidy import Governing, Pack, PackError, governing, parse_pack
 
+
+#: The shipped packs are stored by the platform itself.
+SEED = system_actor("seed")
 
 class LoadOutcome(enum.StrEnum):
     CREATED = "created"
@@ -72,20 +76,23 @@ def _shipped_texts() -> list[tuple[str, str]]:
     return [(f.name, f.read_text(encoding="utf-8")) for f in files]
 
 
-def seed_shipped(session: Session, *, user: User | None = None) -> int:
-    """Store the shipped packs when the table is empty; returns how many were stored."""
+def seed_shipped(session: Session) -> int:
+    """Store the shipped packs when the table is empty (a system run, audited as ``seed``); returns how many were
+    stored."""
     if session.scalar(select(func.count()).select_from(PolicyPack)):
         return 0
     for name, text in _shipped_texts():
-        load_text(session, text, source=f"jobs/policies/{name}", user=user)
+        load_text(session, text, source=f"jobs/policies/{name}", actor=SEED)
     return len(_shipped_texts())
 
 
-def load_text(session: Session, text: str, *, source: str = "", user: User | None = None,
-              actor_label: str | None = None) -> LoadResult:
-    """Validate and store a pack file's text: new pack, new version, or unchanged (same content). The audit
-    event names ``user`` (or ``actor_label``, e.g. the operating-system user of the command line); the result
-    warns about other active packs for the same document or the same places and period."""
+def load_text(session: Session, text: str, *, source: str = "", actor: Actor) -> LoadResult:
+    """Validate and store a pack file's text: new pack, new version, or unchanged (same content). The result
+    warns about other active packs for the same document or the same places and period; the audit event
+    names ``actor``.
+
+    Policy packs are the administrators' (``manage``): anyone else gets :class:`~jobs.errors.Forbidden`."""
+    require(actor, Action.MANAGE, PolicyPack, session=session)
     pack = check_text(text, source=source)
     warnings = overlaps(session, pack)
     sha = _sha256(text)
@@ -110,12 +117,12 @@ def load_text(session: Session, text: str, *, source: str = "", user: User | Non
         source=text,
         sha256=sha,
         active=True,
-        loaded_by_id=user.id if user is not None else None,
+        loaded_by_id=actor.id,
     )
     session.add(row)
     session.flush()
-    audit.record(session, action="policy_pack.load", actor=user, actor_label=actor_label, object_type="policy_pack",
-                 object_id=row.id, before=before, after={**_snapshot(row), "source": source, "warnings": warnings})
+    audit.record(session, action="policy_pack.load", actor=actor, object_type="policy_pack", object_id=row.id,
+                 before=before, after={**_snapshot(row), "source": source, "warnings": warnings})
     outcome = LoadOutcome.CREATED if current is None and latest == 0 else LoadOutcome.NEW_VERSION
     return LoadResult(StoredPack(row, pack), outcome, warnings)
 

@@ -511,7 +511,7 @@ def run_scenario(text: str, *, base_dir: Path | None = None, extra_packs: Sequen
                 seed_shipped(session)
                 for source, pack_text in pack_texts:
                     try:
-                        load_text(session, pack_text, source=source)
+                        load_text(session, pack_text, source=source, actor=SCENARIO)
                     except PackError as error:
                         raise ScenarioError(str(error)) from None
                 world = _World(session, vault, scenario)

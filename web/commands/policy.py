@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 
 import datetime as dt
 from pathlib import Path
@@ -21,7 +20,7 @@ from jobs.subsidy.policy_store import (
     which,
 )
 from jobs.subsidy import Pack, PackError
-from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime
+from web.cli_support import FORMAT_OPTION, USER_OPTION, BadInput, acting_user, emit_json, runtime
 
 
 @click.group("policy")
@@ -129,15 +128,16 @@ def check(file: Path, output_format: str) -> None:
 @policy_group.command("load")
 @with_appcontext
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@USER_OPTION
 @FORMAT_OPTION
-def load(file: Path, output_format: str) -> None:
+def load(file: Path, username: str | None, output_format: str) -> None:
     """校验并载入一个政策文件；同一ID内容有变化时保存为新版本，并记入审计日志。"""
     text = _read(file)
     rt = runtime()
     try:
         with rt.db.transaction() as session:
             active_packs(session)
-            result = load_text(session, text, source=str(file), actor_label=f"cli:{getpass.getuser()}")
+            result = load_text(session, text, source=str(file), actor=acting_user(session, username))
             document = {**_pack_summary(result.stored), "outcome": result.outcome.value,
                         "warnings": result.warnings}
     except PackError as error:

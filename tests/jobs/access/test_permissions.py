@@ -192,6 +192,12 @@ def test_county_staff_may_export_their_demand_lists_revealed_but_brokers_and_wor
     assert len(denials(session)) == 3
 
 
+def test_asked_about_a_model_can_says_whether_the_role_ever_may(world):
+    assert can(world.county, Action.VIEW, SubsidyClaim) and not can(world.workstation, Action.VIEW, SubsidyClaim)
+    assert not can(world.county, Action.VIEW, AuditEvent) and can(world.admin, Action.VIEW, AuditEvent)
+    assert can(world.broker_x, Action.RECOMMEND, Person) and not can(world.seeker, Action.RECOMMEND, Person)
+
+
 def test_an_inactive_user_may_do_nothing(session, world):
     world.county.active = False
     session.flush()

@@ -8,6 +8,7 @@ from importlib import resources
 
 import pytest
 
+from jobs.access.permissions import system_actor
 from jobs.subsidy import PackError
 from jobs.subsidy.packs import parse_pack
 from jobs.subsidy.policy_store import load_text, seed_shipped
@@ -78,7 +79,7 @@ def test_two_people_sharing_one_id_number_are_refused_not_merged():
 def test_a_pack_duplicating_a_shipped_one_is_flagged_and_its_audit_names_the_real_actor(session):
     seed_shipped(session)
     copy = SHIPPED.replace("id: hunan-2017-58", "id: hunan-2017-58-copy", 1)
-    result = load_text(session, copy, source="copy.yaml", actor_label="cli:clerk")
+    result = load_text(session, copy, source="copy.yaml", actor=system_actor("cli:clerk"))
     assert result.warnings and "同一文件" in result.warnings[0]
     event = session.query(AuditEvent).filter(AuditEvent.action == "policy_pack.load").order_by(
         AuditEvent.id.desc()).first()

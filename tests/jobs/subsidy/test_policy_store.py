@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from jobs.errors import InvalidInput
+from jobs.access.permissions import SYSTEM
+from jobs.errors import Forbidden, InvalidInput
 from jobs.storage.models import AuditEvent, PolicyPack
 from jobs.subsidy.policy_store import (
     LoadOutcome,
@@ -31,7 +32,7 @@ def test_the_shipped_packs_are_stored_on_first_use(session) -> None:
 
 def test_loading_a_new_pack_stores_it_with_its_text_and_an_audit_event(session) -> None:
     active_packs(session)
-    result = load_text(session, NEWER.read_text(encoding="utf-8"), source=str(NEWER))
+    result = load_text(session, NEWER.read_text(encoding="utf-8"), source=str(NEWER), actor=SYSTEM)
     assert (result.outcome, result.stored.row.version, result.stored.row.pack_key) == (
         LoadOutcome.CREATED, 1, "hunan-2026-demo")
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "policy_pack.load",
@@ -41,8 +42,8 @@ def test_loading_a_new_pack_stores_it_with_its_text_and_an_audit_event(session) 
 
 def test_the_same_pack_id_with_new_content_becomes_the_next_version(session) -> None:
     text = NEWER.read_text(encoding="utf-8")
-    load_text(session, text)
-    second = load_text(session, text.replace('fixed: "400.00"', 'fixed: "450.00"'))
+    load_text(session, text, actor=SYSTEM)
+    second = load_text(session, text.replace('fixed: "400.00"', 'fixed: "450.00"'), actor=SYSTEM)
     assert (second.outcome, second.stored.row.version) == (LoadOutcome.NEW_VERSION, 2)
     rows = session.scalars(select(PolicyPack).where(PolicyPack.pack_key == "hunan-2026-demo")
                            .order_by(PolicyPack.version)).all()
@@ -53,13 +54,13 @@ def test_the_same_pack_id_with_new_content_becomes_the_next_version(session) -> 
 
 def test_loading_identical_content_changes_nothing(session) -> None:
     text = NEWER.read_text(encoding="utf-8")
-    load_text(session, text)
-    assert load_text(session, text).outcome is LoadOutcome.UNCHANGED
+    load_text(session, text, actor=SYSTEM)
+    assert load_text(session, text, actor=SYSTEM).outcome is LoadOutcome.UNCHANGED
 
 
 def test_an_invalid_pack_is_refused_and_nothing_is_stored(session) -> None:
     with pytest.raises(PackError) as error:
-        load_text(session, NEWER.read_text(encoding="utf-8").replace('fixed: "400.00"', "fixed: 400"))
+        load_text(session, NEWER.read_text(encoding="utf-8").replace('fixed: "400.00"', "fixed: 400"), actor=SYSTEM)
     assert any("rules[0].amount" in m for m in error.value.messages)
     assert session.scalar(select(PolicyPack).where(PolicyPack.pack_key == "hunan-2026-demo")) is None
 
@@ -73,7 +74,7 @@ def test_which_names_the_governing_pack_and_why(session) -> None:
 def test_after_every_shipped_pack_expired_nothing_governs_until_a_newer_pack_is_loaded(session) -> None:
     day = dt.date(2026, 3, 1)
     assert which(session, region="宁乡市", day=day).governing.pack is None
-    load_text(session, NEWER.read_text(encoding="utf-8"))
+    load_text(session, NEWER.read_text(encoding="utf-8"), actor=SYSTEM)
     answer = which(session, region="宁乡市", day=day)
     assert answer.governing.pack.id == "hunan-2026-demo" and answer.pack_row.version == 1
 
@@ -81,3 +82,14 @@ def test_after_every_shipped_pack_expired_nothing_governs_until_a_newer_pack_is_
 def test_which_refuses_a_region_coarser_than_a_county(session) -> None:
     with pytest.raises(InvalidInput, match="不是县级地区"):
         which(session, region="湖南省", day=dt.date(2024, 1, 1))
+
+
+def test_only_administrators_load_policy_packs(session):
+    from jobs.storage.enums import Role
+    from tests.factories import make_user
+
+    with pytest.raises(Forbidden, match="无权进行系统管理"):
+        load_text(session, NEWER.read_text(encoding="utf-8"), actor=make_user(session, role=Role.COUNTY_STAFF))
+    admin = make_user(session, role=Role.ADMIN)
+    stored = load_text(session, NEWER.read_text(encoding="utf-8"), actor=admin).stored
+    assert stored.row.loaded_by_id == admin.id
