@@ -14,6 +14,7 @@ from web import create_app
 from web.commands import db, demo, keys, policy, region, scenario, serve
 from web.commands import claims, match, occupation
 from web.commands import lists
+from web.commands import jobs, outbox, scheduler, service
 
 
 # Flask's own development commands (run, shell, routes) are left out: `bangfu serve` is the way to serve.
@@ -37,6 +38,10 @@ cli.add_command(scenario.scenario_group)
 cli.add_command(occupation.occupation_group)
 cli.add_command(claims.claims_group)
 cli.add_command(match.match_group)
+cli.add_command(jobs.jobs_group)
+cli.add_command(outbox.outbox_group)
+cli.add_command(service.service_group)
+cli.add_command(scheduler.scheduler_command)
 
 
 def main() -> None:

@@ -168,6 +168,30 @@ class PushKind(_Labelled):
     GUIDANCE = "guidance"
 
 
+class Channel(_Labelled):
+    """How a message reaches its reader: the in-app inbox (always), SMS (seekers, on by default), e-mail (staff)."""
+
+    APP = "app"
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class OutboxStatus(_Labelled):
+    """Delivery state of an outbox message: waiting (also during backoff and quiet hours), sent, or given up."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class RunStatus(_Labelled):
+    """State of one scheduled job's run for one period."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 _LABELS: dict[enum.Enum, str] = {
     EmploymentStatus.UNEMPLOYED: "未就业",
     EmploymentStatus.EMPLOYED: "已就业",
@@ -235,4 +259,13 @@ _LABELS: dict[enum.Enum, str] = {
     PushKind.JOB: "岗位信息",
     PushKind.TRAINING: "培训信息",
     PushKind.GUIDANCE: "职业指导",
+    Channel.APP: "站内消息",
+    Channel.SMS: "短信",
+    Channel.EMAIL: "电子邮件",
+    OutboxStatus.PENDING: "待发送",
+    OutboxStatus.SENT: "已发送",
+    OutboxStatus.FAILED: "发送失败",
+    RunStatus.RUNNING: "运行中",
+    RunStatus.DONE: "已完成",
+    RunStatus.FAILED: "失败",
 }
