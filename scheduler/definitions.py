@@ -50,7 +50,7 @@ JOBS: tuple[JobDefinition, ...] = (
     JobDefinition("claims", "每日按政策评估补贴（bangfu claims evaluate）", {"hour": "3", "minute": "0"},
                   housekeeping.run_claims, daily_period, DAY),
     JobDefinition("job-loss", "就业转失业：发现、当日提醒县级工作人员、三日内重新匹配并推送岗位和职业指导",
-                  {"hour": "8-20/2", "minute": "15"}, followup.run_job_loss, hourly_period, 2 * 3600),
+                  {"hour": "8,13,18", "minute": "15"}, followup.run_job_loss, hourly_period, 4 * 3600),
     JobDefinition("checks-due", "稳岗核实到期提醒（劳务工作站）和逾期清单（输出地县）", {"hour": "8", "minute": "30"},
                   followup.run_checks_digest, daily_period, 12 * 3600),
     JobDefinition("job-information", "岗位信息推送（“311”/“一对一”服务标准）", {"hour": "10", "minute": "0"},
