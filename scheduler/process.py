@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable
 
@@ -16,7 +17,6 @@ from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 
 from jobs.service.outbox import Channels, deliver_due
 from jobs.storage.clock import CHINA
@@ -81,19 +81,35 @@ def run_forever(*, db: Database, vault: Vault, channels: Channels, say: Callable
 
 
 def _lead(*, db, vault, channels, say, lock, lease_seconds: float) -> None:
-    for job, moment in missed_periods(db=db, now=dt.datetime.now(CHINA)):
-        outcome = run_at(job, db=db, vault=vault, moment=moment)
-        say(f"补跑 {job.name} {outcome.period}：{outcome.status} {outcome.counts}")
-    scheduler = build_scheduler(db=db, vault=vault, channels=channels, say=say)
+    lost = threading.Event()
+    stop = threading.Event()
+    holder: dict[str, BlockingScheduler] = {}
 
-    def renew() -> None:
-        if not lock.renew():
-            say("失去主调度器资格，停止调度并转为备用")
-            scheduler.shutdown(wait=False)
+    def keep_lease() -> None:
+        # Renewed from its own thread from the first moment, so neither the catch-up nor a long job lets
+        # the lease expire under a live leader.
+        while not stop.wait(max(lease_seconds / 3, 0.2)):
+            if not lock.renew():
+                lost.set()
+                say("失去主调度器资格，停止调度并转为备用")
+                if "scheduler" in holder:
+                    holder["scheduler"].shutdown(wait=False)
+                return
 
-    # The renewal runs in its own executor so a long job never lets the lease expire.
-    scheduler.add_executor(ThreadPoolExecutor(1), alias="lease")
-    scheduler.add_job(renew, IntervalTrigger(seconds=max(lease_seconds / 3, 0.2)), id="leader-lease",
-                      executor="lease", replace_existing=True, coalesce=True, misfire_grace_time=int(lease_seconds))
-    say("调度器已启动（时区 Asia/Shanghai）：" + "、".join(job.name for job in JOBS))
-    scheduler.start()
+    renewer = threading.Thread(target=keep_lease, name="bangfu-leader-lease", daemon=True)
+    renewer.start()
+    try:
+        for job, moment in missed_periods(db=db, now=dt.datetime.now(CHINA)):
+            if lost.is_set():
+                return
+            outcome = run_at(job, db=db, vault=vault, moment=moment)
+            say(f"补跑 {job.name} {outcome.period}：{outcome.status} {outcome.counts}")
+        if lost.is_set():
+            return
+        scheduler = build_scheduler(db=db, vault=vault, channels=channels, say=say)
+        holder["scheduler"] = scheduler
+        say("调度器已启动（时区 Asia/Shanghai）：" + "、".join(job.name for job in JOBS))
+        scheduler.start()
+    finally:
+        stop.set()
+        renewer.join(timeout=5)
