@@ -14,7 +14,7 @@ from web import create_app
 from web.commands import db, demo, keys, policy, region, scenario, serve
 from web.commands import claims, match, occupation
 from web.commands import lists
-from web.commands import jobs, outbox, scheduler, service
+from web.commands import jobs, outbox, scheduler, service, training
 
 
 # Flask's own development commands (run, shell, routes) are left out: `bangfu serve` is the way to serve.
@@ -42,6 +42,7 @@ cli.add_command(jobs.jobs_group)
 cli.add_command(outbox.outbox_group)
 cli.add_command(service.service_group)
 cli.add_command(scheduler.scheduler_command)
+cli.add_command(training.training_group)
 
 
 def main() -> None:
