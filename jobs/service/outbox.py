@@ -35,6 +35,7 @@ from jobs.storage.models import (
 DEFAULT_MAX_ATTEMPTS = 5
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_CAP = dt.timedelta(hours=6)
+DELIVERY_BATCH = 20
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -176,20 +177,29 @@ class DeliverySummary:
 
 
 def deliver_due(db: Database, channels: Channels, *, now: dt.datetime, limit: int | None = None) -> DeliverySummary:
-    """Send every message due at ``now``, one transaction per message."""
+    """Send every message due at ``now``: in-app messages in small batches, SMS and e-mail one per transaction
+    (so a crash can repeat at most the one message whose provider had already taken it)."""
     summary = DeliverySummary()
     with db.session() as session:
         query = (
-            select(OutboxMessage.id)
+            select(OutboxMessage.id, OutboxMessage.channel)
             .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now)
             .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         )
         if limit is not None:
             query = query.limit(limit)
-        due = list(session.scalars(query))
-    for message_id in due:
+        due = session.execute(query).all()
+    batches: list[tuple[bool, list[int]]] = []
+    for message_id, channel in due:
+        in_app = channel is Channel.APP
+        if in_app and batches and batches[-1][0] and len(batches[-1][1]) < DELIVERY_BATCH:
+            batches[-1][1].append(message_id)
+        else:
+            batches.append((in_app, [message_id]))
+    for _in_app, ids in batches:
         with db.transaction() as session:
-            deliver_one(session, channels, message_id=message_id, now=now, summary=summary)
+            for message_id in ids:
+                deliver_one(session, channels, message_id=message_id, now=now, summary=summary)
     return summary
 
 
