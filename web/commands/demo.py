@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import time
 
 import click
 from flask.cli import with_appcontext
@@ -11,6 +13,8 @@ from jobs.subsidy.claims import evaluate_claims
 from jobs.storage.clock import china_today
 from jobs.demo import build_demo
 from jobs.placements.matches import run_matching
+from jobs.service.report import service_report
+from scheduler.runner import simulate
 from web.cli_support import FORMAT_OPTION, emit_json, runtime
 
 
@@ -18,9 +22,12 @@ from web.cli_support import FORMAT_OPTION, emit_json, runtime
 @click.option("--workers", default=2000, show_default=True, type=click.IntRange(10, 200_000), help="劳动力人数")
 @click.option("--posts", default=200, show_default=True, type=click.IntRange(5, 20_000), help="岗位数")
 @click.option("--seed", default=20240220, show_default=True, type=int, help="随机种子（同一种子生成同样的数据）")
+@click.option("--simulate-year", "year", type=click.IntRange(2000, 2100), default=None,
+              help="模拟调度器运行一整年（默认上一年；短信、邮件只存入待发消息）")
+@click.option("--no-simulate", is_flag=True, help="不模拟调度器运行")
 @FORMAT_OPTION
 @with_appcontext
-def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
+def demo(workers: int, posts: int, seed: int, year: int | None, no_simulate: bool, output_format: str) -> None:
     """生成演示数据（四个输出地县、劳务工作站、劳动力、岗位、经纪人、输出批次、就业安置），并完成匹配和补贴评估。"""
     rt = runtime()
     today = china_today()
@@ -34,11 +41,24 @@ def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
             matched = run_matching(session, today=today)
         with rt.db.transaction() as session:
             claims = evaluate_claims(session, as_of=today)
+    simulated = report = None
+    seconds = None
+    if not no_simulate:
+        year = year or today.year - 1
+        click.echo(f"正在模拟调度器运行{year}年全年（岗位信息、培训信息、职业指导推送，就业转失业跟进，月度台账）……",
+                   err=True)
+        began = time.perf_counter()
+        simulated = simulate(db=rt.db, vault=rt.vault, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+        seconds = round(time.perf_counter() - began, 1)
+        with rt.db.session() as session:
+            report = service_report(session, year=year, today=today)
     if output_format == "json":
         emit_json({
             **dataclasses.asdict(summary),
             "matches": matched.created if matched else None,
             "claims": claims.created if claims else None,
+            "simulation": None if simulated is None else {**simulated.as_dict(), "seconds": seconds},
+            "service_report": report,
         })
         return
     head = "演示数据已生成" if summary.created else "数据库中已有演示数据，未重复生成"
@@ -49,4 +69,11 @@ def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
     )
     if matched is not None and claims is not None:
         click.echo(f"人岗匹配结果 {matched.created} 条，补贴记录 {claims.created} 条")
+    if report is not None:
+        for county in report["counties"]:
+            click.echo(f"{report['year']}年服务标准：{county['name']} 应服务 {county['eligible']} 人，已达标 {county['met']} 人"
+                       f"（岗位信息 {county['job_pushes']} 次，培训信息 {county['training_pushes']} 次，"
+                       f"职业指导 {county['guidance']} 次）")
+        click.echo(f"模拟用时 {seconds} 秒；查看消息：bangfu outbox list；查看报告：bangfu service report --year "
+                   f"{report['year']}")
     click.echo(f"数据库：{rt.db.url}", err=True)
