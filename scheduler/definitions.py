@@ -69,3 +69,8 @@ DELIVERY_JOB_ID = "deliver-outbox"
 DELIVERY_CRON = {"minute": "*/2"}
 
 BY_NAME = {job.name: job for job in JOBS}
+
+#: The jobs of the service itself (pushes, follow-ups, ledgers), without re-matching and claim evaluation:
+#: what the demo simulates for a past year, since its matches and claims are already as of today.
+SERVICE_JOBS = ("close-posts", "job-loss", "checks-due", "job-information", "training-information", "guidance",
+                "monthly-ledger")

@@ -33,6 +33,7 @@ from jobs.storage.models import (
     Employer,
     JobLoss,
     Organisation,
+    OutboxMessage,
     Person,
     Placement,
     User,
@@ -101,7 +102,11 @@ def alert_job_losses(ctx: RunContext) -> None:
     since = ctx.day - FOLLOW_UP_WITHIN - dt.timedelta(days=30)
     with ctx.read() as session:
         ids = list(session.scalars(select(JobLoss.id).where(JobLoss.loss_date >= since).order_by(JobLoss.id)))
+        alerted = {key.split(":")[1] for key in session.scalars(
+            select(OutboxMessage.dedupe_key).where(OutboxMessage.kind == "job_loss"))}
     for loss_id in ids:
+        if str(loss_id) in alerted:
+            continue
         with ctx.item() as session:
             loss = session.get(JobLoss, loss_id)
             person = loss.person
@@ -179,6 +184,12 @@ def checks_due(session: Session, day: dt.date) -> list[tuple[Placement, int, dt.
 
 def run_checks_digest(ctx: RunContext) -> None:
     """Workstation staff get today's due checks for jobs in their city; county staff the overdue ones."""
+    with ctx.read() as session:
+        recipients = session.scalar(select(User.id).join(Organisation, Organisation.id == User.organisation_id).where(
+            User.active.is_(True), Organisation.kind.in_((OrganisationKind.WORKSTATION,
+                                                          OrganisationKind.COUNTY_OFFICE))).limit(1))
+    if recipients is None:
+        return  # nobody to tell yet: the digest is computed once staff accounts exist
     with ctx.item() as session:
         due = checks_due(session, ctx.day)
         by_workstation: dict[int, list[str]] = {}

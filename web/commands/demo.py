@@ -14,6 +14,7 @@ from jobs.storage.clock import china_today
 from jobs.demo import build_demo
 from jobs.placements.matches import run_matching
 from jobs.service.report import service_report
+from scheduler.definitions import SERVICE_JOBS
 from scheduler.runner import simulate
 from web.cli_support import FORMAT_OPTION, emit_json, runtime
 
@@ -48,7 +49,9 @@ def demo(workers: int, posts: int, seed: int, year: int | None, no_simulate: boo
         click.echo(f"正在模拟调度器运行{year}年全年（岗位信息、培训信息、职业指导推送，就业转失业跟进，月度台账）……",
                    err=True)
         began = time.perf_counter()
-        simulated = simulate(db=rt.db, vault=rt.vault, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
+        # Matches and claims stay as of today: the past year is replayed for the service jobs only.
+        simulated = simulate(db=rt.db, vault=rt.vault, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31),
+                             only=SERVICE_JOBS)
         seconds = round(time.perf_counter() - began, 1)
         with rt.db.session() as session:
             report = service_report(session, year=year, today=today)
