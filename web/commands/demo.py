@@ -44,7 +44,7 @@ def demo(workers: int, posts: int, seed: int, year: int | None, no_simulate: boo
             claims = evaluate_claims(session, as_of=today)
     simulated = report = None
     seconds = None
-    if not no_simulate:
+    if summary.created and not no_simulate:
         year = year or today.year - 1
         click.echo(f"正在模拟调度器运行{year}年全年（岗位信息、培训信息、职业指导推送，就业转失业跟进，月度台账）……",
                    err=True)
