@@ -34,15 +34,15 @@ from jobs.storage.models import (
     JobLoss,
     Organisation,
     OutboxMessage,
-    Person,
     Placement,
     User,
     Workstation,
 )
 from jobs.subsidy.engine import add_months
 
-#: Milestones of verified stable employment the subsidy rules read (POLICIES.md: 3 months Youyi transport,
-#: 6 months Hunan referral, 12 months Youyi contract / Hunan 2017 post subsidy).
+#: Milestones of verified stable employment the subsidy rules read: 3 months (友人社联发〔2022〕1号 第三条,
+#: transport), 6 months (湘人社规〔2021〕10号 第四条 and 湘人社发〔2017〕58号 二、（二）2, referral), 12 months
+#: (友人社联发〔2022〕1号 第二条 contract; 湘人社发〔2017〕58号 三、1 post subsidy).
 CHECK_MILESTONES = (3, 6, 12)
 #: A check is "due" from a week before its milestone, and "overdue" a week after it.
 DUE_WINDOW = dt.timedelta(days=7)

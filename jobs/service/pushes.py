@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from jobs.people.regions import region_table
 from jobs.service.outbox import notify_person
