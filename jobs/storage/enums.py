@@ -13,7 +13,8 @@ class _Labelled(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _LABELS.get(self, str(self.value))
+        typed = _TYPED_LABELS.get((type(self), self.value))
+        return typed if typed is not None else _LABELS.get(self, str(self.value))
 
 
 class PersonCategory(_Labelled):
@@ -259,13 +260,18 @@ _LABELS: dict[enum.Enum, str] = {
     PushKind.JOB: "岗位信息",
     PushKind.TRAINING: "培训信息",
     PushKind.GUIDANCE: "职业指导",
-    Channel.APP: "站内消息",
-    Channel.SMS: "短信",
-    Channel.EMAIL: "电子邮件",
-    OutboxStatus.PENDING: "待发送",
-    OutboxStatus.SENT: "已发送",
-    OutboxStatus.FAILED: "发送失败",
-    RunStatus.RUNNING: "运行中",
-    RunStatus.DONE: "已完成",
-    RunStatus.FAILED: "失败",
+}
+
+# String enums equal their values, so members of different enums sharing a value ("pending", "failed") would
+# be one key of ``_LABELS``: these vocabularies are keyed by (enum, value) instead.
+_TYPED_LABELS: dict[tuple[type, str], str] = {
+    (Channel, "app"): "站内消息",
+    (Channel, "sms"): "短信",
+    (Channel, "email"): "电子邮件",
+    (OutboxStatus, "pending"): "待发送",
+    (OutboxStatus, "sent"): "已发送",
+    (OutboxStatus, "failed"): "发送失败",
+    (RunStatus, "running"): "运行中",
+    (RunStatus, "done"): "已完成",
+    (RunStatus, "failed"): "失败",
 }
