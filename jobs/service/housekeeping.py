@@ -51,9 +51,8 @@ LEDGER_HEADERS = ("姓名", "身份证号", "人员类别", "户籍地", "就业
 
 def ledger_xlsx(people: list[Person]) -> bytes:
     """The work-status ledger (务工情况电子台账) as a spreadsheet; ID numbers masked."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "务工情况台账"
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("务工情况台账")
     sheet.append(LEDGER_HEADERS)
     table = region_table()
     for person in people:

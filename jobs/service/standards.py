@@ -77,7 +77,8 @@ class Standards:
 
     @classmethod
     def load(cls, session: Session) -> Standards:
-        return cls([stored.pack for stored in active_packs(session)])
+        # The packs are seeded at upgrade; parsed packs are cached by digest, so a load per run is cheap.
+        return cls([stored.pack for stored in active_packs(session, seed=False)])
 
     def for_county(self, county: str, day: dt.date) -> Standard | None:
         key = (county, day)
