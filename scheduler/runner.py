@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 
 from apscheduler.triggers.cron import CronTrigger
@@ -67,7 +67,8 @@ class Simulation:
 
 
 def simulate(*, db: Database, vault: Vault, start: dt.date, end: dt.date,
-             channels: Channels | None = None, only: Collection[str] | None = None) -> Simulation:
+             channels: Channels | None = None, only: Collection[str] | None = None,
+             on_month: Callable[[dt.date], None] | None = None) -> Simulation:
     """Every job (or those named in ``only``), day by day from ``start`` to ``end`` (inclusive), at its
     scheduled moments, delivering the outbox after each run. Periods already done are skipped, so rerunning a
     range sends nothing new. Delivery uses the embedded channels unless others are given: a preview never sends
@@ -77,6 +78,8 @@ def simulate(*, db: Database, vault: Vault, start: dt.date, end: dt.date,
     result = Simulation()
     day = start
     while day <= end:
+        if on_month is not None and (day.day == 1 or day == start):
+            on_month(day)
         begin = dt.datetime.combine(day, dt.time(0), tzinfo=CHINA)
         stop = begin + dt.timedelta(days=1)
         moments = sorted((moment, index, job) for index, job in enumerate(chosen)

@@ -51,7 +51,7 @@ def demo(workers: int, posts: int, seed: int, year: int | None, no_simulate: boo
         began = time.perf_counter()
         # Matches and claims stay as of today: the past year is replayed for the service jobs only.
         simulated = simulate(db=rt.db, vault=rt.vault, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31),
-                             only=SERVICE_JOBS)
+                             only=SERVICE_JOBS, on_month=lambda d: click.echo(f"  {d:%Y-%m}……", err=True))
         seconds = round(time.perf_counter() - began, 1)
         with rt.db.session() as session:
             report = service_report(session, year=year, today=today)

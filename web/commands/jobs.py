@@ -95,7 +95,8 @@ def simulate_jobs(start: dt.datetime, end: dt.datetime, output_format: str) -> N
         raise BadInput(f"结束日期{end.date()}早于开始日期{start.date()}")
     rt = runtime()
     began = time.perf_counter()
-    result = simulate(db=rt.db, vault=rt.vault, start=start.date(), end=end.date())
+    result = simulate(db=rt.db, vault=rt.vault, start=start.date(), end=end.date(),
+                      on_month=lambda d: click.echo(f"正在模拟 {d:%Y-%m}……", err=True))
     seconds = round(time.perf_counter() - began, 2)
     document = {"from": start.date().isoformat(), "to": end.date().isoformat(), **result.as_dict(),
                 "seconds": seconds}
