@@ -178,6 +178,30 @@ class PushKind(_Labelled):
     GUIDANCE = "guidance"
 
 
+class Channel(_Labelled):
+    """How a message reaches its reader: the in-app inbox (always), SMS (seekers, on by default), e-mail (staff)."""
+
+    APP = "app"
+    SMS = "sms"
+    EMAIL = "email"
+
+
+class OutboxStatus(_Labelled):
+    """Delivery state of an outbox message: waiting (also during backoff and quiet hours), sent, or given up."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class RunStatus(_Labelled):
+    """State of one scheduled job's run for one period."""
+
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 # Keyed by (enum class, value): members of different enums may share a value (Role.BROKER and
 # OrganisationKind.BROKER are both "broker") and StrEnum members with equal values are equal dict keys.
 _LABELS: dict[tuple[type, str], str] = {
@@ -252,4 +276,14 @@ _LABELS: dict[tuple[type, str], str] = {
     (PushKind, PushKind.JOB.value): "岗位信息",
     (PushKind, PushKind.TRAINING.value): "培训信息",
     (PushKind, PushKind.GUIDANCE.value): "职业指导",
+    (Channel, "app"): "站内消息",
+    (Channel, "sms"): "短信",
+    (Channel, "email"): "电子邮件",
+    (OutboxStatus, "pending"): "待发送",
+    (OutboxStatus, "sent"): "已发送",
+    (OutboxStatus, "failed"): "发送失败",
+    (RunStatus, "running"): "运行中",
+    (RunStatus, "done"): "已完成",
+    (RunStatus, "failed"): "失败",
 }
+

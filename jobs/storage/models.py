@@ -25,6 +25,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -40,6 +41,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, rela
 from jobs.storage.enums import (
     ArrivalStatus,
     BrokerKind,
+    Channel,
     CheckEvidence,
     ClaimStatus,
     DispatchStatus,
@@ -50,11 +52,13 @@ from jobs.storage.enums import (
     LabourIntensity,
     MatchStatus,
     OrganisationKind,
+    OutboxStatus,
     PersonCategory,
     PlacementStatus,
     PostStatus,
     PushKind,
     Role,
+    RunStatus,
     Sex,
     TransportMode,
     WithdrawnReason,
@@ -203,6 +207,8 @@ class User(Timestamped, Base):
     locked_until: Mapped[dt.datetime | None]
     # Bumped when the password changes or the account is disabled: sessions carrying an older value end.
     session_version: Mapped[int] = mapped_column(default=1, server_default=text("1"))
+    # Staff receive e-mail only where they have an address (alerts, digests); seekers never get e-mail.
+    email: Mapped[str | None] = mapped_column(String(254))
 
     organisation: Mapped[Organisation | None] = relationship()
     person: Mapped[Person | None] = relationship(foreign_keys=[person_id])
@@ -802,6 +808,165 @@ class Push(Base):
     sent_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     service_year: Mapped[int]
     dedupe_key: Mapped[str] = mapped_column(String(128), unique=True)
+    # A guidance push is "done" once staff log the guidance session it invited the worker to.
+    done_at: Mapped[dt.datetime | None]
+
+
+class PushPost(Base):
+    """A post carried by a job push: the unique key makes "never the same post twice to one person" a database rule."""
+
+    __tablename__ = "push_post"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    push_id: Mapped[int] = mapped_column(ForeignKey("push.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    post_id: Mapped[int] = mapped_column(ForeignKey("post.id"), index=True)
+    rank: Mapped[int]
+
+    __table_args__ = (UniqueConstraint("person_id", "post_id"),)
+
+
+# --------------------------------------------------------------------------------------------------
+# Service and messages: training catalogue, outbox, inbox, scheduled runs
+
+
+class TrainingCourse(Timestamped, Base):
+    """职业技能培训: one course of the county's training catalogue."""
+
+    __tablename__ = "training_course"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    course: Mapped[str] = mapped_column(String(128))
+    provider: Mapped[str] = mapped_column(String(128))
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+    address: Mapped[str | None] = mapped_column(String(256))
+    start_date: Mapped[dt.date]
+    end_date: Mapped[dt.date]
+    occupation_text: Mapped[str | None] = mapped_column(String(64))
+    occupation_code: Mapped[str | None] = mapped_column(String(16))
+    cost: Mapped[Decimal | None]
+    subsidy: Mapped[Decimal | None]
+    capacity: Mapped[int | None]
+    contact: Mapped[str | None] = mapped_column(String(128))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+
+    __table_args__ = (
+        UniqueConstraint("course", "provider", "start_date"),
+        CheckConstraint("end_date >= start_date", name="dates"),
+        CheckConstraint("cost IS NULL OR cost >= 0", name="cost"),
+        CheckConstraint("subsidy IS NULL OR subsidy >= 0", name="subsidy"),
+        CheckConstraint("capacity IS NULL OR capacity >= 0", name="capacity"),
+    )
+
+
+class ChannelPreference(Base):
+    """A seeker's choice of channels: the app inbox always; SMS unless they turned it off (no row: SMS on)."""
+
+    __tablename__ = "channel_preference"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), primary_key=True)
+    sms: Mapped[bool] = mapped_column(default=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class OutboxMessage(Base):
+    """One message to one recipient on one channel, written in the same transaction as its cause.
+
+    A separate delivery step sends it, with retries and exponential backoff, until it is ``sent`` or, after
+    ``max_attempts``, ``failed`` with the last error kept. ``dedupe_key`` makes writing the same message twice
+    impossible, so a rerun of an interrupted job adds nothing.
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[Channel] = mapped_column(enum_column(Channel, "channel"))
+    kind: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    push_id: Mapped[int | None] = mapped_column(ForeignKey("push.id"))
+    subject: Mapped[str | None] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    attachment_name: Mapped[str | None] = mapped_column(String(128))
+    attachment: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[OutboxStatus] = mapped_column(
+        enum_column(OutboxStatus, "status"), default=OutboxStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=5)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    provider_ref: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        CheckConstraint(
+            "person_id IS NOT NULL OR user_id IS NOT NULL OR organisation_id IS NOT NULL", name="recipient"
+        ),
+        CheckConstraint("attempts >= 0 AND max_attempts >= 1", name="attempts"),
+        Index("ix_outbox_message_due", "status", "next_attempt_at"),
+    )
+
+
+class DeliveryAttempt(Base):
+    """The delivery log: every attempt to send an outbox message, with the provider's answer or the error."""
+
+    __tablename__ = "delivery_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id", ondelete="CASCADE"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ok: Mapped[bool]
+    provider_status: Mapped[str | None] = mapped_column(String(64))
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class InboxMessage(Base):
+    """站内消息: an app message delivered to a seeker, a staff user or an organisation's shared inbox."""
+
+    __tablename__ = "inbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    outbox_id: Mapped[int] = mapped_column(ForeignKey("outbox_message.id"), unique=True)
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[dt.datetime | None]
+
+
+class JobRun(Base):
+    """One run of a scheduled job for one period (``2025-03-14``, ``2025-03``): a period done is never redone."""
+
+    __tablename__ = "job_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(64))
+    period: Mapped[str] = mapped_column(String(32))
+    status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus, "status"), default=RunStatus.RUNNING)
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[dt.datetime | None]
+    attempts: Mapped[int] = mapped_column(default=1)
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (UniqueConstraint("job", "period"),)
+
+
+class SchedulerLease(Base):
+    """The leader's lease on SQLite (PostgreSQL uses an advisory lock): whoever holds an unexpired row leads."""
+
+    __tablename__ = "scheduler_lease"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    acquired_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
 
 
 class AuditEvent(Base):
@@ -881,25 +1046,33 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Broker",
+    "ChannelPreference",
     "ClaimEvent",
+    "DeliveryAttempt",
     "DemandEntry",
     "DemandList",
     "Dispatch",
     "DispatchMember",
     "EmploymentCheck",
     "Employer",
+    "InboxMessage",
+    "JobRun",
     "JobLoss",
     "Match",
     "MatchChange",
     "Organisation",
+    "OutboxMessage",
     "Person",
     "Placement",
     "PolicyPack",
     "Post",
     "Push",
+    "PushPost",
     "Region",
+    "SchedulerLease",
     "SubsidyClaim",
     "SupplyList",
+    "TrainingCourse",
     "User",
     "WantedOccupation",
     "WantedRegion",

@@ -153,3 +153,18 @@ def test_match_run_reports_in_chinese_and_refuses_an_unknown_origin(runner):
     assert result.stdout.startswith("参与匹配：劳动力 0 人，岗位 0 个")
     unknown = runner.invoke(cli, ["match", "run", "--origin", "火星"])
     assert unknown.exit_code == 2 and "--origin：" in unknown.output
+
+
+@pytest.mark.slow
+def test_demo_replays_the_past_year_so_the_service_standard_is_met_at_once(runner, runtime, frozen_clock):
+    result = runner.invoke(cli, ["demo", "--workers", "40", "--posts", "20", "--simulate-year", "2025",
+                                 "--format", "json"])
+    assert result.exit_code == 0, result.output
+    summary = json_of(result)
+    assert summary["simulation"]["failed"] == [] and summary["simulation"]["runs"] > 365
+    report = summary["service_report"]
+    assert report["year"] == 2025 and report["counties"]
+    for county in report["counties"]:
+        assert county["met"] == county["eligible"] > 0 and county["laggards"] == []
+    outbox = json_of(runner.invoke(cli, ["outbox", "list", "--channel", "sms", "--format", "json"]))
+    assert outbox and all(message["status"] == "sent" for message in outbox)

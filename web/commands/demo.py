@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import time
 
 import click
 from flask.cli import with_appcontext
@@ -13,6 +15,9 @@ from jobs.subsidy.claims import evaluate_claims
 from jobs.storage.clock import china_today
 from jobs.demo import build_demo
 from jobs.placements.matches import run_matching
+from jobs.service.report import service_report
+from scheduler.definitions import SERVICE_JOBS
+from scheduler.runner import simulate
 from web.cli_support import FORMAT_OPTION, emit_json, runtime
 
 
@@ -20,9 +25,12 @@ from web.cli_support import FORMAT_OPTION, emit_json, runtime
 @click.option("--workers", default=2000, show_default=True, type=click.IntRange(10, 200_000), help="劳动力人数")
 @click.option("--posts", default=200, show_default=True, type=click.IntRange(5, 20_000), help="岗位数")
 @click.option("--seed", default=20240220, show_default=True, type=int, help="随机种子（同一种子生成同样的数据）")
+@click.option("--simulate-year", "year", type=click.IntRange(2000, 2100), default=None,
+              help="再模拟调度器运行这一整年（岗位信息、培训信息、职业指导推送等；短信、邮件只存入待发消息）。"
+                   "较慢：2000 人约需数分钟以上")
 @FORMAT_OPTION
 @with_appcontext
-def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
+def demo(workers: int, posts: int, seed: int, year: int | None, output_format: str) -> None:
     """生成演示数据（四个输出地县、劳务工作站、劳动力、岗位、经纪人、输出批次、就业安置），并完成匹配和补贴评估。"""
     rt = runtime()
     today = china_today()
@@ -39,6 +47,19 @@ def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
             claims = evaluate_claims(session, vault=rt.vault, as_of=today, actor=system_actor("demo"))
     with rt.db.transaction() as session:
         accounts = create_demo_accounts(session, rt.vault)
+    simulated = report = None
+    seconds = None
+    # Replaying a year is opt-in: at the default size it takes far longer than building the world.
+    if summary.created and year is not None:
+        click.echo(f"正在模拟调度器运行{year}年全年（岗位信息、培训信息、职业指导推送，就业转失业跟进，月度台账）……",
+                   err=True)
+        began = time.perf_counter()
+        # Matches and claims stay as of today: the past year is replayed for the service jobs only.
+        simulated = simulate(db=rt.db, vault=rt.vault, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31),
+                             only=SERVICE_JOBS, on_month=lambda d: click.echo(f"  {d:%Y-%m}……", err=True))
+        seconds = round(time.perf_counter() - began, 1)
+        with rt.db.session() as session:
+            report = service_report(session, vault=rt.vault, year=year, today=today)
     if output_format == "json":
         emit_json({
             **dataclasses.asdict(summary),
@@ -48,6 +69,8 @@ def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
                 {"username": a.username, "role": a.role.value, "organisation": a.organisation, "password": a.password}
                 for a in accounts
             ],
+            "simulation": None if simulated is None else {**simulated.as_dict(), "seconds": seconds},
+            "service_report": report,
         })
         return
     head = "演示数据已生成" if summary.created else "数据库中已有演示数据，未重复生成"
@@ -58,6 +81,13 @@ def demo(workers: int, posts: int, seed: int, output_format: str) -> None:
     )
     if matched is not None and claims is not None:
         click.echo(f"人岗匹配结果 {matched.created} 条，补贴记录 {claims.created} 条")
+    if report is not None:
+        for county in report["counties"]:
+            click.echo(f"{report['year']}年服务标准：{county['name']} 应服务 {county['eligible']} 人，已达标 {county['met']} 人"
+                       f"（岗位信息 {county['job_pushes']} 次，培训信息 {county['training_pushes']} 次，"
+                       f"职业指导 {county['guidance']} 次）")
+        click.echo(f"模拟用时 {seconds} 秒；查看消息：bangfu outbox list；查看报告：bangfu service report --year "
+                   f"{report['year']}")
     _print_accounts(accounts)
     click.echo(f"数据库：{rt.db.url}", err=True)
 

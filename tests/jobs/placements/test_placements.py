@@ -146,11 +146,11 @@ def test_the_jobs_scope_comes_from_region_codes_with_retired_codes_resolved(sess
 
 def test_a_check_saying_employed_after_the_placement_ended_is_refused(session, vault) -> None:
     placement = _active(session, vault)
-    end_placement(session, placement_id=placement.id, end_date=dt.date(2024, 5, 1), reason=EndReason.QUIT)
+    end_placement(session, placement_id=placement.id, end_date=dt.date(2024, 5, 1), reason=EndReason.QUIT, actor=SYSTEM)
     with pytest.raises(PlacementError, match="已于2024-05-01结束，不能登记2024-06-01在岗"):
-        record_check(session, placement_id=placement.id, check_date=dt.date(2024, 6, 1), employed=True)
+        record_check(session, placement_id=placement.id, check_date=dt.date(2024, 6, 1), employed=True, actor=SYSTEM)
     # Saying "not employed" then is no contradiction.
-    check = record_check(session, placement_id=placement.id, check_date=dt.date(2024, 6, 1), employed=False)
+    check = record_check(session, placement_id=placement.id, check_date=dt.date(2024, 6, 1), employed=False, actor=SYSTEM)
     assert placement.checks == [check]
 
 
@@ -160,13 +160,13 @@ def test_a_placement_is_attached_to_its_dispatch_and_untied_again(session, vault
     dispatch = create_dispatch(session, organiser_organisation_id=broker.organisation_id,
                                organiser_broker_id=broker.id, origin_region_code="430124",
                                destination_region_code="441900", departure_date=START,
-                               transport=TransportMode.CHARTERED_COACH)
-    assert attach_dispatch(session, placement_id=placement.id, dispatch_id=dispatch.id).dispatch_id == dispatch.id
-    assert attach_dispatch(session, placement_id=placement.id, dispatch_id=None).dispatch_id is None
+                               transport=TransportMode.CHARTERED_COACH, actor=SYSTEM)
+    assert attach_dispatch(session, placement_id=placement.id, dispatch_id=dispatch.id, actor=SYSTEM).dispatch_id == dispatch.id
+    assert attach_dispatch(session, placement_id=placement.id, dispatch_id=None, actor=SYSTEM).dispatch_id is None
 
 
 def test_attaching_a_placement_to_a_dispatch_that_does_not_exist_is_refused(session, vault) -> None:
     placement = _active(session, vault)
     with pytest.raises(PlacementError, match="劳务输出批次999999不存在"):
-        attach_dispatch(session, placement_id=placement.id, dispatch_id=999999)
+        attach_dispatch(session, placement_id=placement.id, dispatch_id=999999, actor=SYSTEM)
     assert placement.dispatch_id is None

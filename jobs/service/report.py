@@ -1,0 +1,109 @@
+"""The service-standard report: per origin county and year, who is covered, who met the standard, who is behind.
+
+Covered means covered on the report's day (the year's last day, or today for the running year): unemployed,
+wanting work, in the governing standard's target groups and of working age. Someone placed during the year is
+no longer owed the standard and is not counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from sqlalchemy import extract, func, select
+from sqlalchemy.orm import Session
+
+from jobs.people.regions import region_table
+from jobs.people.persons import masked_id_number
+from jobs.service.pushes import count_by_kind, covered_today
+from jobs.storage.crypto import Vault
+from jobs.service.standards import Standards
+from jobs.storage.clock import china_today
+from jobs.storage.enums import PushKind
+from jobs.storage.models import Person, Push
+
+KINDS = ("job", "training", "guidance")
+
+
+def report_day(year: int, today: dt.date | None = None) -> dt.date:
+    today = today or china_today()
+    return min(dt.date(year, 12, 31), today) if year >= today.year else dt.date(year, 12, 31)
+
+
+def service_report(session: Session, *, vault: Vault, year: int, county: str | None = None,
+                   today: dt.date | None = None) -> dict[str, Any]:
+    """The report as the JSON contract of ``bangfu service report`` states it."""
+    day = report_day(year, today)
+    standards = Standards.load(session)
+    covered = covered_today(session, standards, day, vault)
+    homes = dict(session.execute(
+        select(Person.id, Person.household_region_code).where(Person.id.in_([pid for pid, _ in covered]))
+    ).all()) if covered else {}
+    table = region_table()
+    prefix = table.resolve(county).code if county else None
+    counts = count_by_kind(session, [pid for pid, _ in covered], year)
+    masked = {person.id: masked_id_number(person, vault) for person in session.scalars(
+        select(Person).where(Person.id.in_([pid for pid, _ in covered])))} if covered else {}
+    counties: dict[str, dict[str, Any]] = {}
+    for person_id, standard in covered:
+        code = table.current(homes[person_id]).code
+        if prefix and not code.startswith(prefix):
+            continue
+        entry = counties.setdefault(code, {
+            "county": code, "name": table.current(code).name, "eligible": 0, "met": 0,
+            "job_pushes": 0, "training_pushes": 0, "guidance": 0, "laggards": [],
+        })
+        got = counts[person_id]
+        entry["eligible"] += 1
+        entry["job_pushes"] += got["job"]
+        entry["training_pushes"] += got["training"]
+        entry["guidance"] += got["guidance"]
+        missing = {kind: max(standard.required()[kind] - got[kind], 0) for kind in KINDS}
+        if any(missing.values()):
+            entry["laggards"].append({"person_id": person_id, "id_number": masked[person_id], "missing": missing})
+        else:
+            entry["met"] += 1
+    return {"year": year, "counties": [counties[code] for code in sorted(counties)]}
+
+
+def pushes_by_month(session: Session, *, year: int, person_ids: list[int]) -> dict[tuple[str, int], int]:
+    """(kind, month) → pushes to these people in ``year``."""
+    if not person_ids:
+        return {}
+    month = extract("month", Push.sent_at)
+    rows = session.execute(
+        select(Push.kind, month, func.count()).where(Push.service_year == year, Push.person_id.in_(person_ids))
+        .group_by(Push.kind, month)
+    )
+    return {(PushKind(kind).value, int(m)): n for kind, m, n in rows}
+
+
+def report_xlsx(session: Session, report: dict[str, Any]) -> bytes:
+    """The report for a county: a summary sheet, the laggards, and pushes by month."""
+    book = Workbook()
+    summary = book.active
+    summary.title = "达标情况"
+    summary.append(("县（市、区）代码", "名称", "应服务人数", "已达标人数", "岗位信息推送", "培训信息推送", "职业指导"))
+    for c in report["counties"]:
+        summary.append((c["county"], c["name"], c["eligible"], c["met"], c["job_pushes"], c["training_pushes"],
+                        c["guidance"]))
+    laggards = book.create_sheet("未达标人员")
+    laggards.append(("县（市、区）代码", "身份证号", "缺岗位信息", "缺培训信息", "缺职业指导"))
+    ids = []
+    for c in report["counties"]:
+        for row in c["laggards"]:
+            laggards.append((c["county"], row["id_number"], row["missing"]["job"], row["missing"]["training"],
+                             row["missing"]["guidance"]))
+    for c in report["counties"]:
+        ids += [row["person_id"] for row in c["laggards"]]
+    months = book.create_sheet("按月推送")
+    months.append(("月份", "岗位信息", "培训信息", "职业指导"))
+    everyone = list(session.scalars(select(Push.person_id).where(Push.service_year == report["year"]).distinct()))
+    by_month = pushes_by_month(session, year=report["year"], person_ids=everyone)
+    for m in range(1, 13):
+        months.append((f"{report['year']}-{m:02d}", *(by_month.get((k, m), 0) for k in KINDS)))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
