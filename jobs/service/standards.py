@@ -78,8 +78,7 @@ class Standards:
 
     @classmethod
     def load(cls, session: Session) -> Standards:
-        # The packs are seeded at upgrade; parsed packs are cached by digest, so a load per run is cheap.
-        return cls([stored.pack for stored in active_packs(session, seed=False)])
+        return cls([stored.pack for stored in active_packs(session)])
 
     def for_county(self, county: str, day: dt.date) -> Standard | None:
         key = (county, day)
