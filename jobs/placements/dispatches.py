@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from jobs.errors import Conflict
 from jobs.storage import audit
+from jobs.storage.locks import locked
 from jobs.storage.enums import ArrivalStatus, DispatchStatus, TransportMode
 from jobs.storage.models import Broker, Dispatch, DispatchMember, Organisation, Person, Placement, User, utcnow
 from jobs.people.regions import RegionError, region_table
@@ -56,6 +57,15 @@ def snapshot(dispatch: Dispatch) -> dict[str, Any]:
 def get_dispatch(session: Session, dispatch_id: int) -> Dispatch:
     """The dispatch with this id, or DispatchError."""
     dispatch = session.get(Dispatch, dispatch_id)
+    if dispatch is None:
+        raise DispatchError(f"劳务输出批次{dispatch_id}不存在")
+    return dispatch
+
+
+def _locked_dispatch(session: Session, dispatch_id: int) -> Dispatch:
+    """The dispatch, locked until the transaction ends: moves, members joining and check-ins of one dispatch
+    happen one after the other (closing waits for a check-in under way, and then sees it)."""
+    dispatch = locked(session, Dispatch, dispatch_id)
     if dispatch is None:
         raise DispatchError(f"劳务输出批次{dispatch_id}不存在")
     return dispatch
@@ -126,7 +136,7 @@ def add_member(
     user: User | None = None,
 ) -> DispatchMember:
     """Add a traveller, tied to a placement (which then records the dispatch) or to a person going to a hire."""
-    dispatch = get_dispatch(session, dispatch_id)
+    dispatch = _locked_dispatch(session, dispatch_id)
     if dispatch.status not in (DispatchStatus.PLANNED, DispatchStatus.DEPARTED):
         raise DispatchError(f"劳务输出批次状态为“{dispatch.status.label}”，不能再增加人员")
     if session.get(Person, person_id) is None:
@@ -151,7 +161,7 @@ def add_member(
 
 
 def _move(session: Session, dispatch_id: int, target: DispatchStatus, user: User | None) -> Dispatch:
-    dispatch = get_dispatch(session, dispatch_id)
+    dispatch = _locked_dispatch(session, dispatch_id)
     if target not in TRANSITIONS[dispatch.status]:
         raise DispatchError(f"劳务输出批次当前状态为“{dispatch.status.label}”，不能变更为“{target.label}”")
     before = snapshot(dispatch)
@@ -174,7 +184,8 @@ def arrive(session: Session, *, dispatch_id: int, user: User | None = None) -> D
 
 def close_dispatch(session: Session, *, dispatch_id: int, user: User | None = None) -> Dispatch:
     """Close the dispatch once every member is checked in (已结束)."""
-    dispatch = get_dispatch(session, dispatch_id)
+    dispatch = _locked_dispatch(session, dispatch_id)
+    session.refresh(dispatch, ["members"])
     waiting = [m for m in dispatch.members if m.arrival is ArrivalStatus.EXPECTED]
     if waiting:
         raise DispatchError(f"还有{len(waiting)}人未登记到达情况，不能结束该批次")
@@ -197,6 +208,9 @@ def check_in(
     member = session.get(DispatchMember, member_id)
     if member is None:
         raise DispatchError(f"随行人员{member_id}不存在")
+    _locked_dispatch(session, member.dispatch_id)
+    member = locked(session, DispatchMember, member_id)
+    assert member is not None  # members are never deleted while their dispatch is locked
     if arrival is ArrivalStatus.EXPECTED:
         raise DispatchError("到达登记须为“已到达”“未出行”或“中途离队”")
     dispatch = member.dispatch
