@@ -71,15 +71,16 @@ def main(argv: list[str] | None = None) -> int:
         vault = Vault.from_secret("bench-secret-for-a-throw-away-database-only")
         with database.transaction() as session:
             build_demo(session, vault, today=TODAY, workers=args.workers, posts=args.posts)
-            evaluate_claims(session, as_of=TODAY, actor=SYSTEM)
+        with database.writer() as session:  # evaluate_claims commits one transaction per batch
+            evaluate_claims(session, as_of=TODAY, actor=SYSTEM, vault=vault)
         with database.session() as session:
             users = _users(session)
             reads: dict[str, Callable] = {
                 "people, name contains 李, page 1 of 50": lambda u: queries.people(
-                    session, u, queries.PeopleFilters(name="李")),
-                "claims to review, page 1": lambda u: queries.claims_to_review(session, u),
-                "checks due, page 1": lambda u: queries.checks_due(session, u, TODAY),
-                "placements, page 1": lambda u: queries.placements(session, u),
+                    session, u, queries.PeopleFilters(name="李"), vault=vault),
+                "claims to review, page 1": lambda u: queries.claims_to_review(session, u, vault=vault),
+                "checks due, page 1": lambda u: queries.checks_due(session, u, TODAY, vault=vault),
+                "placements, page 1": lambda u: queries.placements(session, u, vault=vault),
                 "dashboard counts": lambda u: queries.dashboard_counts(session, u, year=2024),
             }
             print(f"# scoped reads — demo world of {args.workers:,} workers, {args.posts:,} posts; "

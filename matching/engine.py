@@ -58,6 +58,7 @@ __all__ = ["CHUNK_OWNERS", "MatchStats", "iter_matches", "match", "match_one_pos
            "score_matrix"]
 
 CHUNK_OWNERS = 10_000  # seekers (or posts) whose Match objects iter_matches builds at once
+_PASS_OWNERS = 100_000  # seekers (or posts) whose candidates one pass of the engine keeps at once
 _CELLS_PER_CHUNK = 1 << 20  # seeker × post cells scored at once
 _SMALL_BLOCK = 1 << 22  # region blocks up to this many cells are scanned whole (exact, fewer tiny blocks)
 _DENSE_TEXT_LIMIT = 1 << 24  # unique wanted × unique post titles kept as one dense matrix
@@ -67,6 +68,7 @@ UNITS = 10_000
 _INVALID = -1
 _NEG = -100_000_000  # added by a failed hard filter: the sum of the factors goes negative
 _MERGE_ROWS = 4096  # factor tables are merged while the merged table stays this small
+_MERGE_CELLS = 1 << 22  # ... and holds at most this many cells
 _FEW_POSTS = 4  # blocks with this few posts are scored seeker by seeker (no profile sharing)
 
 
@@ -91,11 +93,19 @@ class _Context:
         self.relation = _padded_relation()
         self.age, self.place_profile = self.seekers.on(self.today)
         self.available = self.posts.available(self.today)
+        self._counties: tuple[dict, dict] | None = None
         nw, np_ = len(self.seekers.titles), len(self.posts.titles)
         self.text: np.ndarray | None = None
         if nw * np_ <= _DENSE_TEXT_LIMIT:
             self.text = np.zeros((nw + 1, np_ + 1), dtype=np.float32)
             self.text[:-1, :-1] = text_similarity(self.seekers.titles.texts, self.posts.titles.texts)
+
+    def counties(self) -> tuple[dict, dict]:
+        """Available posts grouped by county, and the seekers accepting each county (computed once)."""
+        if self._counties is None:
+            every = self.posts.counties(self.available)
+            self._counties = every, {c: self.seekers.accepting(c) for c in every}
+        return self._counties
 
 
 @functools.cache
@@ -324,6 +334,10 @@ def _merge_small(tables: list[tuple[np.ndarray, np.ndarray]], limit: int = _MERG
     Exact: the points are integers.
     """
     tables = sorted(tables, key=lambda t: len(t[0]))
+    # A merged table has one row per pair of rows, each as wide as the block has posts: bounded in cells too,
+    # or a province-wide block (tens of thousands of posts) would merge into a table of gigabytes.
+    width = tables[0][0].shape[1] if tables and tables[0][0].ndim == 2 else 1
+    limit = min(limit, max(1, _MERGE_CELLS // max(width, 1)))
     while len(tables) > 1 and len(tables[0][0]) * len(tables[1][0]) <= limit:
         (a, ia), (b, ib) = tables[0], tables[1]
         both = (a[:, None, :] + b[None, :, :]).reshape(len(a) * len(b), a.shape[1])
@@ -455,10 +469,20 @@ def _needs_rescan(owner: np.ndarray, score: np.ndarray, rank: np.ndarray, n: int
 # ------------------------------------------------------------------------------------------ batch strategies
 
 
-def _by_seeker(ctx: _Context, k: int, exhaustive: bool) -> tuple[np.ndarray, ...]:
+def _by_seeker(ctx: _Context, k: int, exhaustive: bool,
+               signatures: dict[tuple[str, ...], np.ndarray] | None = None) -> tuple[np.ndarray, ...]:
+    """Top-K posts of every seeker, or of the seekers of ``signatures`` (region blocks: seekers grouped by
+    their wanted areas). A seeker's top-K depends on nobody else's, so a run may take its region blocks a
+    pass at a time; each block's posts are looked up for its pass only."""
     sx, px = ctx.seekers, ctx.posts
     able = sx.ability < 3
-    signatures = sx.signatures()
+    if signatures is None:
+        signatures = sx.signatures()
+    else:
+        mine = np.zeros(len(sx), dtype=bool)
+        for rows in signatures.values():
+            mine[rows] = True
+        able &= mine
     region = {areas: px.within(areas, ctx.available) for areas in signatures}
     # Small region blocks are cheaper to scan whole than to split by occupation group.
     rescan = np.zeros(len(sx), dtype=bool)
@@ -500,11 +524,14 @@ def _by_seeker(ctx: _Context, k: int, exhaustive: bool) -> tuple[np.ndarray, ...
     return _select(s, p, sc, None, len(px), k)
 
 
-def _by_post(ctx: _Context, k: int, exhaustive: bool) -> tuple[np.ndarray, ...]:
+def _by_post(ctx: _Context, k: int, exhaustive: bool, subset: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """Top-K seekers of every post (of ``subset``, a mask, when given: posts are independent of each other)."""
     sx, px = ctx.seekers, ctx.posts
     able = sx.ability < 3
-    counties = px.counties(ctx.available)
-    accepting = {c: sx.accepting(c) for c in counties}
+    available = ctx.available if subset is None else ctx.available & subset
+    every, accepting = ctx.counties()
+    counties = {c: rows[available[rows]] for c, rows in every.items()}
+    counties = {c: rows for c, rows in counties.items() if len(rows)}
     cands = _Candidates()
 
     def region_rows(county: str) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -514,10 +541,11 @@ def _by_post(ctx: _Context, k: int, exhaustive: bool) -> tuple[np.ndarray, ...]:
         return rows, pos, sx.area_len[rows, pos].astype(np.int64), sx.area_code[rows, pos]
 
     rescan = np.zeros(len(px), dtype=bool)
-    for county, p_rows in counties.items():
+    for county, p_rows in every.items():  # the whole county decides, whichever of its posts this pass takes
         if exhaustive or len(accepting[county][0]) * len(p_rows) <= _SMALL_BLOCK:
             rescan[p_rows] = True
-    if not rescan[ctx.available].all():
+    rescan &= available
+    if not rescan[available].all():
         post_block = [b or "" for b in px.block]
         for county, p_rows in counties.items():
             p_rows = p_rows[~rescan[p_rows]]
@@ -537,7 +565,7 @@ def _by_post(ctx: _Context, k: int, exhaustive: bool) -> tuple[np.ndarray, ...]:
                 _scan_block(ctx, cands, rows[m], posts_here, pos[m], alen[m], acode[m], k, "post")
         s, p, sc = cands.arrays()
         p, s, sc, rank = _select(p, s, sc, sx.priority[s], len(sx), k)
-        blocked = ctx.available & ~rescan
+        blocked = available & ~rescan
         rescan |= _needs_rescan(p, sc, rank, len(px), k) & blocked
         keep = ~rescan[p]
         cands = _Candidates()
@@ -604,20 +632,29 @@ def match(seekers: Sequence[Seeker] | SeekerIndex, posts: Sequence[Post] | PostI
     ties). The list is ordered by seeker (or post) in input order, then rank. For large runs use
     :func:`iter_matches`, which gives the same matches a block at a time.
     """
-    return [found for chunk in iter_matches(seekers, posts, today=today, top_k=top_k, by=by, exhaustive=exhaustive,
-                                            reasons=reasons, stats=stats) for found in chunk]
+    sx = seekers if isinstance(seekers, SeekerIndex) else SeekerIndex(seekers)
+    px = posts if isinstance(posts, PostIndex) else PostIndex(posts)
+    found = [m for chunk in iter_matches(sx, px, today=today, top_k=top_k, by=by, exhaustive=exhaustive,
+                                         reasons=reasons, stats=stats) for m in chunk]
+    if by == "seeker":  # blocks come region block by region block; the list is in input order
+        position = {key: i for i, key in enumerate(sx.keys)}
+        found.sort(key=lambda m: (position[m.seeker_key], m.rank))
+    return found
 
 
 def iter_matches(seekers: Sequence[Seeker] | SeekerIndex, posts: Sequence[Post] | PostIndex, *, today: date,
                  top_k: int = 10, by: Literal["seeker", "post"] = "seeker", exhaustive: bool = False,
                  reasons: bool = True, stats: MatchStats | None = None,
                  block: int = CHUNK_OWNERS) -> Iterator[list[Match]]:
-    """The matches of :func:`match`, in the same order, as lists covering up to ``block`` whole owners (seekers
-    for ``by='seeker'``, posts for ``by='post'``) each.
+    """The matches of :func:`match` as lists covering up to ``block`` whole owners (seekers for
+    ``by='seeker'``, posts for ``by='post'``) each, in rank order within an owner. Posts come in input order;
+    seekers region block by region block (by wanted areas), in input order within a pass.
 
-    The selection keeps only integer arrays (owner, other, rank) for all owners; the ``Match`` objects, their
-    components and their reasons — most of a run's memory — exist for one block at a time, so a caller that
-    writes each block away runs a province in bounded memory.
+    Each owner's top-K depends on no other owner's, so the engine takes the owners a pass of
+    ``_PASS_OWNERS`` at a time: candidates and selections exist for one pass, and the ``Match`` objects, with
+    their components and reasons, for one block. A caller that writes each block away (``bangfu match run``)
+    runs a province in bounded memory; the indexes, the region blocks and the rescan decisions are shared by
+    all passes, so the result is exactly the one-pass result.
     """
     if top_k < 1:
         raise ValueError("top_k 必须为正整数")
@@ -630,21 +667,41 @@ def iter_matches(seekers: Sequence[Seeker] | SeekerIndex, posts: Sequence[Post] 
     if len(sx) == 0 or len(px) == 0:
         return
     ctx = _Context(sx, px, today, stats or MatchStats())
-    if by == "seeker":
-        s, p, _, rank = _by_seeker(ctx, top_k, exhaustive)
-        order = np.lexsort((rank, s))
-        owner = s[order]
-    else:
-        s, p, _, rank = _by_post(ctx, top_k, exhaustive)
-        order = np.lexsort((rank, p))
-        owner = p[order]
-    s, p, rank = s[order], p[order], rank[order]
-    del order
-    # Owners are sorted: a block ends where the owner index reaches the next multiple of ``block``.
-    bounds = np.searchsorted(owner, np.arange(0, int(owner[-1]) + block + 1, block)) if len(owner) else []
-    for start, end in zip(bounds[:-1], bounds[1:], strict=False):
-        if end > start:
+    for s, p, rank, owner in _passes(ctx, by, top_k, exhaustive):
+        order = np.lexsort((rank, owner))
+        s, p, rank, owner = s[order], p[order], rank[order], owner[order]
+        del order
+        # Owners are sorted: a block ends where the count of owners seen reaches a multiple of ``block``.
+        starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.empty(0, np.int64)
+        bounds = np.r_[starts[::block], len(owner)] if len(owner) else []
+        for start, end in zip(bounds[:-1], bounds[1:], strict=False):
             yield _build(ctx, s[start:end], p[start:end], rank[start:end], reasons)
+
+
+def _passes(ctx: _Context, by: str, k: int, exhaustive: bool) -> Iterator[tuple[np.ndarray, ...]]:
+    """(seeker, post, rank, owner) arrays for up to ``_PASS_OWNERS`` owners at a time: workers a few region
+    blocks at a time (whole blocks), posts in input order."""
+    if by == "seeker":
+        group: dict[tuple[str, ...], np.ndarray] = {}
+        size = 0
+        signatures = ctx.seekers.signatures()
+        for number, (areas, rows) in enumerate(signatures.items(), start=1):
+            group[areas] = rows
+            size += len(rows)
+            if size >= _PASS_OWNERS or number == len(signatures):
+                whole = len(group) == len(signatures)
+                s, p, _, rank = _by_seeker(ctx, k, exhaustive, None if whole else group)
+                yield s, p, rank, s
+                group, size = {}, 0
+        return
+    owners = len(ctx.posts)
+    for first in range(0, owners, _PASS_OWNERS):
+        subset = None
+        if owners > _PASS_OWNERS:
+            subset = np.zeros(owners, dtype=bool)
+            subset[first:first + _PASS_OWNERS] = True
+        s, p, _, rank = _by_post(ctx, k, exhaustive, subset)
+        yield s, p, rank, p
 
 
 def score_matrix(seekers: SeekerIndex, posts: PostIndex, *, today: date) -> np.ndarray:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from jobs.access.permissions import Action, Actor, can, require, visible
 from jobs.errors import Conflict, InvalidInput, NotFound
 from jobs.storage import audit
+from jobs.storage.locks import locked
 from jobs.storage.enums import ArrivalStatus, DispatchStatus, TransportMode
 from jobs.storage.models import Broker, Dispatch, DispatchMember, Organisation, Person, Placement, utcnow
 from jobs.people.regions import RegionError, region_table
@@ -62,6 +63,15 @@ def get_dispatch(session: Session, dispatch_id: int, *, actor: Actor, action: Ac
     dispatch = visible(session, actor, Dispatch, dispatch_id)
     if action is not Action.VIEW:
         require(actor, action, dispatch)
+    return dispatch
+
+
+def _locked_dispatch(session: Session, dispatch_id: int) -> Dispatch:
+    """The dispatch, locked until the transaction ends: moves, members joining and check-ins of one dispatch
+    happen one after the other (closing waits for a check-in under way, and then sees it)."""
+    dispatch = locked(session, Dispatch, dispatch_id)
+    if dispatch is None:
+        raise DispatchError(f"劳务输出批次{dispatch_id}不存在")
     return dispatch
 
 
@@ -139,6 +149,7 @@ def add_member(
     if cost is not None and cost < 0:
         raise InvalidInput.field("cost", "个人交通费用不能为负数")
     dispatch = get_dispatch(session, dispatch_id, actor=actor, action=Action.ORGANISE_DISPATCH)
+    dispatch = _locked_dispatch(session, dispatch.id)
     if dispatch.status not in (DispatchStatus.PLANNED, DispatchStatus.DEPARTED):
         raise DispatchError(f"劳务输出批次状态为“{dispatch.status.label}”，不能再增加人员")
     visible(session, actor, Person, person_id)
@@ -161,7 +172,11 @@ def add_member(
 
 def _move(session: Session, dispatch_id: int, target: DispatchStatus, actor: Actor,
           dispatch: Dispatch | None = None) -> Dispatch:
-    dispatch = dispatch or get_dispatch(session, dispatch_id, actor=actor, action=Action.ORGANISE_DISPATCH)
+    """Move the dispatch, after checking ``actor``'s right (the organiser's, unless the caller checked) and
+    under the dispatch's row lock."""
+    if dispatch is None:
+        get_dispatch(session, dispatch_id, actor=actor, action=Action.ORGANISE_DISPATCH)
+    dispatch = _locked_dispatch(session, dispatch_id)
     if target not in TRANSITIONS[dispatch.status]:
         raise DispatchError(f"劳务输出批次当前状态为“{dispatch.status.label}”，不能变更为“{target.label}”")
     before = snapshot(dispatch)
@@ -193,7 +208,9 @@ def arrive(session: Session, *, dispatch_id: int, actor: Actor) -> Dispatch:
 
 def close_dispatch(session: Session, *, dispatch_id: int, actor: Actor) -> Dispatch:
     """Close the dispatch once every member is checked in (已结束)."""
-    dispatch = _at_either_end(session, dispatch_id, actor)
+    _at_either_end(session, dispatch_id, actor)
+    dispatch = _locked_dispatch(session, dispatch_id)
+    session.refresh(dispatch, ["members"])
     waiting = [m for m in dispatch.members if m.arrival is ArrivalStatus.EXPECTED]
     if waiting:
         raise DispatchError(f"还有{len(waiting)}人未登记到达情况，不能结束该批次")
@@ -217,7 +234,9 @@ def check_in(
         raise InvalidInput.field("arrival", "到达登记须为“已到达”“未出行”或“中途离队”")
     member = visible(session, actor, DispatchMember, member_id)
     require(actor, Action.CHECK_IN, member)
-    dispatch = member.dispatch
+    # Check-ins of one dispatch take turns with its moves (closing waits for a check-in under way, then sees it).
+    dispatch = _locked_dispatch(session, member.dispatch_id)
+    member = locked(session, DispatchMember, member_id)
     if dispatch.status not in (DispatchStatus.DEPARTED, DispatchStatus.ARRIVED):
         raise DispatchError(f"劳务输出批次状态为“{dispatch.status.label}”，不能登记到达")
     before = member.arrival.value

@@ -94,7 +94,7 @@ class _Progress:
 
 @match_group.command("run")
 @click.option("--origin", default=None, help="只匹配该输出地（行政区划代码）的劳动力")
-@click.option("--since", type=click.DateTime(), default=None, help="只重新匹配此时间以后变动的劳动力和岗位（默认：上次运行以来）")
+@click.option("--since", type=click.DateTime(), default=None, help="只重新匹配此时间以后变动的劳动力和岗位（默认：上次运行以来登记的全部变动）")
 @click.option("--all", "everything", is_flag=True, help="全部重新匹配")
 @click.option("--top", "top_k", default=10, show_default=True, type=click.IntRange(1, 100), help="每人（每岗）保留的结果数")
 @FORMAT_OPTION
@@ -117,7 +117,7 @@ def run(origin: str | None, since: dt.datetime | None, everything: bool, top_k: 
         return
     click.echo(
         f"参与匹配：劳动力 {summary.seekers} 人，岗位 {summary.posts} 个；新增匹配 {summary.created} 条，"
-        f"更新 {summary.updated} 条，未变 {summary.unchanged} 条"
+        f"更新 {summary.updated} 条，未变 {summary.unchanged} 条（分 {summary.batches} 批提交）"
     )
     for message in summary.skipped:
         click.echo(f"未参与匹配：{message}", err=True)

@@ -93,3 +93,23 @@ def test_clerks_hiring_for_the_last_seat_at_once_fill_it_once(runtime) -> None:
     with runtime.db.session() as session:
         post = session.get(Post, post_id)
         assert (post.filled, post.status) == (1, PostStatus.FILLED)
+
+
+@pytest.mark.postgres_only
+def test_two_clerks_marking_a_dispatch_departed_at_once_move_it_once(runtime) -> None:
+    from jobs.placements.dispatches import depart
+    from jobs.storage.models import AuditEvent
+    from tests.factories import make_broker
+    from tests.jobs.placements.test_dispatches import _dispatch
+
+    if is_sqlite(runtime.db.url):
+        pytest.skip("row locking under real concurrency needs PostgreSQL (set BANGFU_TEST_DATABASE_URL)")
+    with runtime.db.transaction() as session:
+        dispatch_id = _dispatch(session, make_broker(session)).id
+
+    wins, refusals = _race(runtime, 6, lambda session, _index: depart(session, dispatch_id=dispatch_id, actor=SYSTEM))
+    assert len(wins) == 1 and len(refusals) == 5
+    with runtime.db.session() as session:
+        moves = session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "dispatch.departed", AuditEvent.object_id == str(dispatch_id)))
+        assert moves == 1

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from jobs.access.permissions import SYSTEM
-from jobs.errors import InvalidInput
+from jobs.errors import InvalidInput, NotFound
 from jobs.placements.dispatches import create_dispatch
 from jobs.storage.enums import (
     CheckEvidence,
@@ -167,6 +167,6 @@ def test_a_placement_is_attached_to_its_dispatch_and_untied_again(session, vault
 
 def test_attaching_a_placement_to_a_dispatch_that_does_not_exist_is_refused(session, vault) -> None:
     placement = _active(session, vault)
-    with pytest.raises(PlacementError, match="劳务输出批次999999不存在"):
+    with pytest.raises(NotFound, match="劳务输出批次999999不存在"):
         attach_dispatch(session, placement_id=placement.id, dispatch_id=999999, actor=SYSTEM)
     assert placement.dispatch_id is None
