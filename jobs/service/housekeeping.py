@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import io
-
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from jobs.access.permissions import system_actor
 from jobs.people.persons import masked_id_number
 from jobs.people.regions import region_table
 from jobs.placements.matches import run_matching
+from jobs.rendering.xlsx import simple_workbook
 from jobs.service.outbox import enqueue
 from jobs.service.runs import RunContext
 from jobs.storage.enums import Channel, OrganisationKind, PersonCategory, PostStatus
@@ -60,22 +58,18 @@ LEDGER_HEADERS = ("姓名", "身份证号", "人员类别", "户籍地", "就业
 
 
 def ledger_xlsx(people: list[Person], vault: Vault) -> bytes:
-    """The work-status ledger (务工情况电子台账) as a spreadsheet; ID numbers masked."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("务工情况台账")
-    sheet.append(LEDGER_HEADERS)
+    """The work-status ledger (务工情况电子台账) as a spreadsheet; ID numbers masked, every cell text-safe."""
     table = region_table()
+    rows = []
     for person in people:
         try:
             home = table.current(person.household_region_code).full_name
         except (KeyError, ValueError):
             home = person.household_region_code
-        sheet.append((person.name, masked_id_number(person, vault), person.category.value, home,
-                      person.employment_status.label, person.employment_place or "",
-                      "有" if person.employment_intent else "无", "有" if person.training_intent else "无"))
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        rows.append((person.name, masked_id_number(person, vault), person.category.value, home,
+                     person.employment_status.label, person.employment_place or "",
+                     "有" if person.employment_intent else "无", "有" if person.training_intent else "无"))
+    return simple_workbook("务工情况台账", LEDGER_HEADERS, rows)
 
 
 def run_monthly_ledger(ctx: RunContext) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from jobs.people.regions import region_table
+from jobs.rendering.xlsx import append_row
 from jobs.people.persons import masked_id_number
 from jobs.service.pushes import count_by_kind, covered_today
 from jobs.storage.crypto import Vault
@@ -85,25 +86,26 @@ def report_xlsx(session: Session, report: dict[str, Any]) -> bytes:
     book = Workbook()
     summary = book.active
     summary.title = "达标情况"
-    summary.append(("县（市、区）代码", "名称", "应服务人数", "已达标人数", "岗位信息推送", "培训信息推送", "职业指导"))
+    # Every row through jobs.rendering: names and codes are text, never a live formula.
+    append_row(summary, ("县（市、区）代码", "名称", "应服务人数", "已达标人数", "岗位信息推送", "培训信息推送", "职业指导"))
     for c in report["counties"]:
-        summary.append((c["county"], c["name"], c["eligible"], c["met"], c["job_pushes"], c["training_pushes"],
+        append_row(summary, (c["county"], c["name"], c["eligible"], c["met"], c["job_pushes"], c["training_pushes"],
                         c["guidance"]))
     laggards = book.create_sheet("未达标人员")
-    laggards.append(("县（市、区）代码", "身份证号", "缺岗位信息", "缺培训信息", "缺职业指导"))
+    append_row(laggards, ("县（市、区）代码", "身份证号", "缺岗位信息", "缺培训信息", "缺职业指导"))
     ids = []
     for c in report["counties"]:
         for row in c["laggards"]:
-            laggards.append((c["county"], row["id_number"], row["missing"]["job"], row["missing"]["training"],
+            append_row(laggards, (c["county"], row["id_number"], row["missing"]["job"], row["missing"]["training"],
                              row["missing"]["guidance"]))
     for c in report["counties"]:
         ids += [row["person_id"] for row in c["laggards"]]
     months = book.create_sheet("按月推送")
-    months.append(("月份", "岗位信息", "培训信息", "职业指导"))
+    append_row(months, ("月份", "岗位信息", "培训信息", "职业指导"))
     everyone = list(session.scalars(select(Push.person_id).where(Push.service_year == report["year"]).distinct()))
     by_month = pushes_by_month(session, year=report["year"], person_ids=everyone)
     for m in range(1, 13):
-        months.append((f"{report['year']}-{m:02d}", *(by_month.get((k, m), 0) for k in KINDS)))
+        append_row(months, (f"{report['year']}-{m:02d}", *(by_month.get((k, m), 0) for k in KINDS)))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

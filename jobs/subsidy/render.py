@@ -13,34 +13,18 @@ import html
 from collections.abc import Iterable, Sequence
 from typing import Any, BinaryIO
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
+from jobs.rendering.xlsx import simple_workbook
 from jobs.subsidy.claims import LedgerRow, NoticeRow
 
 __all__ = ["LEDGER_HEADERS", "NOTICE_HEADERS", "ledger_xlsx", "notice_html", "notice_xlsx"]
 
 LEDGER_HEADERS = ("资金渠道", "状态", "户籍地（县）", "月份", "笔数", "金额（元）")
 NOTICE_HEADERS = ("序号", "姓名", "身份证号", "户籍地", "补贴项目", "补贴对象", "金额（元）", "达标日期", "政策依据")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _xlsx(stream: BinaryIO, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title
-    sheet.append(list(headers))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_safe(value) for value in row])
-    workbook.save(stream)
+    # Every cell through jobs.rendering: a name beginning with "=" is text, never a live formula.
+    stream.write(simple_workbook(title, headers, rows))
 
 
 def ledger_xlsx(rows: Sequence[LedgerRow], stream: BinaryIO) -> None:
