@@ -41,6 +41,7 @@ from jobs.storage.models import (
     AuditEvent,
     Dispatch,
     Employer,
+    EmploymentCheck,
     JobLoss,
     Match,
     Person,
@@ -56,6 +57,7 @@ __all__ = [
     "CHECK_MONTHS",
     "AuditRow",
     "CheckDue",
+    "CheckRow",
     "ClaimRow",
     "DashboardRow",
     "DispatchRow",
@@ -495,18 +497,37 @@ class PersonDetail:
     placements: list[PlacementRow] = field(default_factory=list)
     claims: list[ClaimRow] = field(default_factory=list)
     pushes: list[tuple[dt.datetime, str, str]] = field(default_factory=list)
+    checks: dict[int, list[CheckRow]] = field(default_factory=dict)  # by placement id
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One recorded employment check (稳岗核实) of a placement."""
+
+    check_date: dt.date
+    employed: bool
+    evidence: str | None
 
 
 def person_detail(session: Session, user: Actor, person_id: int, *, vault: Vault) -> PersonDetail:
-    """A person with their offers, placements, claims and the messages pushed to them (NotFound outside scope)."""
+    """A person with their offers, placements (with their employment checks), claims and the messages pushed to
+    them (NotFound outside scope)."""
     person = visible(session, user, Person, person_id)
     pushes = session.scalars(
         select(Push).where(Push.person_id == person_id, scope(user, Push)).order_by(Push.sent_at.desc()).limit(50)
     ).all()
+    shown = placements(session, user, vault=vault, person_id=person_id, per_page=MAX_PER_PAGE).items
+    checks: dict[int, list[CheckRow]] = defaultdict(list)
+    for check in session.scalars(select(EmploymentCheck).where(
+            EmploymentCheck.placement_id.in_([p.id for p in shown]))
+            .order_by(EmploymentCheck.check_date, EmploymentCheck.id)):
+        checks[check.placement_id].append(
+            CheckRow(check.check_date, check.employed, check.evidence.label if check.evidence else None))
     return PersonDetail(
         person=_person_row(person, vault),
         offers=offers_for_seeker(session, user, person_id, per_page=MAX_PER_PAGE).items,
-        placements=placements(session, user, vault=vault, person_id=person_id, per_page=MAX_PER_PAGE).items,
+        placements=shown,
+        checks=dict(checks),
         claims=claims(session, user, vault=vault, person_id=person_id, per_page=MAX_PER_PAGE).items,
         pushes=[(p.sent_at, p.kind.label, p.content) for p in pushes],
     )

@@ -21,6 +21,13 @@ EVERYONE = (ANONYMOUS, *ALL_ROLES)
 SIGNED_IN = {role: 200 for role in ALL_ROLES}
 
 
+def workspace(status: int, *roles: Role) -> dict:
+    """A role workspace: ``roles`` and administrators get ``status``; any other role 403 (a page of another
+    role's job), nobody signed in is sent to /login."""
+    allowed = {*roles, Role.ADMIN}
+    return {ANONYMOUS: 302, **{role: status if role in allowed else 403 for role in ALL_ROLES}}
+
+
 def admin_only(admin_status: int) -> dict:
     """Administrator pages: an action other roles may never take is a 403, not a 404."""
     return {ANONYMOUS: 302, **{role: 403 for role in ALL_ROLES}, Role.ADMIN: admin_status}
@@ -46,18 +53,31 @@ ACCESS: dict[str, dict] = {
     "admin.upload_policy": admin_only(200),
     "admin.which_policy": admin_only(200),
     "admin.audit_log": admin_only(200),
+    "people.search": workspace(200, Role.COUNTY_STAFF, Role.BROKER),
+    "people.detail": workspace(200, Role.COUNTY_STAFF, Role.BROKER),
+    "people.reveal": workspace(422, Role.COUNTY_STAFF, Role.BROKER),  # no reason given
+    "county.dashboard": workspace(200, Role.COUNTY_STAFF),
+    "county.claims": workspace(200, Role.COUNTY_STAFF),
+    "county.approve": workspace(404, Role.COUNTY_STAFF),  # no such claim
+    "county.reject": workspace(422, Role.COUNTY_STAFF),  # no reason given
+    "county.pay": workspace(422, Role.COUNTY_STAFF),  # no payment reference
+    "county.upload_demand": workspace(200, Role.COUNTY_STAFF),
 }
 
 # Values for the routes' variables, from the accounts of every role.
 URL_VALUES = {
     "user_id": lambda accounts: accounts[Role.SEEKER].user_id,
     "filename": lambda accounts: "bangfu.css",
+    "person_id": lambda accounts: accounts[Role.SEEKER].person_id,  # a 宁乡 worker: inside the county's scope
+    "claim_id": lambda accounts: 999_999,
 }
 # Query strings a GET route is also walked with (read-only questions must stay read-only).
 QUERIES = {
     "admin.which_policy": "?region=430182&day=2024-03-01",
     "admin.audit_log": "?action=auth.&date_from=2026-01-01",
     "admin.users": "?page=2",
+    "people.search": "?name=李&status=unemployed&id_tail=12X4",
+    "county.claims": "?view=pay&page=2",
 }
 REQUIRED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
