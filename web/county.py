@@ -55,7 +55,7 @@ def dashboard():
 # -- subsidy review ---------------------------------------------------------------------------------------
 
 
-def _queue(*, failed: dict | None = None, status: int = 200):
+def _queue(*, failed: dict | None = None, notice: str | None = None, status: int = 200):
     """The review queue (eligible claims) or the payment queue (approved claims), ``?view=pay``."""
     view = "pay" if request.args.get("view") == "pay" else "review"
     vault = runtime().vault
@@ -72,7 +72,7 @@ def _queue(*, failed: dict | None = None, status: int = 200):
             return made
         return {"reject": RejectForm, "pay": PayForm, "approve": ActionForm}[kind](formdata=None)
 
-    return render_template("county/claims.html", page=page, view=view, form_for=form_for), status
+    return render_template("county/claims.html", page=page, view=view, form_for=form_for, notice=notice), status
 
 
 @blueprint.get("/claims")
@@ -91,8 +91,8 @@ def _decide(kind: str, claim_id: int, form, decide, done: str):
         except DomainError as error:
             if error.status == 404:
                 raise
-            form.form_errors = [error.message]
-            return _queue(failed={(kind, claim_id): form}, status=error.status)
+            # A refusal (e.g. the four-eyes rule) is shown above the list: the claim may have left this queue.
+            return _queue(notice=error.message, status=error.status)
         flash(done.format(claim_id=claim_id), "success")
         return redirect(url_for("county.claims", view=request.args.get("view") or None))
     return _queue(failed={(kind, claim_id): form}, status=422)

@@ -39,7 +39,11 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         Item("county.upload_demand", "上传清单"),
     ),
     Role.BROKER: (HOME,),
-    Role.WORKSTATION_STAFF: (HOME,),
+    Role.WORKSTATION_STAFF: (
+        HOME,
+        Item("station.checks", "稳岗核实"),
+        Item("station.arrivals", "到达登记"),
+    ),
     Role.SEEKER: (HOME,),
 }
 

@@ -28,6 +28,7 @@ from jobs.people.regions import RegionError, region_table
 from jobs.storage.crypto import Vault
 from jobs.storage.clock import china_today
 from jobs.storage.enums import (
+    ArrivalStatus,
     ClaimStatus,
     DispatchStatus,
     EmploymentStatus,
@@ -40,6 +41,7 @@ from jobs.storage.enums import (
 from jobs.storage.models import (
     AuditEvent,
     Dispatch,
+    DispatchMember,
     Employer,
     EmploymentCheck,
     JobLoss,
@@ -55,6 +57,7 @@ from jobs.subsidy.engine import add_months
 
 __all__ = [
     "CHECK_MONTHS",
+    "ArrivalRow",
     "AuditRow",
     "CheckDue",
     "CheckRow",
@@ -69,6 +72,7 @@ __all__ = [
     "PersonRow",
     "PlacementRow",
     "PostRow",
+    "arrivals",
     "audit_log",
     "checks_due",
     "claims",
@@ -387,6 +391,46 @@ def dispatches(session: Session, user: Actor, *, status: DispatchStatus | None =
         return DispatchRow(dispatch.id, dispatch.external_key, _place(dispatch.origin_region_code),
                            _place(dispatch.destination_region_code), dispatch.departure_date, dispatch.status.label,
                            dispatch.organiser_organisation.name, len(dispatch.members), arrived)
+
+    return _paginate(session, query, page, per_page, row)
+
+
+@dataclass(frozen=True)
+class ArrivalRow:
+    """One traveller of a dispatch: who, on which trip, and whether they arrived."""
+
+    member_id: int
+    dispatch_id: int
+    person_id: int
+    person: str
+    id_masked: str
+    origin: str
+    destination: str
+    departure_date: dt.date
+    dispatch_status: str
+    arrival: str
+    expected: bool
+
+
+def arrivals(session: Session, user: Actor, *, vault: Vault, expected_only: bool = False, page: int = 1,
+             per_page: int = 50) -> Page[ArrivalRow]:
+    """Travellers of the dispatches in ``user``'s scope that have left (a workstation: those coming to its city),
+    latest departure first; ``expected_only`` those not yet checked in."""
+    query = (
+        select(DispatchMember, Dispatch, Person)
+        .join(Dispatch, DispatchMember.dispatch_id == Dispatch.id).join(Person, DispatchMember.person_id == Person.id)
+        .where(scope(user, Dispatch), Dispatch.status.in_([DispatchStatus.DEPARTED, DispatchStatus.ARRIVED]))
+        .order_by(Dispatch.departure_date.desc(), Dispatch.id.desc(), Person.name, DispatchMember.id)
+    )
+    if expected_only:
+        query = query.where(DispatchMember.arrival == ArrivalStatus.EXPECTED)
+
+    def row(found) -> ArrivalRow:
+        member, dispatch, person = found
+        return ArrivalRow(member.id, dispatch.id, person.id, person.name, masked_id_number(person, vault),
+                          _place(dispatch.origin_region_code), _place(dispatch.destination_region_code),
+                          dispatch.departure_date, dispatch.status.label, member.arrival.label,
+                          member.arrival is ArrivalStatus.EXPECTED)
 
     return _paginate(session, query, page, per_page, row)
 

@@ -62,6 +62,11 @@ ACCESS: dict[str, dict] = {
     "county.reject": workspace(422, Role.COUNTY_STAFF),  # no reason given
     "county.pay": workspace(422, Role.COUNTY_STAFF),  # no payment reference
     "county.upload_demand": workspace(200, Role.COUNTY_STAFF),
+    "station.checks": workspace(200, Role.WORKSTATION_STAFF),
+    "station.record": workspace(422, Role.WORKSTATION_STAFF),  # no date given
+    "station.job_loss": workspace(422, Role.WORKSTATION_STAFF),  # no date given
+    "station.arrivals": workspace(200, Role.WORKSTATION_STAFF),
+    "station.arrive": workspace(422, Role.WORKSTATION_STAFF),  # no arrival chosen
 }
 
 # Values for the routes' variables, from the accounts of every role.
@@ -70,6 +75,8 @@ URL_VALUES = {
     "filename": lambda accounts: "bangfu.css",
     "person_id": lambda accounts: accounts[Role.SEEKER].person_id,  # a 宁乡 worker: inside the county's scope
     "claim_id": lambda accounts: 999_999,
+    "placement_id": lambda accounts: 999_999,
+    "member_id": lambda accounts: 999_999,
 }
 # Query strings a GET route is also walked with (read-only questions must stay read-only).
 QUERIES = {
@@ -78,6 +85,7 @@ QUERIES = {
     "admin.users": "?page=2",
     "people.search": "?name=李&status=unemployed&id_tail=12X4",
     "county.claims": "?view=pay&page=2",
+    "station.arrivals": "?all=1",
 }
 REQUIRED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
