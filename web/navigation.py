@@ -38,7 +38,13 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         Item("county.claims", "补贴审核"),
         Item("county.upload_demand", "上传清单"),
     ),
-    Role.BROKER: (HOME,),
+    Role.BROKER: (
+        HOME,
+        Item("broker.served", "服务对象"),
+        Item("broker.posts", "岗位与推荐"),
+        Item("broker.dispatches", "劳务输出"),
+        Item("broker.claims", "补贴申领"),
+    ),
     Role.WORKSTATION_STAFF: (
         HOME,
         Item("station.checks", "稳岗核实"),

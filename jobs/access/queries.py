@@ -40,6 +40,7 @@ from jobs.storage.enums import (
 )
 from jobs.storage.models import (
     AuditEvent,
+    Broker,
     Dispatch,
     DispatchMember,
     Employer,
@@ -59,6 +60,7 @@ __all__ = [
     "CHECK_MONTHS",
     "ArrivalRow",
     "AuditRow",
+    "CandidateRow",
     "CheckDue",
     "CheckRow",
     "ClaimRow",
@@ -72,8 +74,10 @@ __all__ = [
     "PersonRow",
     "PlacementRow",
     "PostRow",
+    "ServedRow",
     "arrivals",
     "audit_log",
+    "candidates_for_post",
     "checks_due",
     "claims",
     "claims_to_review",
@@ -81,7 +85,9 @@ __all__ = [
     "dispatches",
     "job_losses",
     "offers_for_seeker",
+    "own_brokers",
     "people",
+    "people_with_best_offer",
     "person_detail",
     "placements",
     "posts",
@@ -239,13 +245,72 @@ def offers_for_seeker(session: Session, user: Actor, person_id: int, *, page: in
         .order_by(Match.score.desc(), Match.id)
     )
 
-    def row(found) -> OfferRow:
-        match, post, employer = found
-        return OfferRow(match.id, post.id, post.title, employer.name, _place(post.region_code),
-                        post.wage_text or _wage(post.wage_min, post.wage_max), match.score, match.reasons,
-                        match.status.label)
+    return _paginate(session, query, page, per_page, lambda found: _offer_row(*found))
 
-    return _paginate(session, query, page, per_page, row)
+
+@dataclass(frozen=True)
+class ServedRow:
+    """A person a broker (or county) serves, with their best live offer, if any."""
+
+    person: PersonRow
+    best: OfferRow | None
+
+
+def people_with_best_offer(session: Session, user: Actor, filters: PeopleFilters | None = None, *, vault: Vault,
+                           page: int = 1, per_page: int = 50) -> Page[ServedRow]:
+    """The people ``user`` may see (as :func:`people`), each with their best live offer on an open post."""
+    found = people(session, user, filters, vault=vault, page=page, per_page=per_page)
+    ids = [row.id for row in found.items]
+    best: dict[int, OfferRow] = {}
+    for match, post, employer in session.execute(
+        select(Match, Post, Employer)
+        .join(Post, Match.post_id == Post.id).join(Employer, Post.employer_id == Employer.id)
+        .where(Match.person_id.in_(ids), scope(user, Match), Post.status == PostStatus.OPEN,
+               Match.status.in_([MatchStatus.PROPOSED, MatchStatus.PUSHED, MatchStatus.INTERESTED]))
+        .order_by(Match.score.desc(), Match.id)
+    ):
+        best.setdefault(match.person_id, _offer_row(match, post, employer))
+    return Page([ServedRow(row, best.get(row.id)) for row in found.items], found.total, found.page, found.per_page)
+
+
+def _offer_row(match: Match, post: Post, employer: Employer) -> OfferRow:
+    return OfferRow(match.id, post.id, post.title, employer.name, _place(post.region_code),
+                    post.wage_text or _wage(post.wage_min, post.wage_max), match.score, match.reasons,
+                    match.status.label)
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """A worker matched to a post: who, how well and why."""
+
+    match_id: int
+    person: PersonRow
+    score: Decimal
+    reasons: str
+    status: str
+
+
+def candidates_for_post(session: Session, user: Actor, post_id: int, *, vault: Vault, page: int = 1,
+                        per_page: int = 50) -> Page[CandidateRow]:
+    """The workers matched to a post whom ``user`` may see (a broker: the people it serves), best first. The
+    post must be visible to ``user`` (NotFound otherwise)."""
+    visible(session, user, Post, post_id)
+    query = (
+        select(Match, Person).join(Person, Match.person_id == Person.id)
+        .where(Match.post_id == post_id, scope(user, Match), scope(user, Person))
+        .options(selectinload(Person.wanted_occupations))
+        .order_by(Match.score.desc(), Match.id)
+    )
+    return _paginate(session, query, page, per_page, lambda found: CandidateRow(
+        found[0].id, _person_row(found[1], vault), found[0].score, found[0].reasons, found[0].status.label))
+
+
+def own_brokers(session: Session, user: Actor) -> list[tuple[int, str]]:
+    """The brokers (经纪人/机构) registered under ``user``'s organisation, to recommend in their name."""
+    if user.organisation_id is None:
+        return []
+    return [(b.id, b.name) for b in session.scalars(
+        select(Broker).where(Broker.organisation_id == user.organisation_id).order_by(Broker.id))]
 
 
 def _wage(low: int | None, high: int | None) -> str:
@@ -453,9 +518,13 @@ class PostRow:
 
 
 def posts(session: Session, user: Actor, *, status: PostStatus | None = None, region: str | None = None,
-          occupation: str | None = None, page: int = 1, per_page: int = 50) -> Page[PostRow]:
-    """Posts ``user`` may see, optionally by status, region (a code, retired codes resolved) and occupation code."""
+          occupation: str | None = None, post_id: int | None = None, page: int = 1,
+          per_page: int = 50) -> Page[PostRow]:
+    """Posts ``user`` may see, optionally by status, region (a code, retired codes resolved), occupation code or
+    one post's id."""
     query = select(Post, Employer).join(Employer, Post.employer_id == Employer.id).where(scope(user, Post))
+    if post_id is not None:
+        query = query.where(Post.id == post_id)
     if status is not None:
         query = query.where(Post.status == status)
     if region:

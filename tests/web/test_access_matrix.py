@@ -67,6 +67,12 @@ ACCESS: dict[str, dict] = {
     "station.job_loss": workspace(422, Role.WORKSTATION_STAFF),  # no date given
     "station.arrivals": workspace(200, Role.WORKSTATION_STAFF),
     "station.arrive": workspace(422, Role.WORKSTATION_STAFF),  # no arrival chosen
+    "broker.served": workspace(200, Role.BROKER),
+    "broker.posts": workspace(200, Role.BROKER),
+    "broker.candidates": workspace(404, Role.BROKER),  # no such post
+    "broker.recommend": workspace(404, Role.BROKER),  # no such post
+    "broker.dispatches": workspace(200, Role.BROKER),
+    "broker.claims": workspace(200, Role.BROKER),
 }
 
 # Values for the routes' variables, from the accounts of every role.
@@ -77,6 +83,7 @@ URL_VALUES = {
     "claim_id": lambda accounts: 999_999,
     "placement_id": lambda accounts: 999_999,
     "member_id": lambda accounts: 999_999,
+    "post_id": lambda accounts: 999_999,
 }
 # Query strings a GET route is also walked with (read-only questions must stay read-only).
 QUERIES = {
@@ -86,6 +93,7 @@ QUERIES = {
     "people.search": "?name=李&status=unemployed&id_tail=12X4",
     "county.claims": "?view=pay&page=2",
     "station.arrivals": "?all=1",
+    "broker.served": "?wanted=电焊&page=3",
 }
 REQUIRED_HEADERS = {
     "X-Content-Type-Options": "nosniff",

@@ -143,3 +143,22 @@ def test_arrivals_are_the_travellers_of_departed_dispatches_coming_to_my_city(se
 def test_a_persons_detail_carries_the_employment_checks_of_each_placement(session, vault, world):
     detail = queries.person_detail(session, world.county, world.ningxiang.id, vault=vault)
     assert [(c.check_date, c.employed) for c in detail.checks[world.placement_x.id]] == [(dt.date(2024, 8, 23), True)]
+
+
+def test_people_served_carry_their_best_live_offer_and_candidates_stay_in_scope(session, vault, world):
+    session.add_all([
+        Match(person_id=world.ningxiang.id, post_id=world.post.id, score=80, reasons="工种相符", components={}),
+        Match(person_id=world.xiangtan.id, post_id=world.post.id, score=90, reasons="工种相符", components={}),
+    ])
+    session.flush()
+    rows = {row.person.id: row for row in queries.people_with_best_offer(session, world.county, vault=vault).items}
+    assert rows[world.ningxiang.id].best.score == 80 and world.xiangtan.id not in rows
+    assert rows[world.ningxiang_old_code.id].best is None
+    mine = queries.candidates_for_post(session, world.county, world.post.id, vault=vault)
+    assert [c.person.id for c in mine.items] == [world.ningxiang.id]
+    theirs = queries.candidates_for_post(session, world.other_county, world.post.id, vault=vault)
+    assert [c.person.id for c in theirs.items] == [world.xiangtan.id]
+    with pytest.raises(NotFound):
+        queries.candidates_for_post(session, world.county, 999_999, vault=vault)
+    assert queries.own_brokers(session, world.broker_x) == [(world.placement_x.broker_id,
+                                                             world.placement_x.broker.name)]
