@@ -220,3 +220,24 @@ def test_pages_load_nothing_from_elsewhere_and_have_no_inline_script(app, people
         for outside in ('src="http', "src='http", 'href="http', "href='http", 'src="//', 'href="//'):
             assert outside not in page, (rule.endpoint, outside)
         assert "<script" not in page and " style=" not in page and "<style" not in page, rule.endpoint
+
+
+# Routes naming a stored object, walked with an object outside the user's scope: 404 (its existence is not
+# disclosed), while the matrix above walks them with one inside (200).
+OUTSIDE_SCOPE = {
+    "people.detail": (Role.COUNTY_STAFF, Role.BROKER),
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(OUTSIDE_SCOPE))
+def test_an_object_outside_the_users_scope_answers_404(app, runtime, people_of_every_role, endpoint):
+    from tests.factories import make_person
+
+    with runtime.db.transaction() as session:
+        outside = make_person(session, runtime.vault, name="湘潭人", household_region_code="430321").id
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    for role in OUTSIDE_SCOPE[endpoint]:
+        client = client_for(app, role, people_of_every_role)
+        inside = client.get(url_for_rule(rule, people_of_every_role))
+        assert inside.status_code == 200, role
+        assert client.get(rule.build({"person_id": outside})[1]).status_code == 404, role
