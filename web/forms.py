@@ -11,10 +11,19 @@ import datetime as dt
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import DateField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 from jobs.errors import InvalidInput
-from jobs.storage.enums import OrganisationKind, Role
+from jobs.storage.enums import (
+    ArrivalStatus,
+    CheckEvidence,
+    EmploymentStatus,
+    EndReason,
+    LabourAbility,
+    OrganisationKind,
+    PersonCategory,
+    Role,
+)
 
 
 class _Chinese:
@@ -134,3 +143,82 @@ def show_errors(form: Form, error: InvalidInput, *, aliases: dict[str, str] | No
         field.errors = [*field.errors, *messages]
     if not error.fields or unplaced:
         form.form_errors = [*form.form_errors, *(unplaced or [error.message])]
+
+
+def _choices(enum, blank: str = "（全部）") -> list[SelectChoice]:
+    return [SelectChoice("", blank)] + [SelectChoice(member.value, member.label) for member in enum]
+
+
+class PeopleSearchForm(Form):
+    """A read-only search asked with GET: no CSRF token since nothing changes."""
+
+    class Meta:
+        csrf = False
+
+    name = StringField("姓名", validators=[Optional(), Length(max=32, message="姓名过长")])
+    id_tail = StringField("身份证号后4位", validators=[Optional(), Length(min=4, max=4, message="请输入身份证号后4位")])
+    village = StringField("村（组）", validators=[Optional(), Length(max=64, message="地址过长")])
+    status = SelectField("就业状态", choices=_choices(EmploymentStatus), validators=[Optional()])
+    category = SelectField("人员类别", choices=_choices(PersonCategory), validators=[Optional()])
+    ability = SelectField("劳动能力", choices=_choices(LabourAbility), validators=[Optional()])
+    wanted = StringField("意向工种", validators=[Optional(), Length(max=32, message="工种过长")])
+    submit = SubmitField("查询")
+
+
+class RevealForm(Form):
+    reason = StringField("查看原因", validators=[required("查看原因"), Length(max=200, message="原因不能超过 200 个字")],
+                         description="如：电话联系本人核实就业情况；查看记入审计日志")
+    what = SelectField("查看内容", choices=[SelectChoice("phone", "手机号"), SelectChoice("id_number", "身份证号"),
+                                          SelectChoice("both", "身份证号和手机号")])
+    submit = SubmitField("查看完整号码")
+
+
+class ActionForm(Form):
+    """A button that changes something: only the CSRF token."""
+
+    submit = SubmitField("确定")
+
+
+class RejectForm(Form):
+    reason = StringField("驳回原因", validators=[required("驳回原因"), Length(max=500, message="原因不能超过 500 个字")])
+    submit = SubmitField("驳回")
+
+
+class PayForm(Form):
+    reference = StringField("支付凭证号", validators=[required("支付凭证号"), Length(max=64, message="凭证号过长")])
+    paid_on = DateField("发放日期", validators=[InputRequired(message="请填写发放日期")], format="%Y-%m-%d")
+    submit = SubmitField("登记发放")
+
+
+class ListUploadForm(Form):
+    file = FileField("清单文件（xlsx 或 csv）")
+    list_name = StringField("清单名称", validators=[Optional(), Length(max=128, message="清单名称过长")],
+                            description="不填则取文件中的清单名称或文件名")
+    period = StringField("清单期间", validators=[Optional(), Length(max=32, message="期间过长")],
+                         description="如 2026；不填则取文件中的期间或今年")
+    check = SubmitField("只校验")
+    load = SubmitField("校验并导入")
+
+
+class CheckForm(Form):
+    check_date = DateField("核实日期", validators=[InputRequired(message="请填写核实日期")], format="%Y-%m-%d")
+    employed = SelectField("是否在岗", choices=[SelectChoice("yes", "在岗"), SelectChoice("no", "不在岗")])
+    evidence = SelectField("核实方式", choices=_choices(CheckEvidence, "（不填）"), validators=[Optional()])
+    submit = SubmitField("记录核实")
+
+
+class JobLossForm(Form):
+    end_date = DateField("离岗日期", validators=[InputRequired(message="请填写离岗日期")], format="%Y-%m-%d")
+    reason = SelectField("离岗原因", choices=[SelectChoice(r.value, r.label) for r in EndReason])
+    submit = SubmitField("报告离岗")
+
+
+class CheckInForm(Form):
+    arrival = SelectField("到岗情况", choices=[SelectChoice(a.value, a.label) for a in ArrivalStatus
+                                            if a is not ArrivalStatus.EXPECTED])
+    submit = SubmitField("登记")
+
+
+class RecommendForm(Form):
+    person_id = SelectField("推荐人员", coerce=int, validate_choice=False)
+    submit = SubmitField("推荐上岗")

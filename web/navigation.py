@@ -31,9 +31,25 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         Item("admin.policies", "政策文件"),
         Item("admin.audit_log", "审计日志"),
     ),
-    Role.COUNTY_STAFF: (HOME,),
-    Role.BROKER: (HOME,),
-    Role.WORKSTATION_STAFF: (HOME,),
+    Role.COUNTY_STAFF: (
+        HOME,
+        Item("county.dashboard", "工作台"),
+        Item("people.search", "劳动力"),
+        Item("county.claims", "补贴审核"),
+        Item("county.upload_demand", "上传清单"),
+    ),
+    Role.BROKER: (
+        HOME,
+        Item("broker.served", "服务对象"),
+        Item("broker.posts", "岗位与推荐"),
+        Item("broker.dispatches", "劳务输出"),
+        Item("broker.claims", "补贴申领"),
+    ),
+    Role.WORKSTATION_STAFF: (
+        HOME,
+        Item("station.checks", "稳岗核实"),
+        Item("station.arrivals", "到达登记"),
+    ),
     Role.SEEKER: (HOME,),
 }
 

@@ -28,6 +28,7 @@ from jobs.people.regions import RegionError, region_table
 from jobs.storage.crypto import Vault
 from jobs.storage.clock import china_today
 from jobs.storage.enums import (
+    ArrivalStatus,
     ClaimStatus,
     DispatchStatus,
     EmploymentStatus,
@@ -39,8 +40,11 @@ from jobs.storage.enums import (
 )
 from jobs.storage.models import (
     AuditEvent,
+    Broker,
     Dispatch,
+    DispatchMember,
     Employer,
+    EmploymentCheck,
     JobLoss,
     Match,
     Person,
@@ -54,8 +58,11 @@ from jobs.subsidy.engine import add_months
 
 __all__ = [
     "CHECK_MONTHS",
+    "ArrivalRow",
     "AuditRow",
+    "CandidateRow",
     "CheckDue",
+    "CheckRow",
     "ClaimRow",
     "DashboardRow",
     "DispatchRow",
@@ -67,7 +74,10 @@ __all__ = [
     "PersonRow",
     "PlacementRow",
     "PostRow",
+    "ServedRow",
+    "arrivals",
     "audit_log",
+    "candidates_for_post",
     "checks_due",
     "claims",
     "claims_to_review",
@@ -75,7 +85,9 @@ __all__ = [
     "dispatches",
     "job_losses",
     "offers_for_seeker",
+    "own_brokers",
     "people",
+    "people_with_best_offer",
     "person_detail",
     "placements",
     "posts",
@@ -233,13 +245,72 @@ def offers_for_seeker(session: Session, user: Actor, person_id: int, *, page: in
         .order_by(Match.score.desc(), Match.id)
     )
 
-    def row(found) -> OfferRow:
-        match, post, employer = found
-        return OfferRow(match.id, post.id, post.title, employer.name, _place(post.region_code),
-                        post.wage_text or _wage(post.wage_min, post.wage_max), match.score, match.reasons,
-                        match.status.label)
+    return _paginate(session, query, page, per_page, lambda found: _offer_row(*found))
 
-    return _paginate(session, query, page, per_page, row)
+
+@dataclass(frozen=True)
+class ServedRow:
+    """A person a broker (or county) serves, with their best live offer, if any."""
+
+    person: PersonRow
+    best: OfferRow | None
+
+
+def people_with_best_offer(session: Session, user: Actor, filters: PeopleFilters | None = None, *, vault: Vault,
+                           page: int = 1, per_page: int = 50) -> Page[ServedRow]:
+    """The people ``user`` may see (as :func:`people`), each with their best live offer on an open post."""
+    found = people(session, user, filters, vault=vault, page=page, per_page=per_page)
+    ids = [row.id for row in found.items]
+    best: dict[int, OfferRow] = {}
+    for match, post, employer in session.execute(
+        select(Match, Post, Employer)
+        .join(Post, Match.post_id == Post.id).join(Employer, Post.employer_id == Employer.id)
+        .where(Match.person_id.in_(ids), scope(user, Match), Post.status == PostStatus.OPEN,
+               Match.status.in_([MatchStatus.PROPOSED, MatchStatus.PUSHED, MatchStatus.INTERESTED]))
+        .order_by(Match.score.desc(), Match.id)
+    ):
+        best.setdefault(match.person_id, _offer_row(match, post, employer))
+    return Page([ServedRow(row, best.get(row.id)) for row in found.items], found.total, found.page, found.per_page)
+
+
+def _offer_row(match: Match, post: Post, employer: Employer) -> OfferRow:
+    return OfferRow(match.id, post.id, post.title, employer.name, _place(post.region_code),
+                    post.wage_text or _wage(post.wage_min, post.wage_max), match.score, match.reasons,
+                    match.status.label)
+
+
+@dataclass(frozen=True)
+class CandidateRow:
+    """A worker matched to a post: who, how well and why."""
+
+    match_id: int
+    person: PersonRow
+    score: Decimal
+    reasons: str
+    status: str
+
+
+def candidates_for_post(session: Session, user: Actor, post_id: int, *, vault: Vault, page: int = 1,
+                        per_page: int = 50) -> Page[CandidateRow]:
+    """The workers matched to a post whom ``user`` may see (a broker: the people it serves), best first. The
+    post must be visible to ``user`` (NotFound otherwise)."""
+    visible(session, user, Post, post_id)
+    query = (
+        select(Match, Person).join(Person, Match.person_id == Person.id)
+        .where(Match.post_id == post_id, scope(user, Match), scope(user, Person))
+        .options(selectinload(Person.wanted_occupations))
+        .order_by(Match.score.desc(), Match.id)
+    )
+    return _paginate(session, query, page, per_page, lambda found: CandidateRow(
+        found[0].id, _person_row(found[1], vault), found[0].score, found[0].reasons, found[0].status.label))
+
+
+def own_brokers(session: Session, user: Actor) -> list[tuple[int, str]]:
+    """The brokers (经纪人/机构) registered under ``user``'s organisation, to recommend in their name."""
+    if user.organisation_id is None:
+        return []
+    return [(b.id, b.name) for b in session.scalars(
+        select(Broker).where(Broker.organisation_id == user.organisation_id).order_by(Broker.id))]
 
 
 def _wage(low: int | None, high: int | None) -> str:
@@ -389,6 +460,46 @@ def dispatches(session: Session, user: Actor, *, status: DispatchStatus | None =
     return _paginate(session, query, page, per_page, row)
 
 
+@dataclass(frozen=True)
+class ArrivalRow:
+    """One traveller of a dispatch: who, on which trip, and whether they arrived."""
+
+    member_id: int
+    dispatch_id: int
+    person_id: int
+    person: str
+    id_masked: str
+    origin: str
+    destination: str
+    departure_date: dt.date
+    dispatch_status: str
+    arrival: str
+    expected: bool
+
+
+def arrivals(session: Session, user: Actor, *, vault: Vault, expected_only: bool = False, page: int = 1,
+             per_page: int = 50) -> Page[ArrivalRow]:
+    """Travellers of the dispatches in ``user``'s scope that have left (a workstation: those coming to its city),
+    latest departure first; ``expected_only`` those not yet checked in."""
+    query = (
+        select(DispatchMember, Dispatch, Person)
+        .join(Dispatch, DispatchMember.dispatch_id == Dispatch.id).join(Person, DispatchMember.person_id == Person.id)
+        .where(scope(user, Dispatch), Dispatch.status.in_([DispatchStatus.DEPARTED, DispatchStatus.ARRIVED]))
+        .order_by(Dispatch.departure_date.desc(), Dispatch.id.desc(), Person.name, DispatchMember.id)
+    )
+    if expected_only:
+        query = query.where(DispatchMember.arrival == ArrivalStatus.EXPECTED)
+
+    def row(found) -> ArrivalRow:
+        member, dispatch, person = found
+        return ArrivalRow(member.id, dispatch.id, person.id, person.name, masked_id_number(person, vault),
+                          _place(dispatch.origin_region_code), _place(dispatch.destination_region_code),
+                          dispatch.departure_date, dispatch.status.label, member.arrival.label,
+                          member.arrival is ArrivalStatus.EXPECTED)
+
+    return _paginate(session, query, page, per_page, row)
+
+
 # --------------------------------------------------------------------------------------------------------
 # Posts
 
@@ -407,9 +518,13 @@ class PostRow:
 
 
 def posts(session: Session, user: Actor, *, status: PostStatus | None = None, region: str | None = None,
-          occupation: str | None = None, page: int = 1, per_page: int = 50) -> Page[PostRow]:
-    """Posts ``user`` may see, optionally by status, region (a code, retired codes resolved) and occupation code."""
+          occupation: str | None = None, post_id: int | None = None, page: int = 1,
+          per_page: int = 50) -> Page[PostRow]:
+    """Posts ``user`` may see, optionally by status, region (a code, retired codes resolved), occupation code or
+    one post's id."""
     query = select(Post, Employer).join(Employer, Post.employer_id == Employer.id).where(scope(user, Post))
+    if post_id is not None:
+        query = query.where(Post.id == post_id)
     if status is not None:
         query = query.where(Post.status == status)
     if region:
@@ -495,18 +610,37 @@ class PersonDetail:
     placements: list[PlacementRow] = field(default_factory=list)
     claims: list[ClaimRow] = field(default_factory=list)
     pushes: list[tuple[dt.datetime, str, str]] = field(default_factory=list)
+    checks: dict[int, list[CheckRow]] = field(default_factory=dict)  # by placement id
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    """One recorded employment check (稳岗核实) of a placement."""
+
+    check_date: dt.date
+    employed: bool
+    evidence: str | None
 
 
 def person_detail(session: Session, user: Actor, person_id: int, *, vault: Vault) -> PersonDetail:
-    """A person with their offers, placements, claims and the messages pushed to them (NotFound outside scope)."""
+    """A person with their offers, placements (with their employment checks), claims and the messages pushed to
+    them (NotFound outside scope)."""
     person = visible(session, user, Person, person_id)
     pushes = session.scalars(
         select(Push).where(Push.person_id == person_id, scope(user, Push)).order_by(Push.sent_at.desc()).limit(50)
     ).all()
+    shown = placements(session, user, vault=vault, person_id=person_id, per_page=MAX_PER_PAGE).items
+    checks: dict[int, list[CheckRow]] = defaultdict(list)
+    for check in session.scalars(select(EmploymentCheck).where(
+            EmploymentCheck.placement_id.in_([p.id for p in shown]))
+            .order_by(EmploymentCheck.check_date, EmploymentCheck.id)):
+        checks[check.placement_id].append(
+            CheckRow(check.check_date, check.employed, check.evidence.label if check.evidence else None))
     return PersonDetail(
         person=_person_row(person, vault),
         offers=offers_for_seeker(session, user, person_id, per_page=MAX_PER_PAGE).items,
-        placements=placements(session, user, vault=vault, person_id=person_id, per_page=MAX_PER_PAGE).items,
+        placements=shown,
+        checks=dict(checks),
         claims=claims(session, user, vault=vault, person_id=person_id, per_page=MAX_PER_PAGE).items,
         pushes=[(p.sent_at, p.kind.label, p.content) for p in pushes],
     )

@@ -29,6 +29,7 @@ class Account:
     password: str
     role: Role
     user_id: int
+    person_id: int | None = None
 
 
 @pytest.fixture
@@ -55,7 +56,7 @@ def people_of_every_role(runtime) -> dict[Role, Account]:
                 id_number=runtime.vault.decrypt(person.id_number_encrypted) if role is Role.SEEKER else None,
                 password=PASSWORD,
             )
-            made[role] = Account(username, PASSWORD, role, new.user.id)
+            made[role] = Account(username, PASSWORD, role, new.user.id, person.id)
     return made
 
 

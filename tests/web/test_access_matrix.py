@@ -21,6 +21,13 @@ EVERYONE = (ANONYMOUS, *ALL_ROLES)
 SIGNED_IN = {role: 200 for role in ALL_ROLES}
 
 
+def workspace(status: int, *roles: Role) -> dict:
+    """A role workspace: ``roles`` and administrators get ``status``; any other role 403 (a page of another
+    role's job), nobody signed in is sent to /login."""
+    allowed = {*roles, Role.ADMIN}
+    return {ANONYMOUS: 302, **{role: status if role in allowed else 403 for role in ALL_ROLES}}
+
+
 def admin_only(admin_status: int) -> dict:
     """Administrator pages: an action other roles may never take is a 403, not a 404."""
     return {ANONYMOUS: 302, **{role: 403 for role in ALL_ROLES}, Role.ADMIN: admin_status}
@@ -46,18 +53,47 @@ ACCESS: dict[str, dict] = {
     "admin.upload_policy": admin_only(200),
     "admin.which_policy": admin_only(200),
     "admin.audit_log": admin_only(200),
+    "people.search": workspace(200, Role.COUNTY_STAFF, Role.BROKER),
+    "people.detail": workspace(200, Role.COUNTY_STAFF, Role.BROKER),
+    "people.reveal": workspace(422, Role.COUNTY_STAFF, Role.BROKER),  # no reason given
+    "county.dashboard": workspace(200, Role.COUNTY_STAFF),
+    "county.claims": workspace(200, Role.COUNTY_STAFF),
+    "county.approve": workspace(404, Role.COUNTY_STAFF),  # no such claim
+    "county.reject": workspace(422, Role.COUNTY_STAFF),  # no reason given
+    "county.pay": workspace(422, Role.COUNTY_STAFF),  # no payment reference
+    "county.upload_demand": workspace(200, Role.COUNTY_STAFF),
+    "station.checks": workspace(200, Role.WORKSTATION_STAFF),
+    "station.record": workspace(422, Role.WORKSTATION_STAFF),  # no date given
+    "station.job_loss": workspace(422, Role.WORKSTATION_STAFF),  # no date given
+    "station.arrivals": workspace(200, Role.WORKSTATION_STAFF),
+    "station.arrive": workspace(422, Role.WORKSTATION_STAFF),  # no arrival chosen
+    "broker.served": workspace(200, Role.BROKER),
+    "broker.posts": workspace(200, Role.BROKER),
+    "broker.candidates": workspace(404, Role.BROKER),  # no such post
+    "broker.recommend": workspace(404, Role.BROKER),  # no such post
+    "broker.dispatches": workspace(200, Role.BROKER),
+    "broker.claims": workspace(200, Role.BROKER),
 }
 
 # Values for the routes' variables, from the accounts of every role.
 URL_VALUES = {
     "user_id": lambda accounts: accounts[Role.SEEKER].user_id,
     "filename": lambda accounts: "bangfu.css",
+    "person_id": lambda accounts: accounts[Role.SEEKER].person_id,  # a 宁乡 worker: inside the county's scope
+    "claim_id": lambda accounts: 999_999,
+    "placement_id": lambda accounts: 999_999,
+    "member_id": lambda accounts: 999_999,
+    "post_id": lambda accounts: 999_999,
 }
 # Query strings a GET route is also walked with (read-only questions must stay read-only).
 QUERIES = {
     "admin.which_policy": "?region=430182&day=2024-03-01",
     "admin.audit_log": "?action=auth.&date_from=2026-01-01",
     "admin.users": "?page=2",
+    "people.search": "?name=李&status=unemployed&id_tail=12X4",
+    "county.claims": "?view=pay&page=2",
+    "station.arrivals": "?all=1",
+    "broker.served": "?wanted=电焊&page=3",
 }
 REQUIRED_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -184,3 +220,24 @@ def test_pages_load_nothing_from_elsewhere_and_have_no_inline_script(app, people
         for outside in ('src="http', "src='http", 'href="http', "href='http", 'src="//', 'href="//'):
             assert outside not in page, (rule.endpoint, outside)
         assert "<script" not in page and " style=" not in page and "<style" not in page, rule.endpoint
+
+
+# Routes naming a stored object, walked with an object outside the user's scope: 404 (its existence is not
+# disclosed), while the matrix above walks them with one inside (200).
+OUTSIDE_SCOPE = {
+    "people.detail": (Role.COUNTY_STAFF, Role.BROKER),
+}
+
+
+@pytest.mark.parametrize("endpoint", sorted(OUTSIDE_SCOPE))
+def test_an_object_outside_the_users_scope_answers_404(app, runtime, people_of_every_role, endpoint):
+    from tests.factories import make_person
+
+    with runtime.db.transaction() as session:
+        outside = make_person(session, runtime.vault, name="湘潭人", household_region_code="430321").id
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    for role in OUTSIDE_SCOPE[endpoint]:
+        client = client_for(app, role, people_of_every_role)
+        inside = client.get(url_for_rule(rule, people_of_every_role))
+        assert inside.status_code == 200, role
+        assert client.get(rule.build({"person_id": outside})[1]).status_code == 404, role

@@ -116,6 +116,30 @@ def test_each_role_signs_in_changes_its_password_and_walks_its_pages(served, bro
          tmp_path, TABLET, prefix="tablet-")
 
 
+def workspace_steps(page: Page, served: str, role: Role, shots, name: str) -> None:
+    """The main work of each staff role's workspace, beyond opening its menu."""
+    if role is Role.COUNTY_STAFF:
+        page.goto(f"{served}/county/")
+        assert page.locator(".chart .bar-row").count() >= 1
+        page.goto(f"{served}/people/")
+        page.locator("table.list tbody a").first.click()
+        expect(page.locator("main h2").first).to_contain_text("推荐岗位")
+        page.fill("#reason", "电话核实就业情况")
+        page.click("main form button:text-is('查看完整号码'), main form input[value='查看完整号码']")
+        expect(page.locator(".flash.success")).to_contain_text("已显示完整号码")
+        shots(f"{name}-7-person-revealed")
+    elif role is Role.BROKER:
+        page.goto(f"{served}/broker/")
+        expect(page.locator("h1")).to_contain_text("服务对象")
+        assert page.locator("table.list tbody tr").count() >= 1
+        shots(f"{name}-7-served")
+    elif role is Role.WORKSTATION_STAFF:
+        page.goto(f"{served}/station/checks")
+        expect(page.locator("h1")).to_contain_text("稳岗核实")
+        page.goto(f"{served}/station/arrivals")
+        expect(page.locator("h1")).to_contain_text("到达登记")
+
+
 def walk(served: str, browser, account: DemoAccount, tmp_path, viewport: dict, prefix: str = "") -> None:
     role = account.role
     context = browser.new_context(viewport=viewport, locale="zh-CN")
@@ -143,6 +167,7 @@ def walk(served: str, browser, account: DemoAccount, tmp_path, viewport: dict, p
         page.click(f"nav.menu a:text-is('{label}')")
         expect(page.locator("nav.menu a[aria-current=page]")).to_have_text(label)
         shots(f"{name}-{number}-{label}")
+    workspace_steps(page, served, role, shots, name)
     if role is Role.ADMIN:
         page.goto(f"{served}/admin/policies/which?region=宁乡市&day=2024-03-01")
         expect(page.locator("main")).to_contain_text("湘人社规〔2021〕10号")

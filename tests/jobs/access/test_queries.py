@@ -126,3 +126,39 @@ def test_the_dashboard_counts_one_level_below_the_viewers_area(session, vault, w
     county = queries.dashboard_counts(session, world.county, year=2024)
     assert [(row.region_code, row.people) for row in county] == [("430182", 2)]
     assert {row.region_code for row in queries.dashboard_counts(session, SYSTEM, year=2024)} == {"43"}
+
+
+def test_arrivals_are_the_travellers_of_departed_dispatches_coming_to_my_city(session, vault, world):
+    from jobs.placements.dispatches import depart
+
+    assert queries.arrivals(session, world.workstation, vault=vault).total == 0  # not left yet
+    depart(session, dispatch_id=world.dispatch_x.id, actor=SYSTEM)
+    (row,) = queries.arrivals(session, world.workstation, vault=vault, expected_only=True).items
+    assert (row.person_id, row.dispatch_id, row.expected) == (world.ningxiang.id, world.dispatch_x.id, True)
+    assert "*" in row.id_masked
+    assert queries.arrivals(session, world.other_workstation, vault=vault).total == 0
+    assert queries.arrivals(session, world.broker_y, vault=vault).total == 0
+
+
+def test_a_persons_detail_carries_the_employment_checks_of_each_placement(session, vault, world):
+    detail = queries.person_detail(session, world.county, world.ningxiang.id, vault=vault)
+    assert [(c.check_date, c.employed) for c in detail.checks[world.placement_x.id]] == [(dt.date(2024, 8, 23), True)]
+
+
+def test_people_served_carry_their_best_live_offer_and_candidates_stay_in_scope(session, vault, world):
+    session.add_all([
+        Match(person_id=world.ningxiang.id, post_id=world.post.id, score=80, reasons="工种相符", components={}),
+        Match(person_id=world.xiangtan.id, post_id=world.post.id, score=90, reasons="工种相符", components={}),
+    ])
+    session.flush()
+    rows = {row.person.id: row for row in queries.people_with_best_offer(session, world.county, vault=vault).items}
+    assert rows[world.ningxiang.id].best.score == 80 and world.xiangtan.id not in rows
+    assert rows[world.ningxiang_old_code.id].best is None
+    mine = queries.candidates_for_post(session, world.county, world.post.id, vault=vault)
+    assert [c.person.id for c in mine.items] == [world.ningxiang.id]
+    theirs = queries.candidates_for_post(session, world.other_county, world.post.id, vault=vault)
+    assert [c.person.id for c in theirs.items] == [world.xiangtan.id]
+    with pytest.raises(NotFound):
+        queries.candidates_for_post(session, world.county, 999_999, vault=vault)
+    assert queries.own_brokers(session, world.broker_x) == [(world.placement_x.broker_id,
+                                                             world.placement_x.broker.name)]

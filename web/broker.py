@@ -1,0 +1,103 @@
+"""The brokers' workspace: the people they serve with each one's best offer, open posts and a post's candidates,
+recommending a worker to a post (a proposed placement), their dispatches and their claims. What a broker sees is
+the permission module's rule (the people of the areas it serves, its own placements, dispatches and claims; never
+another broker's): a post's candidates outside it are not listed, and a person outside it answers 404."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+
+from jobs.access import queries
+from jobs.errors import DomainError, InvalidInput
+from jobs.placements.placements import propose_placement
+from jobs.storage.enums import EmploymentStatus, LabourAbility, PersonCategory, PostStatus, Role
+from web.forms import PeopleSearchForm, RecommendForm, show_errors
+from web.workspace import actor, listing, only, runtime
+
+blueprint = Blueprint("broker", __name__, url_prefix="/broker")
+blueprint.before_request(only(Role.BROKER))
+
+
+def _enum(kind, value: str | None):
+    return kind(value) if value else None
+
+
+@blueprint.get("/")
+def served():
+    """The people the broker serves, searched like the people page, each with their best live offer."""
+    form = PeopleSearchForm(request.args)
+    page = None
+    status = 200
+    if request.args and not form.validate():
+        status = 422
+    else:
+        filters = queries.PeopleFilters(
+            name=form.name.data or None, id_tail=form.id_tail.data or None, village=form.village.data or None,
+            status=_enum(EmploymentStatus, form.status.data), category=_enum(PersonCategory, form.category.data),
+            ability=_enum(LabourAbility, form.ability.data), wanted=form.wanted.data or None,
+        )
+        try:
+            with runtime().db.session() as db:
+                page = listing(lambda **p: queries.people_with_best_offer(db, actor(), filters,
+                                                                          vault=runtime().vault, **p))
+        except InvalidInput as error:
+            show_errors(form, error)
+            status = 422
+    return render_template("broker/served.html", form=form, page=page), status
+
+
+@blueprint.get("/posts")
+def posts():
+    """Open posts, newest first: every staff role reads the posts (offers are meant to be spread)."""
+    with runtime().db.session() as db:
+        page = listing(lambda **p: queries.posts(db, actor(), status=PostStatus.OPEN, **p))
+    return render_template("broker/posts.html", page=page)
+
+
+def _candidates(post_id: int, *, notice: str | None = None, status: int = 200):
+    with runtime().db.session() as db:
+        page = listing(lambda **p: queries.candidates_for_post(db, actor(), post_id, vault=runtime().vault, **p))
+        post = next(iter(queries.posts(db, actor(), post_id=post_id).items), None)
+    return render_template("broker/candidates.html", page=page, post=post, post_id=post_id,
+                           form=RecommendForm(formdata=None), notice=notice), status
+
+
+@blueprint.get("/posts/<int:post_id>")
+def candidates(post_id: int):
+    """The workers matched to a post whom the broker serves, best first, each with a recommend button."""
+    return _candidates(post_id)
+
+
+@blueprint.post("/posts/<int:post_id>/recommend")
+def recommend(post_id: int):
+    """Put a worker forward for the post: a proposed placement, made in the name of the broker's own broker."""
+    form = RecommendForm()
+    if not form.validate_on_submit() or not form.person_id.data:
+        return _candidates(post_id, notice="请选择要推荐的人员", status=422)
+    try:
+        with runtime().db.transaction() as db:
+            brokers = queries.own_brokers(db, actor())
+            propose_placement(db, person_id=form.person_id.data, post_id=post_id,
+                              broker_id=brokers[0][0] if brokers else None, actor=actor())
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        return _candidates(post_id, notice=error.message, status=error.status)
+    flash("已推荐，等待用工单位录用", "success")
+    return redirect(url_for("broker.candidates", post_id=post_id))
+
+
+@blueprint.get("/dispatches")
+def dispatches():
+    """The broker's own dispatches, latest first."""
+    with runtime().db.session() as db:
+        page = listing(lambda **p: queries.dispatches(db, actor(), **p))
+    return render_template("broker/dispatches.html", page=page)
+
+
+@blueprint.get("/claims")
+def claims():
+    """The broker's own subsidy claims and why each is what it is."""
+    with runtime().db.session() as db:
+        page = listing(lambda **p: queries.claims(db, actor(), vault=runtime().vault, **p))
+    return render_template("broker/claims.html", page=page)
