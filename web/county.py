@@ -6,7 +6,7 @@ approvals is the use case's, and its refusal is shown as the page's error."""
 
 from __future__ import annotations
 
-import tempfile
+import io
 from pathlib import Path
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -151,18 +151,17 @@ def upload_demand():
 
 
 def _import(form: ListUploadForm, data: bytes, name: str, suffix: str, *, dry_run: bool):
-    # The importer reads a file: the upload is written to a private temporary folder, removed afterwards.
-    with tempfile.TemporaryDirectory(prefix="bangfu-upload-") as folder:
-        path = Path(folder) / f"upload{suffix}"
-        path.write_bytes(data)
-        try:
-            with runtime().db.transaction() as db:
-                return import_demand(db, runtime().vault, path, list_name=form.list_name.data or Path(name).stem,
-                                     period=form.period.data or None, dry_run=dry_run, actor=actor())
-        except NotAList as error:
-            form.file.errors = [str(error)]
-        except ListOptionError as error:
-            form.form_errors = [str(error)]
-        except InvalidInput as error:
-            show_errors(form, error)
-        return None
+    # The upload is read from memory by the same reader, with the same limits, as a file on the command line;
+    # the list is named by the form, else by the file's title, else by the uploaded file's name.
+    try:
+        with runtime().db.writer() as db:  # the import commits its own batches after validating the whole file
+            return import_demand(db, runtime().vault, io.BytesIO(data), name=name,
+                                 list_name=form.list_name.data or None, default_name=Path(name).stem or None,
+                                 period=form.period.data or None, dry_run=dry_run, actor=actor())
+    except NotAList as error:
+        form.file.errors = [error.message]
+    except ListOptionError as error:
+        form.form_errors = [error.message]
+    except InvalidInput as error:
+        show_errors(form, error)
+    return None
