@@ -65,7 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = runtime
     app.json.ensure_ascii = False
 
-    from web import admin, auth, errors, navigation, pages
+    from web import admin, api, auth, errors, navigation, pages
 
     @app.before_request
     def _lookup_key_guard() -> None:
@@ -82,6 +82,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     navigation.init_app(app)
     app.register_blueprint(pages.blueprint)
     app.register_blueprint(admin.blueprint)
+    api.init_app(app)
     return app
 
 
