@@ -6,7 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 from flask import current_app, g, request
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint as SmorestBlueprint
+from webargs.flaskparser import FlaskParser
 
 from jobs.access import accounts, queries, tokens
 from jobs.errors import DomainError, Forbidden
@@ -38,6 +39,17 @@ def _authenticate() -> None:
         user, row = found
         g.api_token_id, g.api_token_expires = row.id, row.expires_at
     g.api_user = user
+
+
+class StrictParser(FlaskParser):
+    """webargs ignores unknown query parameters by default; here every schema's own ``unknown = RAISE`` holds,
+    so a misspelt filter is refused instead of silently listing everything."""
+
+    DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = {}
+
+
+class Blueprint(SmorestBlueprint):
+    ARGUMENTS_PARSER = StrictParser()
 
 
 def _blueprint(name: str, prefix: str, description: str, *, authenticated: bool = True) -> Blueprint:
