@@ -40,6 +40,7 @@ COMMANDS: dict[str, Entry] = {
     "region": Entry("web.commands.region:region_group", "行政区划：地名或代码解析。"),
     "scenario": Entry("web.commands.scenario:scenario_group", "政策场景：在临时数据库中按场景文件核算补贴。"),
     "serve": Entry("web.commands.serve:serve", "用生产级 WSGI 服务器（waitress）提供网页服务。"),
+    "token": Entry("web.commands.tokens:token_group", "接口令牌：为用户签发（只显示一次）、撤销。"),
     "user": Entry("web.commands.users:user_group", "用户账号：添加、列出、停用。"),
     "template": Entry("web.commands.lists:template", "生成清单模板：demand 为就业需求清单，supply 为岗位供给清单（含填写说明、下拉选项和示例行）。"),
 }

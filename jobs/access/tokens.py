@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from jobs.access import accounts
+from jobs.access.permissions import Actor
 from jobs.errors import InvalidInput, NotFound
 from jobs.storage import audit
 from jobs.storage.clock import now_utc
@@ -94,7 +95,7 @@ def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None
     return user, row
 
 
-def revoke_token(session: Session, *, token_id: int, actor: User, remote_addr: str | None = None) -> ApiToken:
+def revoke_token(session: Session, *, token_id: int, actor: Actor, remote_addr: str | None = None) -> ApiToken:
     """Revoke one token: its owner, or an administrator (anyone else: NotFound). Revoking twice changes nothing."""
     from jobs.storage.enums import Role
 
