@@ -55,7 +55,7 @@ ACCESS: dict[str, dict] = {
     "api_auth.token": {role: 422 for role in EVERYONE},
     "api_auth.revoke": {role: 422 for role in EVERYONE},  # DELETE on the token URL; the walk POSTs it
     **{endpoint: {role: 401 for role in EVERYONE} for endpoint in (
-        "api_me.whoami", "api_me.my_offers", "api_people.list_people", "api_people.get_person",
+        "api_me.whoami", "api_me.my_offers", "api_me.my_placements", "api_me.my_claims", "api_people.list_people", "api_people.get_person",
         "api_people.person_offers", "api_posts.list_posts", "api_posts.get_post", "api_placements.list_placements",
         "api_placements.get_placement", "api_claims.list_claims", "api_claims.get_claim", "api_claims.approve",
         "api_claims.reject", "api_claims.pay", "api_dispatches.list_dispatches", "api_dispatches.get_dispatch")},

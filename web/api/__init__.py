@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from flask_smorest import Api
 
 from web.api.schemas import Problem
@@ -74,8 +74,3 @@ def _csrf_unless_bearer() -> Any:
 
     csrf.protect()
     return None
-
-
-def api_user():
-    """The user the request's bearer token belongs to (set by the API's authentication hook)."""
-    return g.api_user

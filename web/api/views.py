@@ -149,11 +149,40 @@ def whoami():
 @me.alt_response(403, schema=s.Problem, description="非求职者账号")
 def my_offers(args):
     """求职者本人的岗位推荐，匹配度高的在前"""
-    user = g.api_user
-    if user.role is not Role.SEEKER:
-        raise Forbidden("岗位推荐只对求职者本人开放，工作人员请用 /api/v1/people/{id}/offers")
+    user = _seeker()
     with _runtime().db.session() as db:
         return _page(queries.offers_for_seeker(db, user, user.person_id, **args))
+
+
+def _seeker():
+    user = g.api_user
+    if user.role is not Role.SEEKER:
+        raise Forbidden("此接口只对求职者本人开放，工作人员请用 /api/v1/placements 和 /api/v1/claims")
+    return user
+
+
+@me.get("/placements")
+@me.arguments(s.PageArgs, location="query")
+@me.response(200, s.PlacementPage)
+@me.alt_response(403, schema=s.Problem, description="非求职者账号")
+def my_placements(args):
+    """求职者本人的就业安置"""
+    user = _seeker()
+    runtime = _runtime()
+    with runtime.db.session() as db:
+        return _page(queries.placements(db, user, vault=runtime.vault, person_id=user.person_id, **args))
+
+
+@me.get("/claims")
+@me.arguments(s.PageArgs, location="query")
+@me.response(200, s.ClaimPage)
+@me.alt_response(403, schema=s.Problem, description="非求职者账号")
+def my_claims(args):
+    """与求职者本人有关的补贴（交通补贴、为其支付的介绍补贴等）"""
+    user = _seeker()
+    runtime = _runtime()
+    with runtime.db.session() as db:
+        return _page(queries.claims(db, user, vault=runtime.vault, person_id=user.person_id, **args))
 
 
 # ------------------------------------------------------------------------------------------------------------

@@ -157,8 +157,18 @@ def test_me_and_my_offers(client, api_world):
     assert me.json["person_id"] == api_world.ids["ningxiang"]
     offers = client.get("/api/v1/me/offers", headers=api_world.bearer["seeker"])
     assert offers.status_code == 200 and offers.json["total"] == len(offers.json["items"])
-    staff = client.get("/api/v1/me/offers", headers=api_world.bearer["county"])
-    assert staff.status_code == 403 and "求职者" in staff.json["detail"]
+    for url in ("/api/v1/me/offers", "/api/v1/me/placements", "/api/v1/me/claims"):
+        staff = client.get(url, headers=api_world.bearer["county"])
+        assert staff.status_code == 403 and "求职者" in staff.json["detail"]
+
+
+def test_a_seeker_s_own_placements_and_claims(client, api_world):
+    seeker = api_world.bearer["seeker"]
+    placements = client.get("/api/v1/me/placements", headers=seeker).json
+    assert [p["id"] for p in placements["items"]] == [api_world.ids["placement_x"]]
+    claims = client.get("/api/v1/me/claims", headers=seeker).json
+    assert api_world.ids["claim_x"] in {c["id"] for c in claims["items"]}
+    assert {c["person_id"] for c in claims["items"]} == {api_world.ids["ningxiang"]}
 
 
 @pytest.mark.parametrize("user", USERS)
