@@ -43,6 +43,7 @@ COMMANDS: dict[str, Entry] = {
     "scenario": Entry("web.commands.scenario:scenario_group", "政策场景：在临时数据库中按场景文件核算补贴。"),
     "scheduler": Entry("web.commands.scheduler:scheduler_command", "运行调度器进程：定时推送岗位信息、培训信息、职业指导，跟进就业转失业，评估补贴，发送消息。"),
     "serve": Entry("web.commands.serve:serve", "用生产级 WSGI 服务器（waitress）提供网页服务。"),
+    "token": Entry("web.commands.tokens:token_group", "接口令牌：为用户签发（只显示一次）、撤销。"),
     "user": Entry("web.commands.users:user_group", "用户账号：添加、列出、停用。"),
     "service": Entry("web.commands.service:service_group", "就业服务标准（“311”/“一对一”）达标情况。"),
     "training": Entry("web.commands.training:training_group", "职业技能培训目录：生成模板、导入。"),

@@ -79,9 +79,11 @@ __all__ = [
     "audit_log",
     "candidates_for_post",
     "checks_due",
+    "claim",
     "claims",
     "claims_to_review",
     "dashboard_counts",
+    "dispatch",
     "dispatches",
     "job_losses",
     "offers_for_seeker",
@@ -89,7 +91,9 @@ __all__ = [
     "people",
     "people_with_best_offer",
     "person_detail",
+    "placement",
     "placements",
+    "post",
     "posts",
 ]
 
@@ -366,6 +370,11 @@ def placements(session: Session, user: Actor, *, vault: Vault, status: Placement
     return _paginate(session, query, page, per_page, lambda placement: _placement_row(placement, vault))
 
 
+def placement(session: Session, user: Actor, placement_id: int, *, vault: Vault) -> PlacementRow:
+    """One placement ``user`` may see (NotFound outside the scope)."""
+    return _placement_row(visible(session, user, Placement, placement_id), vault)
+
+
 @dataclass(frozen=True)
 class CheckDue:
     """A placement whose stable-employment check at ``months`` months is due (on ``due_on``) or overdue."""
@@ -450,14 +459,19 @@ def dispatches(session: Session, user: Actor, *, status: DispatchStatus | None =
         query = query.where(Dispatch.status == status)
     query = query.options(selectinload(Dispatch.members), selectinload(Dispatch.organiser_organisation)) \
         .order_by(Dispatch.departure_date.desc(), Dispatch.id.desc())
+    return _paginate(session, query, page, per_page, _dispatch_row)
 
-    def row(dispatch: Dispatch) -> DispatchRow:
-        arrived = sum(1 for m in dispatch.members if m.arrival.value == "arrived")
-        return DispatchRow(dispatch.id, dispatch.external_key, _place(dispatch.origin_region_code),
-                           _place(dispatch.destination_region_code), dispatch.departure_date, dispatch.status.label,
-                           dispatch.organiser_organisation.name, len(dispatch.members), arrived)
 
-    return _paginate(session, query, page, per_page, row)
+def _dispatch_row(dispatch: Dispatch) -> DispatchRow:
+    arrived = sum(1 for m in dispatch.members if m.arrival.value == "arrived")
+    return DispatchRow(dispatch.id, dispatch.external_key, _place(dispatch.origin_region_code),
+                       _place(dispatch.destination_region_code), dispatch.departure_date, dispatch.status.label,
+                       dispatch.organiser_organisation.name, len(dispatch.members), arrived)
+
+
+def dispatch(session: Session, user: Actor, dispatch_id: int) -> DispatchRow:
+    """One dispatch ``user`` may see (NotFound outside the scope)."""
+    return _dispatch_row(visible(session, user, Dispatch, dispatch_id))
 
 
 @dataclass(frozen=True)
@@ -537,12 +551,18 @@ def posts(session: Session, user: Actor, *, status: PostStatus | None = None, re
         query = query.where(Post.occupation_code.startswith(occupation, autoescape=True))
     query = query.order_by(Post.id.desc())
 
-    def row(found) -> PostRow:
-        post, employer = found
-        return PostRow(post.id, post.title, employer.name, _place(post.region_code), post.headcount, post.filled,
-                       post.wage_text or _wage(post.wage_min, post.wage_max), post.status.label, post.closing_date)
+    return _paginate(session, query, page, per_page, lambda found: _post_row(*found))
 
-    return _paginate(session, query, page, per_page, row)
+
+def _post_row(post: Post, employer: Employer) -> PostRow:
+    return PostRow(post.id, post.title, employer.name, _place(post.region_code), post.headcount, post.filled,
+                   post.wage_text or _wage(post.wage_min, post.wage_max), post.status.label, post.closing_date)
+
+
+def post(session: Session, user: Actor, post_id: int) -> PostRow:
+    """One post ``user`` may see (NotFound outside the scope)."""
+    found = visible(session, user, Post, post_id)
+    return _post_row(found, session.get(Employer, found.employer_id))
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -586,6 +606,12 @@ def claims(session: Session, user: Actor, *, vault: Vault, status: ClaimStatus |
         query = query.where(SubsidyClaim.person_id == person_id)
     query = query.order_by(SubsidyClaim.milestone_date.desc(), SubsidyClaim.id.desc())
     return _paginate(session, query, page, per_page, lambda found: _claim_row(found, vault))
+
+
+def claim(session: Session, user: Actor, claim_id: int, *, vault: Vault) -> ClaimRow:
+    """One subsidy claim ``user`` may see (NotFound outside the scope)."""
+    found = visible(session, user, SubsidyClaim, claim_id)
+    return _claim_row((found, session.get(Person, found.person_id)), vault)
 
 
 def claims_to_review(session: Session, user: Actor, *, vault: Vault, page: int = 1,

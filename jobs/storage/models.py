@@ -222,6 +222,27 @@ class User(Timestamped, Base):
     )
 
 
+
+class ApiToken(Base):
+    """A bearer token for the REST API. Only its SHA-256 digest is stored: a stolen database yields no usable
+    token (the token itself is 256 random bits, so a plain digest cannot be brute-forced). The user's
+    ``session_version`` at issue time travels with it, so a password change or a disable ends the token too."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_digest: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(String(64))
+    session_version: Mapped[int]
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+    last_used_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
 # --------------------------------------------------------------------------------------------------
 # Workers and the demand list
 
@@ -1042,6 +1063,7 @@ def _history_is_never_deleted(_mapper, _connection, target) -> None:
 
 __all__ = [
     "AppMeta",
+    "ApiToken",
     "AuditChainHead",
     "AuditEvent",
     "Base",

@@ -69,7 +69,9 @@ def test_unknown_pages_answer_in_chinese_html_and_the_api_in_json(client):
     page = client.get("/no-such-page")
     assert page.status_code == 404 and "页面不存在" in page.get_data(as_text=True)
     api = client.get("/api/no-such-thing")
-    assert api.status_code == 404 and api.json == {"error": "页面不存在"}
+    # The API answers RFC 9457 problem documents.
+    assert api.status_code == 404 and api.mimetype == "application/problem+json"
+    assert api.json == {"type": "about:blank", "title": "页面不存在", "status": 404}
 
 
 
@@ -110,6 +112,7 @@ def test_an_unexpected_error_is_a_chinese_500_page_logged_with_its_traceback(app
     body = page.get_data(as_text=True)
     assert "系统出错了，请稍后再试" in body and "boom" not in body and "Traceback" not in body
     api = client.get("/api/broken")
-    assert api.status_code == 500 and api.json == {"error": "系统出错了，请稍后再试"}
+    assert api.status_code == 500 and api.mimetype == "application/problem+json"
+    assert api.json == {"type": "about:blank", "title": "系统出错了，请稍后再试", "status": 500}
     logged = [record for record in caplog.records if record.getMessage() == "unhandled error"]
     assert len(logged) == 2 and all(record.exc_info[0] is RuntimeError for record in logged)

@@ -13,8 +13,9 @@ from web.cli import cli
 
 @pytest.fixture
 def world(runtime, frozen_clock):
-    with runtime.db.transaction() as session:
+    with runtime.db.writer() as session:  # build_world matches: run_matching commits its batches
         built = build_world(session, runtime.vault)
+        session.commit()
         return {"covered": [p.id for p in built["covered"]]}
 
 

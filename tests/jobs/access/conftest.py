@@ -54,6 +54,11 @@ class World:
 
 @pytest.fixture
 def world(session, vault, frozen_clock) -> World:
+    return build_world(session, vault)
+
+
+def build_world(session, vault) -> World:
+    """The world, built in ``session`` (also used by the API tests, through the app's own database)."""
     ningxiang = make_person(session, vault, name="宁乡人", household_region_code="430182")
     old_code = make_person(session, vault, name="老代码人", household_region_code="430124")
     xiangtan = make_person(session, vault, name="湘潭人", household_region_code="430321")

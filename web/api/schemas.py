@@ -1,0 +1,201 @@
+"""The API's marshmallow schemas. Input schemas refuse unknown fields (``unknown=RAISE``); output schemas are
+built from the read side's rows (:mod:`jobs.access.queries`), which carry ID numbers and phones masked only and
+never an encrypted column."""
+
+from __future__ import annotations
+
+from marshmallow import RAISE, Schema, fields, validate
+
+from jobs.storage.enums import ClaimStatus, DispatchStatus, EmploymentStatus, LabourAbility, PersonCategory, \
+    PlacementStatus, PostStatus
+
+MAX_PER_PAGE = 100
+
+
+class Input(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class TokenRequest(Input):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=256), load_only=True)
+
+
+class TokenResponse(Schema):
+    access_token = fields.String(required=True)
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    expires_at = fields.AwareDateTime(required=True)
+    token_id = fields.Integer(required=True)
+
+
+class PageArgs(Input):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+
+
+class PeopleArgs(PageArgs):
+    name = fields.String(validate=validate.Length(max=64))
+    id_tail = fields.String(validate=validate.Length(equal=4), metadata={"description": "身份证号后4位"})
+    village = fields.String(validate=validate.Length(max=64))
+    status = fields.Enum(EmploymentStatus, by_value=True)
+    category = fields.Enum(PersonCategory, by_value=True)
+    ability = fields.Enum(LabourAbility, by_value=True)
+    wanted = fields.String(validate=validate.Length(max=64))
+
+
+class PostArgs(PageArgs):
+    status = fields.Enum(PostStatus, by_value=True)
+    region = fields.String(validate=validate.Length(min=2, max=12))
+    occupation = fields.String(validate=validate.Length(max=16))
+
+
+class PlacementArgs(PageArgs):
+    status = fields.Enum(PlacementStatus, by_value=True)
+    person_id = fields.Integer(validate=validate.Range(min=1))
+
+
+class ClaimArgs(PageArgs):
+    status = fields.Enum(ClaimStatus, by_value=True)
+    person_id = fields.Integer(validate=validate.Range(min=1))
+
+
+class DispatchArgs(PageArgs):
+    status = fields.Enum(DispatchStatus, by_value=True)
+
+
+class RejectBody(Input):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class PayBody(Input):
+    reference = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    paid_on = fields.Date(required=True)
+
+
+class EmptyBody(Input):
+    pass
+
+
+def page_of(item: type[Schema], name: str) -> type[Schema]:
+    """The envelope of one page of a list: its items and where the page is in the whole list."""
+    return Schema.from_dict({
+        "items": fields.List(fields.Nested(item), required=True),
+        "total": fields.Integer(required=True),
+        "page": fields.Integer(required=True),
+        "per_page": fields.Integer(required=True),
+        "pages": fields.Integer(required=True),
+    }, name=name)
+
+
+class PersonOut(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    id_masked = fields.String(required=True, metadata={"description": "身份证号（遮盖）"})
+    phone_masked = fields.String(allow_none=True, metadata={"description": "电话（遮盖）"})
+    household = fields.String()
+    category = fields.String()
+    ability = fields.String()
+    status = fields.String()
+    wanted = fields.List(fields.String())
+
+
+class OfferOut(Schema):
+    match_id = fields.Integer(required=True)
+    post_id = fields.Integer(required=True)
+    title = fields.String()
+    employer = fields.String()
+    place = fields.String()
+    wage = fields.String()
+    score = fields.Decimal(as_string=True)
+    reasons = fields.String()
+    status = fields.String()
+
+
+class PlacementOut(Schema):
+    id = fields.Integer(required=True)
+    person_id = fields.Integer(required=True)
+    person = fields.String()
+    id_masked = fields.String()
+    employer = fields.String()
+    title = fields.String(allow_none=True)
+    place = fields.String()
+    status = fields.String()
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    broker = fields.String(allow_none=True)
+
+
+class ClaimOut(Schema):
+    id = fields.Integer(required=True)
+    placement_id = fields.Integer()
+    person_id = fields.Integer()
+    person = fields.String()
+    id_masked = fields.String()
+    kind = fields.String()
+    instalment = fields.Integer()
+    status = fields.String()
+    amount = fields.String(allow_none=True, metadata={"description": "金额（元，两位小数）"})
+    milestone_date = fields.Date(allow_none=True)
+    policy = fields.String(allow_none=True)
+    fund = fields.String(allow_none=True)
+    reason = fields.String()
+
+
+class PersonDetailOut(PersonOut):
+    offers = fields.List(fields.Nested(OfferOut))
+    placements = fields.List(fields.Nested(PlacementOut))
+    claims = fields.List(fields.Nested(ClaimOut))
+
+
+class PostOut(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String()
+    employer = fields.String()
+    place = fields.String()
+    headcount = fields.Integer(allow_none=True)
+    filled = fields.Integer()
+    wage = fields.String()
+    status = fields.String()
+    closing_date = fields.Date(allow_none=True)
+
+
+class DispatchOut(Schema):
+    id = fields.Integer(required=True)
+    key = fields.String(allow_none=True)
+    origin = fields.String()
+    destination = fields.String()
+    departure_date = fields.Date()
+    status = fields.String()
+    organiser = fields.String()
+    members = fields.Integer()
+    arrived = fields.Integer()
+
+
+class MeOut(Schema):
+    id = fields.Integer(required=True)
+    username = fields.String(required=True)
+    display_name = fields.String()
+    role = fields.String(required=True)
+    organisation = fields.String(allow_none=True)
+    person_id = fields.Integer(allow_none=True)
+    token_expires_at = fields.AwareDateTime()
+
+
+PeoplePage = page_of(PersonOut, "PeoplePage")
+OfferPage = page_of(OfferOut, "OfferPage")
+PostPage = page_of(PostOut, "PostPage")
+PlacementPage = page_of(PlacementOut, "PlacementPage")
+ClaimPage = page_of(ClaimOut, "ClaimPage")
+DispatchPage = page_of(DispatchOut, "DispatchPage")
+
+
+class Problem(Schema):
+    """An error (RFC 9457 problem details, ``application/problem+json``): Chinese ``title`` and ``detail``, and
+    ``errors`` mapping each wrong field to its messages."""
+
+    type = fields.String(metadata={"example": "about:blank"})
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
