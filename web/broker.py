@@ -8,42 +8,22 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from jobs.access import queries
-from jobs.errors import DomainError, InvalidInput
+from jobs.errors import DomainError
 from jobs.placements.placements import propose_placement
-from jobs.storage.enums import EmploymentStatus, LabourAbility, PersonCategory, PostStatus, Role
-from web.forms import PeopleSearchForm, RecommendForm, show_errors
+from jobs.storage.enums import PostStatus, Role
+from web.forms import RecommendForm, show_errors
+from web.people import search_page
 from web.workspace import actor, listing, only, runtime
 
 blueprint = Blueprint("broker", __name__, url_prefix="/broker")
 blueprint.before_request(only(Role.BROKER))
 
 
-def _enum(kind, value: str | None):
-    return kind(value) if value else None
-
-
 @blueprint.get("/")
 def served():
     """The people the broker serves, searched like the people page, each with their best live offer."""
-    form = PeopleSearchForm(request.args)
-    page = None
-    status = 200
-    if request.args and not form.validate():
-        status = 422
-    else:
-        filters = queries.PeopleFilters(
-            name=form.name.data or None, id_tail=form.id_tail.data or None, village=form.village.data or None,
-            status=_enum(EmploymentStatus, form.status.data), category=_enum(PersonCategory, form.category.data),
-            ability=_enum(LabourAbility, form.ability.data), wanted=form.wanted.data or None,
-        )
-        try:
-            with runtime().db.session() as db:
-                page = listing(lambda **p: queries.people_with_best_offer(db, actor(), filters,
-                                                                          vault=runtime().vault, **p))
-        except InvalidInput as error:
-            show_errors(form, error)
-            status = 422
-    return render_template("broker/served.html", form=form, page=page), status
+    return search_page("broker/served.html", lambda db, filters, **paging: queries.people_with_best_offer(
+        db, actor(), filters, vault=runtime().vault, **paging))
 
 
 @blueprint.get("/posts")

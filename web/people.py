@@ -5,6 +5,9 @@ it answers 404."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Blueprint, render_template, request
 
 from jobs.access import queries
@@ -28,9 +31,9 @@ def _enum(kind, value: str | None):
     return kind(value) if value else None
 
 
-@blueprint.get("/")
-def search():
-    """The people in the user's scope, searched and filtered; each with their best offer on the broker's page."""
+def search_page(template: str, read: Callable[..., Any]):
+    """The people search form and its results: ``read(db, filters, page=, per_page=)`` is the named query
+    (the people themselves, or each with their best offer); a wrong filter is shown next to its field."""
     form = PeopleSearchForm(request.args)
     page = None
     status = 200
@@ -44,11 +47,18 @@ def search():
         )
         try:
             with runtime().db.session() as db:
-                page = listing(lambda **p: queries.people(db, actor(), filters, vault=runtime().vault, **p))
+                page = listing(lambda **paging: read(db, filters, **paging))
         except InvalidInput as error:
             show_errors(form, error)
             status = 422
-    return render_template("people/search.html", form=form, page=page), status
+    return render_template(template, form=form, page=page), status
+
+
+@blueprint.get("/")
+def search():
+    """The people in the user's scope, searched and filtered; each with their best offer on the broker's page."""
+    return search_page("people/search.html", lambda db, filters, **paging: queries.people(
+        db, actor(), filters, vault=runtime().vault, **paging))
 
 
 def _detail_page(person_id: int, *, form: RevealForm | None = None, revealed=None, status: int = 200):

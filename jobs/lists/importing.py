@@ -28,6 +28,8 @@ An import never deletes: a person or a post that a newer file leaves out stays w
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -289,7 +291,7 @@ def header_of(kind: ListKind, key: str) -> str:
     return next(column.header for column in COLUMNS[kind] if column.key == key)
 
 
-class ListImport(Generic[T]):
+class ListImport(ABC, Generic[T]):
     """What differs between the demand and the supply import: parsing a row, the identity that makes two rows
     the same thing, and storing a batch. :func:`import_list` runs the rest."""
 
@@ -297,23 +299,25 @@ class ListImport(Generic[T]):
     list_name: str = ""
     period: str = ""
 
+    @abstractmethod
     def parse(self, row: SourceRow) -> T:
-        raise NotImplementedError
+        """The row's values, checked and normalised (RowRejected with its issues otherwise)."""
 
+    @abstractmethod
     def identity(self, data: T) -> tuple[Any, str, str, str]:
         """(key, column, value shown, what) of the thing the row describes."""
-        raise NotImplementedError
 
+    @abstractmethod
     def describe(self, data: T) -> str:
         """How messages name the record a row is about (personal numbers masked)."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, batch: list[Parsed[T]]) -> list[Outcome | Updated | NeedsConfirmation | RowRejected]:
-        raise NotImplementedError
+        """Store a batch of accepted rows; one outcome per row."""
 
+    @abstractmethod
     def stored_list(self) -> tuple[int | None, str | None]:
         """The id and region code of the list the rows went to (None before the first batch)."""
-        raise NotImplementedError
 
 
 def import_list(
