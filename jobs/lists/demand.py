@@ -97,6 +97,7 @@ class _DemandImport(ListImport[DemandRow]):
         self.origin = origin
         self.confirm_changes = confirm_changes
         self.demand_list: DemandList | None = None
+        self._rolled_back_list: tuple[int | None, str | None] = (None, None)
         self._memo: dict[tuple, object] = {}
 
     # -- parsing ----------------------------------------------------------------------------------
@@ -211,8 +212,13 @@ class _DemandImport(ListImport[DemandRow]):
 
     def stored_list(self) -> tuple[int | None, str | None]:
         if self.demand_list is None:
-            return None, None
+            return self._rolled_back_list
         return self.demand_list.id, self.demand_list.origin_region_code
+
+    def forget(self) -> None:
+        if self.demand_list is not None:
+            self._rolled_back_list = (None, self.demand_list.origin_region_code)
+        self.demand_list = None
 
     def write(self, batch: list[Parsed[DemandRow]]) -> list[Outcome | Updated | NeedsConfirmation]:
         """Store a batch: new people in bulk, changed people through :func:`store_person` (audited; a person

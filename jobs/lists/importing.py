@@ -14,8 +14,9 @@ transaction, so SQLite's write lock is held for one batch at a time and never wh
 crash or an interrupt during the store phase leaves behind exactly the batches committed before it: whole
 rows (a person with their wanted jobs and places and their entry in the list; a post with its employer),
 never half a row, since the batch in flight is rolled back. To resume, run the same import again: the rows
-already stored come back as ``unchanged`` and the rest are created. A ``--dry-run`` commits nothing and rolls
-everything back at the end.
+already stored come back as ``unchanged`` and the rest are created. A ``--dry-run`` commits nothing: each batch
+is written (so the outcomes are the ones a real run would report), then rolled back, so a dry run holds SQLite's
+write lock for one batch at a time too, and never while the file is read.
 
 Changes to what is stored
 -------------------------
@@ -319,6 +320,11 @@ class ListImport(ABC, Generic[T]):
     def stored_list(self) -> tuple[int | None, str | None]:
         """The id and region code of the list the rows went to (None before the first batch)."""
 
+    @abstractmethod
+    def forget(self) -> None:
+        """Drop what the importer holds of rows that were rolled back (a dry run's batch): the next batch
+        looks everything up again."""
+
 
 def import_list(
     session: Session,
@@ -357,7 +363,7 @@ def import_list(
             on_open(opened)
         result = run_import(session, opened, parse_row=importer.parse, identity_of=importer.identity,
                             write_batch=importer.write, describe=importer.describe, dry_run=dry_run,
-                            batch_size=batch_size, progress=progress)
+                            forget=importer.forget, batch_size=batch_size, progress=progress)
     list_id, region_code = importer.stored_list()
     result.list_id = None if dry_run else list_id
     result.region_code = region_code
@@ -374,6 +380,7 @@ def run_import(
     write_batch: Callable[[list[Parsed[T]]], list[Outcome | Updated | NeedsConfirmation | RowRejected]],
     describe: Callable[[T], str] | None = None,
     dry_run: bool = False,
+    forget: Callable[[], None] | None = None,
     batch_size: int = DEFAULT_BATCH_SIZE,
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
@@ -384,7 +391,7 @@ def run_import(
     (key, column, value, what) for the thing the row describes; a second row with the same key is rejected
     with a reference to the first, never merged. ``write_batch`` stores a batch and says what happened to
     each row. Every row is read and validated before the first batch is written; batches are then committed
-    one by one (see the module docstring), or all rolled back for a dry run.
+    one by one (see the module docstring), or each rolled back for a dry run, after which ``forget`` is called.
     """
     positions = source.header.positions
     text_keys = {column.key for column in COLUMNS[source.kind] if column.text_format}
@@ -399,6 +406,7 @@ def run_import(
     accepted: list[Parsed[T]] = []
     pending_progress = 0
     try:
+        _end_transaction(session, dry_run)  # whatever was read while options were resolved: no lock while reading
         for row in source.data_rows():
             result.rows += 1
             pending_progress += 1
@@ -410,16 +418,24 @@ def run_import(
             progress(pending_progress)
         if result.rows == 0:
             result.warn(source.header_row, "", "", "表头以下没有任何数据行：文件只有表头，没有导入任何内容，请检查是否选错了文件或工作表。")
-        if not dry_run:
-            session.commit()  # ends any read begun while options were resolved: no lock is held while validating
+        _end_transaction(session, dry_run)  # a parser's look-ups: the store phase starts a transaction of its own
         for start in range(0, len(accepted), batch_size):
             _flush(session, result, accepted[start:start + batch_size], write_batch, describe, dry_run)
+            if dry_run and forget is not None:
+                forget()
     except BaseException:
         session.rollback()
         raise
+    return result
+
+
+def _end_transaction(session: Session, dry_run: bool) -> None:
+    """End the session's transaction, and with it any lock it holds (a writer session's first statement takes
+    SQLite's write lock): committed in a real run, rolled back in a dry run, which commits nothing."""
     if dry_run:
         session.rollback()
-    return result
+    else:
+        session.commit()
 
 
 def _take_row(result: ImportResult, source: ListSource, row: SourceRow, parse_row, identity_of, first_seen,
@@ -458,8 +474,7 @@ def _take_row(result: ImportResult, source: ListSource, row: SourceRow, parse_ro
 def _flush(session, result: ImportResult, batch, write_batch, describe, dry_run: bool) -> None:
     outcomes = write_batch(batch)
     session.flush()
-    if not dry_run:
-        session.commit()
+    _end_transaction(session, dry_run)
     for item, outcome in zip(batch, outcomes, strict=True):
         if isinstance(outcome, RowRejected):
             result.reject(item.row, outcome.issues)

@@ -153,6 +153,7 @@ class _SupplyImport(ListImport[SupplyRow]):
         self.region = region
         self.workstation = workstation
         self.supply_list: SupplyList | None = None
+        self._rolled_back_list: tuple[int | None, str | None] = (None, None)
         self._by_code: dict[str, Employer] = {}
         self._by_name: dict[str, list[Employer]] = {}
         self._looked_up: set[str] = set()
@@ -226,8 +227,16 @@ class _SupplyImport(ListImport[SupplyRow]):
 
     def stored_list(self) -> tuple[int | None, str | None]:
         if self.supply_list is None:
-            return None, None
+            return self._rolled_back_list
         return self.supply_list.id, self.supply_list.region_code
+
+    def forget(self) -> None:
+        if self.supply_list is not None:
+            self._rolled_back_list = (None, self.supply_list.region_code)
+        self.supply_list = None
+        self._by_code.clear()
+        self._by_name.clear()
+        self._looked_up.clear()
 
     # -- writing ----------------------------------------------------------------------------------
 

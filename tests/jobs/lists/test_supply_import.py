@@ -158,3 +158,15 @@ def test_a_demand_list_given_as_a_supply_list_writes_nothing(session, vault, tmp
         import_supply(session, vault, county_list(tmp_path), today=TODAY, actor=SYSTEM)
     assert caught.value.message == "“county.xlsx”看起来是就业需求清单，不是岗位供给清单：请用 bangfu import demand 导入。"
     assert count(session, Post) == 0 and count(session, SupplyList) == 0
+
+
+def test_a_dry_run_in_one_row_batches_reports_what_the_real_run_then_does_and_writes_nothing(session, vault,
+                                                                                              tmp_path):
+    # Rows 3 and 4 share one employer but fall in different batches: each dry-run batch is rolled back on its
+    # own, so the second must not lean on the employer the first created.
+    dry = import_supply(session, vault, supply_list(tmp_path), dry_run=True, batch_size=1, today=TODAY, actor=SYSTEM)
+    assert session.scalar(select(func.count()).select_from(Employer)) == 0
+    assert session.scalar(select(func.count()).select_from(SupplyList)) == 0
+    real = import_supply(session, vault, supply_list(tmp_path), batch_size=1, today=TODAY, actor=SYSTEM)
+    assert contract(dry.summary()) == contract(real.summary())
+    assert dry.region_code == real.region_code and dry.list_id is None and real.list_id is not None

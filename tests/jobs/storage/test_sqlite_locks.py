@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import shutil
+import sqlite3
 import stat
 import threading
 
@@ -131,3 +132,35 @@ def test_the_sqlite_file_is_created_readable_by_its_owner_only(tmp_path):
         mode = stat.S_IMODE((tmp_path / name).stat().st_mode)
         assert mode == 0o600, (name, oct(mode))
     database.dispose()
+
+
+def test_a_dry_run_import_lets_other_writers_in_between_its_batches_and_stores_nothing(own_sqlite, vault, tmp_path,
+                                                                                     monkeypatch):
+    from jobs.lists import demand
+
+    writable_before_batch = []
+    original_write = demand._DemandImport.write
+
+    def write_and_probe(self, batch):
+        # Another connection that will not wait: can it take the write lock at the start of this batch?
+        probe = sqlite3.connect(make_url(own_sqlite.url).database, timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            writable_before_batch.append(True)
+        except sqlite3.OperationalError:
+            writable_before_batch.append(False)
+        finally:
+            probe.close()
+        return original_write(self, batch)
+
+    monkeypatch.setattr(demand._DemandImport, "write", write_and_probe)
+    source = write_xlsx(tmp_path / "dry.xlsx", demand_rows(*generated_people(6, "430182")))
+    with own_sqlite.writer() as session:
+        result = import_demand(session, vault, source, default_name="dry", dry_run=True, batch_size=2,
+                               today=TODAY, actor=SYSTEM)
+    assert result.created == 6 and result.dry_run
+    assert writable_before_batch == [True, True, True]
+    with own_sqlite.reading() as session:
+        assert session.execute(text("SELECT count(*) FROM person")).scalar() == 0
+        assert session.execute(text("SELECT count(*) FROM demand_list")).scalar() == 0
