@@ -164,3 +164,37 @@ def test_a_dry_run_import_lets_other_writers_in_between_its_batches_and_stores_n
     with own_sqlite.reading() as session:
         assert session.execute(text("SELECT count(*) FROM person")).scalar() == 0
         assert session.execute(text("SELECT count(*) FROM demand_list")).scalar() == 0
+
+
+def test_an_import_and_an_export_both_succeed_between_the_batches_of_a_match_run(own_sqlite, vault, tmp_path):
+    from sqlalchemy import event
+
+    from jobs.lists import import_supply
+    from jobs.placements.matches import run_matching
+    from tests.jobs.lists.gallery import supply_list
+
+    with own_sqlite.writer() as session:
+        import_demand(session, vault, write_xlsx(tmp_path / "first.xlsx", demand_rows(*generated_people(4, "430182"))),
+                      default_name="first", today=TODAY, actor=SYSTEM)
+        import_supply(session, vault, supply_list(tmp_path), today=TODAY, actor=SYSTEM)
+    seen, commits = {}, []
+    with own_sqlite.writer() as session:
+
+        def meanwhile(_session) -> None:
+            commits.append(1)
+            if len(commits) != 2:  # the run's first commit ends what was pending; the second, its first batch
+                return
+            seen["batch"] = True
+            # Another user, other sessions, no waiting: the match run holds no lock between its batches.
+            with own_sqlite.reading() as reader:
+                seen["exported"] = export_demand(reader, vault, tmp_path / "out.xlsx", record=False,
+                                                 actor=SYSTEM).rows
+            with own_sqlite.writer() as writer:
+                seen["imported"] = import_demand(writer, vault, write_xlsx(
+                    tmp_path / "more.xlsx", demand_rows(*generated_people(2, "430124"))), default_name="more",
+                    today=TODAY, actor=SYSTEM).created
+
+        event.listen(session, "after_commit", meanwhile)
+        summary = run_matching(session, vault=vault, today=TODAY, everything=True, batch_size=1)
+    assert summary.batches >= 4
+    assert seen == {"batch": True, "exported": 4, "imported": 2}
