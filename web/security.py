@@ -192,6 +192,7 @@ def _enforce_session_limits():
         session[SESSION_SEEN] = now
         return None
     g.session_end_reason = reason
+    _audit_session_end(reason)
     logout_user()
     session.clear()
     flash(message, "info")
@@ -200,6 +201,15 @@ def _enforce_session_limits():
     if wants_json():
         return _respond(401)
     return redirect(url_for("auth.login", next=_local_path(request.full_path) if request.method == "GET" else None))
+
+
+def _audit_session_end(reason: str) -> None:
+    """Write who was signed out, from where and why (``idle`` or ``lifetime``), as a sign-out by the user is."""
+    if not current_user.is_authenticated:
+        return  # the account was disabled or its password changed meanwhile: that was audited when it happened
+    runtime = current_app.extensions["bangfu"]
+    with runtime.db.transaction() as db:
+        accounts.sign_out(db, user=current_user.user, remote_addr=remote_addr(), reason=reason)
 
 
 def _enforce_password_change():
