@@ -4,7 +4,7 @@ masked). Administrators only: any other role gets an audited 403."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from wtforms import SelectChoice
 
 from jobs.access import queries
@@ -19,7 +19,7 @@ blueprint.before_request(only())
 @blueprint.get("/runs")
 def runs():
     """Scheduler runs, latest first; filter by job and status."""
-    form = RunFilterForm()
+    form = RunFilterForm(request.args)
     with runtime().db.session() as db:
         form.job.choices = [SelectChoice("", "（全部）")] + [SelectChoice(j, j) for j in queries.job_names(db, actor())]
         valid = form.validate()
@@ -32,7 +32,7 @@ def runs():
 @blueprint.get("/outbox")
 def outbox():
     """Outbox messages, newest first; filter by status, channel and kind."""
-    form = OutboxFilterForm()
+    form = OutboxFilterForm(request.args)
     valid = form.validate()
     with runtime().db.session() as db:
         page = listing(lambda **p: queries.outbox_messages(

@@ -191,7 +191,7 @@ def remove_member(session: Session, *, member_id: int, actor: Actor, dispatch_id
     dispatch = get_dispatch(session, member.dispatch_id, actor=actor, action=Action.ORGANISE_DISPATCH)
     dispatch = _locked_dispatch(session, dispatch.id)
     if dispatch.status is not DispatchStatus.PLANNED:
-        raise DispatchError(f"劳务输出批次状态为“{dispatch.status.label}”，出发后不能再移除人员")
+        raise DispatchError(f"劳务输出批次状态为“{dispatch.status.label}”，出发后不能再移出人员")
     before = {"member_id": member.id, "person_id": member.person_id, "placement_id": member.placement_id}
     if member.placement_id is not None:
         placement = session.get(Placement, member.placement_id)
