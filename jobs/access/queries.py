@@ -793,6 +793,7 @@ class PassengerRow:
     person: str
     id_masked: str
     placement_id: int | None
+    placement: str | None  # the job the passenger travels to: employer and the placement's state
     arrival: str
     expected: bool
     checked_in_at: dt.datetime | None
@@ -833,8 +834,10 @@ def dispatch_detail(session: Session, user: Actor, dispatch_id: int, *, vault: V
         dispatch=_dispatch_row(found), status=found.status, transport=found.transport.label, vehicle=found.vehicle,
         escort=found.escort, total_cost=_money(found.total_cost),
         broker=found.organiser_broker.name if found.organiser_broker else None,
-        passengers=[PassengerRow(m.id, p.id, p.name, masked_id_number(p, vault), m.placement_id, m.arrival.label,
-                                 m.arrival is ArrivalStatus.EXPECTED, m.checked_in_at, _money(m.cost), m.ticket_ref)
+        passengers=[PassengerRow(m.id, p.id, p.name, masked_id_number(p, vault), m.placement_id,
+                                 f"{m.placement.employer.name} · {m.placement.status.label}" if m.placement else None,
+                                 m.arrival.label, m.arrival is ArrivalStatus.EXPECTED, m.checked_in_at,
+                                 _money(m.cost), m.ticket_ref)
                     for m, p in members],
     )
 
@@ -853,8 +856,8 @@ MAX_PASSENGER_CHOICES = 200
 
 
 def passenger_choices(session: Session, user: Actor, dispatch_id: int, *, vault: Vault) -> list[PassengerChoice]:
-    """The workers ``user`` may put on the dispatch: those of its placements still going on (recommended, hired,
-    at work), then those matched to an open post with a live offer, best first; never someone already on it.
+    """The workers ``user`` may put on the dispatch: those of its placements not yet started (recommended or
+    hired: a worker already at work does not travel to the job), then those matched to an open post with a live offer, best first; never someone already on it.
     The dispatch must be visible to ``user`` (NotFound otherwise)."""
     found = visible(session, user, Dispatch, dispatch_id)
     aboard = select(DispatchMember.person_id).where(DispatchMember.dispatch_id == found.id)
@@ -864,7 +867,7 @@ def passenger_choices(session: Session, user: Actor, dispatch_id: int, *, vault:
         select(Placement, Person, Employer).join(Person, Placement.person_id == Person.id)
         .join(Employer, Placement.employer_id == Employer.id)
         .where(scope(user, Placement), scope(user, Person), Person.id.not_in(aboard),
-               Placement.status.in_([PlacementStatus.PROPOSED, PlacementStatus.HIRED, PlacementStatus.ACTIVE]))
+               Placement.status.in_([PlacementStatus.PROPOSED, PlacementStatus.HIRED]))
         .order_by(Placement.id.desc()).limit(MAX_PASSENGER_CHOICES)
     ):
         if person.id in seen:
