@@ -409,6 +409,10 @@ def checks_due(session: Session, user: Actor, as_of: dt.date, *, vault: Vault, p
     The milestones are calendar months after the start (:func:`~jobs.subsidy.engine.add_months`), so the
     selection is made here rather than in SQL: only placements in hand started at least three months ago are read.
     """
+    return _slice(_checks_due(session, user, as_of, vault=vault), page, per_page)
+
+
+def _checks_due(session: Session, user: Actor, as_of: dt.date, *, vault: Vault) -> list[CheckDue]:
     earliest_start = add_months(as_of, -CHECK_MONTHS[0])
     candidates = session.scalars(
         select(Placement).where(scope(user, Placement), Placement.status.in_([PlacementStatus.HIRED,
@@ -427,7 +431,7 @@ def checks_due(session: Session, user: Actor, as_of: dt.date, *, vault: Vault, p
                 due.append(CheckDue(_placement_row(placement, vault), months, day, (as_of - day).days))
                 break
     due.sort(key=lambda d: (-d.overdue_days, d.placement.id))
-    return _slice(due, page, per_page)
+    return due
 
 
 @dataclass(frozen=True)
@@ -893,13 +897,7 @@ def overdue_checks(session: Session, user: Actor, as_of: dt.date, *, grace_days:
                    page: int = 1, per_page: int = 50) -> Page[CheckDue]:
     """Employment checks in ``user``'s scope more than ``grace_days`` past their milestone, most overdue first
     (county staff: of their people, wherever the job is)."""
-    due = checks_due(session, user, as_of, vault=vault, per_page=MAX_PER_PAGE, page=1)
-    late: list[CheckDue] = [d for d in due.items if d.overdue_days > grace_days]
-    number = 2
-    while due.page < due.pages:  # checks_due pages a list built in memory: read it whole
-        due = checks_due(session, user, as_of, vault=vault, per_page=MAX_PER_PAGE, page=number)
-        late.extend(d for d in due.items if d.overdue_days > grace_days)
-        number += 1
+    late = [d for d in _checks_due(session, user, as_of, vault=vault) if d.overdue_days > grace_days]
     return _slice(late, page, per_page)
 
 
