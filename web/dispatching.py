@@ -130,7 +130,8 @@ def remove_passenger(dispatch_id: int, member_id: int):
     """Take a passenger off before departure."""
     with runtime().db.session() as db:
         queries.dispatch(db, actor(), dispatch_id)
-    return _step(dispatch_id, lambda db: remove_member(db, member_id=member_id, dispatch_id=dispatch_id, actor=actor()), "已移出批次")
+    return _step(dispatch_id, lambda db: remove_member(db, member_id=member_id, dispatch_id=dispatch_id,
+                                                       actor=actor()), "已移出批次")
 
 
 @blueprint.post("/<int:dispatch_id>/depart")

@@ -7,7 +7,9 @@ in that one case, says so, and only when ``BANGFU_SESSION_COOKIE_SECURE`` was no
 proxy (the production set-up, with PostgreSQL) it stays on.
 
 Timeouts (GB/T 22239-2019 8.1.4.1: 登录连接超时自动退出): a session ends after ``IDLE_TIMEOUT_MINUTES``
-without a request and ``SESSION_LIFETIME_HOURS`` after sign-in, whatever happens in between.
+without a request and ``SESSION_LIFETIME_HOURS`` after sign-in, whatever happens in between. Either end is
+audited as a sign-out (``auth.sign_out``) with the user, the time, the address and the reason (``idle`` or
+``lifetime``).
 """
 
 from __future__ import annotations

@@ -861,7 +861,8 @@ MAX_PASSENGER_CHOICES = 200
 
 def passenger_choices(session: Session, user: Actor, dispatch_id: int, *, vault: Vault) -> list[PassengerChoice]:
     """The workers ``user`` may put on the dispatch: those of its placements not yet started (recommended or
-    hired: a worker already at work does not travel to the job), then those matched to an open post with a live offer, best first; never someone already on it.
+    hired: a worker already at work does not travel to the job), then those matched to an open post with a live
+    offer, best first; never someone already on it.
     The dispatch must be visible to ``user`` (NotFound otherwise)."""
     found = visible(session, user, Dispatch, dispatch_id)
     aboard = select(DispatchMember.person_id).where(DispatchMember.dispatch_id == found.id)

@@ -21,7 +21,7 @@ from jobs.placements.dispatches import create_dispatch
 from jobs.placements.placements import hire_placement
 from jobs.storage.enums import ArrivalStatus, DispatchStatus, PlacementStatus, Role
 from jobs.storage.models import AuditEvent, Dispatch, DispatchMember, Match, Organisation, Placement
-from tests.factories import make_broker, make_employer, make_hired_placement, make_person, make_post
+from tests.factories import make_broker, make_employer, make_person, make_post
 from tests.web.conftest import csrf_token, sign_in
 
 
@@ -160,7 +160,8 @@ def test_a_member_of_another_dispatch_is_not_removed_through_this_one(broker, ru
 
 
 def test_posting_without_the_csrf_token_is_refused(broker, runtime, world):
-    assert broker.post("/broker/dispatches/new", data={**TRIP, "organiser_broker_id": world.broker_id}).status_code == 400
+    refused = broker.post("/broker/dispatches/new", data={**TRIP, "organiser_broker_id": world.broker_id})
+    assert refused.status_code == 400
     with runtime.db.session() as session:
         assert session.scalar(select(Dispatch.id).where(Dispatch.external_key == "NX-2026-12")) is None
 
@@ -199,7 +200,8 @@ def test_the_workflow_from_recommendation_to_arrival(app, broker, runtime, world
     trip = f"/broker/dispatches/{dispatch_id}"
     choices = broker.get(trip).get_data(as_text=True)
     assert f'value="{world.worker_id}:{placement_id}"' in choices and "已录用" in choices
-    assert post(broker, f"{trip}/passengers", {"choice": f"{world.worker_id}:{placement_id}"}, page=trip).status_code == 302
+    taken = post(broker, f"{trip}/passengers", {"choice": f"{world.worker_id}:{placement_id}"}, page=trip)
+    assert taken.status_code == 302
     assert post(broker, f"{trip}/passengers", {"choice": f"{world.second_id}:"}, page=trip).status_code == 302
     assert post(broker, f"{trip}/depart", page=trip).status_code == 302
     with runtime.db.session() as session:
