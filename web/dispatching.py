@@ -5,12 +5,15 @@ another organisation answers 404, a step its state forbids answers 409 with the 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from jobs.access import queries
 from jobs.access.permissions import area_of
 from jobs.errors import DomainError, InvalidInput
 from jobs.placements.dispatches import add_member, create_dispatch, depart, remove_member
+from jobs.storage.clock import CHINA
 from jobs.storage.enums import Role, TransportMode
 from web.forms import ActionForm, DispatchForm, PassengerForm, show_errors
 from web.workspace import actor, only, runtime
@@ -19,6 +22,13 @@ blueprint = Blueprint("dispatch", __name__, url_prefix="/broker/dispatches")
 blueprint.before_request(only(Role.BROKER))
 
 NO_BROKER = 0  # the choice "the organisation itself" when it has no broker record
+
+
+def _moment(day: dt.date, time: dt.time | None) -> dt.datetime | None:
+    """The meeting time typed in China time, stored as UTC."""
+    if time is None:
+        return None
+    return dt.datetime.combine(day, time, tzinfo=CHINA).astimezone(dt.UTC)
 
 
 def _dispatch_form(brokers: list[tuple[int, str]], **kwargs) -> DispatchForm:
@@ -45,7 +55,9 @@ def new():
                     organiser_broker_id=form.organiser_broker_id.data or None,
                     origin_region_code=form.origin_region_code.data,
                     destination_region_code=form.destination_region_code.data,
-                    departure_date=form.departure_date.data, transport=TransportMode(form.transport.data),
+                    departure_date=form.departure_date.data,
+                    departure_at=_moment(form.departure_date.data, form.departure_time.data),
+                    transport=TransportMode(form.transport.data),
                     vehicle=form.vehicle.data or None, escort=form.escort.data or None,
                     total_cost=form.total_cost.data, external_key=form.external_key.data or None, actor=actor())
                 made_id = made.id

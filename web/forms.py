@@ -10,7 +10,16 @@ import datetime as dt
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, DecimalField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import (
+    DateField,
+    DecimalField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 from jobs.errors import InvalidInput
@@ -40,6 +49,7 @@ class _Chinese:
         "Not a valid date value.": "日期格式应为 年-月-日，如 2026-11-30",
         "Not a valid integer value.": "应填写整数",
         "Not a valid decimal value.": "应填写金额数字，如 3600 或 3600.50",
+        "Not a valid time value.": "时间格式应为 时:分，如 07:30",
         "This field is required.": "此项必填",
         "The CSRF token is missing.": "页面缺少安全校验码，请刷新后重新提交",
         "The CSRF token is invalid.": "安全校验码无效，请刷新后重新提交",
@@ -240,13 +250,14 @@ class DispatchForm(Form):
 
     organiser_broker_id = SelectField("组织经纪人", coerce=int, validate_choice=True)
     departure_date = DateField("出发日期", validators=[InputRequired(message="请填写出发日期")], format="%Y-%m-%d")
+    departure_time = TimeField("集合出发时间", validators=[Optional()], format="%H:%M", description="如 07:30，北京时间")
     origin_region_code = StringField("出发地", validators=[required("出发地")],
                                      description="行政区划代码或名称，如 430182 或 宁乡市")
     destination_region_code = StringField("目的地", validators=[required("目的地")],
                                           description="行政区划代码或名称，如 441900 或 东莞市")
     transport = SelectField("交通方式", choices=[SelectChoice(t.value, t.label) for t in TransportMode])
-    vehicle = StringField("车辆或车次", validators=[Optional(), Length(max=128, message="不能超过 128 个字")],
-                          description="如 湘A·12345 大巴，或 G1234 次列车；集合地点可一并写明")
+    vehicle = StringField("车辆或车次及集合地点", validators=[Optional(), Length(max=128, message="不能超过 128 个字")],
+                          description="如 湘A·12345 大巴，宁乡汽车站集合；或 G1234 次列车")
     escort = StringField("带队人及联系电话", validators=[Optional(), Length(max=128, message="不能超过 128 个字")],
                          description="如 刘建国 138****5678，出行人员可联系此人")
     total_cost = DecimalField("包车总费用（元）", places=2, validators=[Optional()],

@@ -811,6 +811,7 @@ class DispatchDetail:
 
     dispatch: DispatchRow
     status: DispatchStatus
+    departure_at: dt.datetime | None
     transport: str
     vehicle: str | None
     escort: str | None
@@ -835,7 +836,7 @@ def dispatch_detail(session: Session, user: Actor, dispatch_id: int, *, vault: V
         .where(DispatchMember.dispatch_id == found.id).order_by(Person.name, DispatchMember.id)
     ).all()
     return DispatchDetail(
-        dispatch=_dispatch_row(found), status=found.status, transport=found.transport.label, vehicle=found.vehicle,
+        dispatch=_dispatch_row(found), status=found.status, departure_at=found.departure_at, transport=found.transport.label, vehicle=found.vehicle,
         escort=found.escort, total_cost=_money(found.total_cost),
         broker=found.organiser_broker.name if found.organiser_broker else None,
         passengers=[PassengerRow(m.id, p.id, p.name, masked_id_number(p, vault), m.placement_id,

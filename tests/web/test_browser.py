@@ -170,6 +170,7 @@ def broker_dispatch(page: Page, served: str, shots, name: str) -> None:
     page.click("main a:text-is('新建批次')")
     expect(page.locator("h1")).to_contain_text("新建劳务输出批次")
     page.fill("#departure_date", "2026-12-05")
+    page.fill("#departure_time", "07:30")
     page.fill("#destination_region_code", "火星市")
     page.fill("#vehicle", "湘A·12345 大巴，宁乡汽车站集合")
     page.fill("#escort", "刘建国 138****5678")

@@ -65,7 +65,8 @@ def post(client, url: str, data: dict | None = None, *, page: str):
     return client.post(url, data={**(data or {}), "csrf_token": csrf_token(client.get(page).get_data(as_text=True))})
 
 
-TRIP = {"organiser_broker_id": "", "departure_date": "2026-12-05", "origin_region_code": "430182",
+TRIP = {"organiser_broker_id": "", "departure_date": "2026-12-05", "departure_time": "07:30",
+        "origin_region_code": "430182",
         "destination_region_code": "东莞市", "transport": "chartered_coach", "vehicle": "湘A·12345 大巴，宁乡汽车站集合",
         "escort": "刘建国 138****5678", "total_cost": "3600", "external_key": "NX-2026-12"}
 
@@ -86,18 +87,19 @@ def test_a_dispatch_is_planned_from_the_form(broker, runtime, world):
         assert (made.destination_region_code, made.organiser_broker_id, made.status) == (
             "4419", world.broker_id, DispatchStatus.PLANNED)
         assert str(made.total_cost) == "3600.00" and made.escort == "刘建国 138****5678"
+        assert made.departure_at.replace(tzinfo=dt.UTC) == dt.datetime(2026, 12, 4, 23, 30, tzinfo=dt.UTC)
     page = broker.get(f"/broker/dispatches/{dispatch_id}").get_data(as_text=True)
-    assert "NX-2026-12" in page and "东莞市" in page and "还没有出行人员" in page
+    assert "NX-2026-12" in page and "东莞市" in page and "还没有出行人员" in page and "2026-12-05 07:30" in page
     assert f"/broker/dispatches/{dispatch_id}" in broker.get("/broker/dispatches").get_data(as_text=True)
 
 
 def test_a_wrong_form_keeps_what_was_typed_and_says_what_is_wrong_in_chinese(broker, runtime, world):
     bad = post(broker, "/broker/dispatches/new",
                {**TRIP, "organiser_broker_id": world.broker_id, "departure_date": "2026-12-32",
-                "total_cost": "三千"}, page="/broker/dispatches/new")
+                "departure_time": "7点半", "total_cost": "三千"}, page="/broker/dispatches/new")
     page = bad.get_data(as_text=True)
     assert bad.status_code == 422
-    assert "日期格式应为" in page and "应填写金额数字" in page
+    assert "日期格式应为" in page and "应填写金额数字" in page and "时间格式应为" in page
     assert "湘A·12345 大巴，宁乡汽车站集合" in page and "NX-2026-12" in page
     unknown = post(broker, "/broker/dispatches/new",
                    {**TRIP, "organiser_broker_id": world.broker_id, "destination_region_code": "火星市"},
