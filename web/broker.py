@@ -61,7 +61,8 @@ def candidates(post_id: int):
 
 @blueprint.post("/posts/<int:post_id>/recommend")
 def recommend(post_id: int):
-    """Put a worker forward for the post: a proposed placement, made in the name of the broker's own broker."""
+    """Put a worker forward for the post: a proposed placement, made in the name of the broker record of the
+    user's organisation they chose (the only one without asking)."""
     with runtime().db.session() as db:
         brokers = queries.own_brokers(db, actor())
     form = _recommend_form(brokers)
