@@ -11,7 +11,7 @@ from jobs.access import queries
 from jobs.errors import DomainError
 from jobs.placements.placements import propose_placement
 from jobs.storage.enums import PostStatus, Role
-from web.forms import RecommendForm, show_errors
+from web.forms import RecommendAsForm, RecommendForm, show_errors
 from web.people import search_page
 from web.workspace import actor, listing, only, runtime
 
@@ -38,8 +38,19 @@ def _candidates(post_id: int, *, notice: str | None = None, status: int = 200):
     with runtime().db.session() as db:
         page = listing(lambda **p: queries.candidates_for_post(db, actor(), post_id, vault=runtime().vault, **p))
         post = next(iter(queries.posts(db, actor(), post_id=post_id).items), None)
+        brokers = queries.own_brokers(db, actor())
     return render_template("broker/candidates.html", page=page, post=post, post_id=post_id,
-                           form=RecommendForm(formdata=None), notice=notice), status
+                           form=RecommendForm(formdata=None), brokers=brokers, notice=notice), status
+
+
+def _recommend_form(brokers: list[tuple[int, str]]) -> RecommendAsForm:
+    """The recommend form with the user's own brokers to choose from; the only one is chosen by default."""
+    form = RecommendAsForm()
+    form.broker_id.choices = [(broker_id, name) for broker_id, name in brokers]
+    if len(brokers) == 1 and not request.form.get("broker_id"):
+        form.broker_id.data = brokers[0][0]
+        form.broker_id.raw_data = [str(brokers[0][0])]
+    return form
 
 
 @blueprint.get("/posts/<int:post_id>")
@@ -50,15 +61,21 @@ def candidates(post_id: int):
 
 @blueprint.post("/posts/<int:post_id>/recommend")
 def recommend(post_id: int):
-    """Put a worker forward for the post: a proposed placement, made in the name of the broker's own broker."""
-    form = RecommendForm()
+    """Put a worker forward for the post: a proposed placement, made in the name of the broker record of the
+    user's organisation they chose (the only one without asking)."""
+    with runtime().db.session() as db:
+        brokers = queries.own_brokers(db, actor())
+    form = _recommend_form(brokers)
+    if not brokers:
+        del form.broker_id
     if not form.validate_on_submit() or not form.person_id.data:
-        return _candidates(post_id, notice="请选择要推荐的人员", status=422)
+        notice = "请选择以哪位经纪人的名义推荐" if form.person_id.data else "请选择要推荐的人员"
+        return _candidates(post_id, notice=notice, status=422)
     try:
         with runtime().db.transaction() as db:
-            brokers = queries.own_brokers(db, actor())
+            # The use case checks that the chosen broker is one of the user's own (404 otherwise).
             propose_placement(db, person_id=form.person_id.data, post_id=post_id,
-                              broker_id=brokers[0][0] if brokers else None, actor=actor())
+                              broker_id=form.broker_id.data if brokers else None, actor=actor())
     except DomainError as error:
         if error.status == 404:
             raise

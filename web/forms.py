@@ -10,19 +10,32 @@ import datetime as dt
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, PasswordField, SelectChoice, SelectField, StringField, SubmitField
+from wtforms import (
+    DateField,
+    DecimalField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
 
 from jobs.errors import InvalidInput
 from jobs.storage.enums import (
     ArrivalStatus,
+    Channel,
     CheckEvidence,
     EmploymentStatus,
     EndReason,
     LabourAbility,
     OrganisationKind,
+    OutboxStatus,
     PersonCategory,
     Role,
+    RunStatus,
+    TransportMode,
 )
 
 
@@ -35,6 +48,8 @@ class _Chinese:
         "Invalid Choice: could not coerce.": "请从列表中选择",
         "Not a valid date value.": "日期格式应为 年-月-日，如 2026-11-30",
         "Not a valid integer value.": "应填写整数",
+        "Not a valid decimal value.": "应填写金额数字，如 3600 或 3600.50",
+        "Not a valid time value.": "时间格式应为 时:分，如 07:30",
         "This field is required.": "此项必填",
         "The CSRF token is missing.": "页面缺少安全校验码，请刷新后重新提交",
         "The CSRF token is invalid.": "安全校验码无效，请刷新后重新提交",
@@ -222,3 +237,55 @@ class CheckInForm(Form):
 class RecommendForm(Form):
     person_id = SelectField("推荐人员", coerce=int, validate_choice=False)
     submit = SubmitField("推荐上岗")
+
+
+class RecommendAsForm(RecommendForm):
+    """Recommending in the name of one of the user's own brokers (a choice when the organisation has several)."""
+
+    broker_id = SelectField("以哪位经纪人名义推荐", coerce=int, validate_choice=True)
+
+
+class DispatchForm(Form):
+    """A new organised dispatch; the names are the use case's, so its field errors land next to the fields."""
+
+    organiser_broker_id = SelectField("组织经纪人", coerce=int, validate_choice=True)
+    departure_date = DateField("出发日期", validators=[InputRequired(message="请填写出发日期")], format="%Y-%m-%d")
+    departure_time = TimeField("集合出发时间", validators=[Optional()], format="%H:%M", description="如 07:30，北京时间")
+    origin_region_code = StringField("出发地", validators=[required("出发地")],
+                                     description="行政区划代码或名称，如 430182 或 宁乡市")
+    destination_region_code = StringField("目的地", validators=[required("目的地")],
+                                          description="行政区划代码或名称，如 441900 或 东莞市")
+    transport = SelectField("交通方式", choices=[SelectChoice(t.value, t.label) for t in TransportMode])
+    vehicle = StringField("车辆或车次及集合地点", validators=[Optional(), Length(max=128, message="不能超过 128 个字")],
+                          description="如 湘A·12345 大巴，宁乡汽车站集合；或 G1234 次列车")
+    escort = StringField("带队人及联系电话", validators=[Optional(), Length(max=128, message="不能超过 128 个字")],
+                         description="如 刘建国 138****5678，出行人员可联系此人")
+    total_cost = DecimalField("包车总费用（元）", places=2, validators=[Optional()],
+                              description="包车出行时填写，人均费用按实际出行人数分摊")
+    external_key = StringField("批次编号", validators=[Optional(), Length(max=64, message="不能超过 64 个字")],
+                               description="不填则按系统编号")
+    submit = SubmitField("创建批次")
+
+
+class PassengerForm(Form):
+    choice = SelectField("出行人员", validate_choice=False, description="本机构推荐或录用的人员在前，其后是匹配到岗位的人员")
+    submit = SubmitField("加入批次")
+
+
+class RunFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    job = SelectField("任务", validate_choice=False)
+    status = SelectField("状态", choices=_choices(RunStatus), validators=[Optional()])
+    submit = SubmitField("筛选")
+
+
+class OutboxFilterForm(Form):
+    class Meta:
+        csrf = False
+
+    status = SelectField("状态", choices=_choices(OutboxStatus), validators=[Optional()])
+    channel = SelectField("渠道", choices=_choices(Channel), validators=[Optional()])
+    kind = StringField("消息类型", validators=[Optional(), Length(max=32, message="类型过长")])
+    submit = SubmitField("筛选")

@@ -30,6 +30,8 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         Item("admin.organisations", "机构"),
         Item("admin.policies", "政策文件"),
         Item("admin.audit_log", "审计日志"),
+        Item("service.runs", "调度运行"),
+        Item("service.outbox", "消息发送"),
     ),
     Role.COUNTY_STAFF: (
         HOME,
@@ -37,6 +39,7 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         Item("people.search", "劳动力"),
         Item("county.claims", "补贴审核"),
         Item("county.upload_demand", "上传清单"),
+        Item("alerts.index", "预警"),
     ),
     Role.BROKER: (
         HOME,

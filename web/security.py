@@ -7,7 +7,9 @@ in that one case, says so, and only when ``BANGFU_SESSION_COOKIE_SECURE`` was no
 proxy (the production set-up, with PostgreSQL) it stays on.
 
 Timeouts (GB/T 22239-2019 8.1.4.1: 登录连接超时自动退出): a session ends after ``IDLE_TIMEOUT_MINUTES``
-without a request and ``SESSION_LIFETIME_HOURS`` after sign-in, whatever happens in between.
+without a request and ``SESSION_LIFETIME_HOURS`` after sign-in, whatever happens in between. Either end is
+audited as a sign-out (``auth.sign_out``) with the user, the time, the address and the reason (``idle`` or
+``lifetime``).
 """
 
 from __future__ import annotations
@@ -192,6 +194,7 @@ def _enforce_session_limits():
         session[SESSION_SEEN] = now
         return None
     g.session_end_reason = reason
+    _audit_session_end(reason)
     logout_user()
     session.clear()
     flash(message, "info")
@@ -200,6 +203,15 @@ def _enforce_session_limits():
     if wants_json():
         return _respond(401)
     return redirect(url_for("auth.login", next=_local_path(request.full_path) if request.method == "GET" else None))
+
+
+def _audit_session_end(reason: str) -> None:
+    """Write who was signed out, from where and why (``idle`` or ``lifetime``), as a sign-out by the user is."""
+    if not current_user.is_authenticated:
+        return  # the account was disabled or its password changed meanwhile: that was audited when it happened
+    runtime = current_app.extensions["bangfu"]
+    with runtime.db.transaction() as db:
+        accounts.sign_out(db, user=current_user.user, remote_addr=remote_addr(), reason=reason)
 
 
 def _enforce_password_change():

@@ -29,14 +29,17 @@ from jobs.storage.crypto import Vault
 from jobs.storage.clock import china_today
 from jobs.storage.enums import (
     ArrivalStatus,
+    Channel,
     ClaimStatus,
     DispatchStatus,
     EmploymentStatus,
     LabourAbility,
     MatchStatus,
+    OutboxStatus,
     PersonCategory,
     PlacementStatus,
     PostStatus,
+    RunStatus,
 )
 from jobs.storage.models import (
     AuditEvent,
@@ -46,7 +49,9 @@ from jobs.storage.models import (
     Employer,
     EmploymentCheck,
     JobLoss,
+    JobRun,
     Match,
+    OutboxMessage,
     Person,
     Placement,
     Post,
@@ -65,15 +70,20 @@ __all__ = [
     "CheckRow",
     "ClaimRow",
     "DashboardRow",
+    "DispatchDetail",
     "DispatchRow",
     "JobLossRow",
     "OfferRow",
+    "OutboxRow",
     "Page",
+    "PassengerChoice",
+    "PassengerRow",
     "PeopleFilters",
     "PersonDetail",
     "PersonRow",
     "PlacementRow",
     "PostRow",
+    "RunRow",
     "ServedRow",
     "arrivals",
     "audit_log",
@@ -84,10 +94,16 @@ __all__ = [
     "claims_to_review",
     "dashboard_counts",
     "dispatch",
+    "dispatch_detail",
     "dispatches",
     "job_losses",
+    "job_names",
+    "job_runs",
     "offers_for_seeker",
+    "outbox_messages",
+    "overdue_checks",
     "own_brokers",
+    "passenger_choices",
     "people",
     "people_with_best_offer",
     "person_detail",
@@ -393,6 +409,10 @@ def checks_due(session: Session, user: Actor, as_of: dt.date, *, vault: Vault, p
     The milestones are calendar months after the start (:func:`~jobs.subsidy.engine.add_months`), so the
     selection is made here rather than in SQL: only placements in hand started at least three months ago are read.
     """
+    return _slice(_checks_due(session, user, as_of, vault=vault), page, per_page)
+
+
+def _checks_due(session: Session, user: Actor, as_of: dt.date, *, vault: Vault) -> list[CheckDue]:
     earliest_start = add_months(as_of, -CHECK_MONTHS[0])
     candidates = session.scalars(
         select(Placement).where(scope(user, Placement), Placement.status.in_([PlacementStatus.HIRED,
@@ -411,7 +431,7 @@ def checks_due(session: Session, user: Actor, as_of: dt.date, *, vault: Vault, p
                 due.append(CheckDue(_placement_row(placement, vault), months, day, (as_of - day).days))
                 break
     due.sort(key=lambda d: (-d.overdue_days, d.placement.id))
-    return _slice(due, page, per_page)
+    return due
 
 
 @dataclass(frozen=True)
@@ -762,3 +782,199 @@ def dashboard_counts(session: Session, user: Actor, *, year: int | None = None) 
         record = table.get(code)
         rows.append(DashboardRow(code, record.full_name if record else code, **totals[code]))
     return rows
+
+
+# --------------------------------------------------------------------------------------------------------
+# A dispatch's passengers, the workers a broker may add, alerts, scheduler runs and the outbox
+
+
+@dataclass(frozen=True)
+class PassengerRow:
+    """One traveller of a dispatch and whether the destination's workstation has checked them in."""
+
+    member_id: int
+    person_id: int
+    person: str
+    id_masked: str
+    placement_id: int | None
+    placement: str | None  # the job the passenger travels to: employer and the placement's state
+    arrival: str
+    expected: bool
+    checked_in_at: dt.datetime | None
+    cost: str | None
+    ticket_ref: str | None
+
+
+@dataclass(frozen=True)
+class DispatchDetail:
+    """A dispatch with its trip details and its passengers."""
+
+    dispatch: DispatchRow
+    status: DispatchStatus
+    departure_at: dt.datetime | None
+    transport: str
+    vehicle: str | None
+    escort: str | None
+    total_cost: str | None
+    broker: str | None
+    passengers: list[PassengerRow] = field(default_factory=list)
+
+    @property
+    def planned(self) -> bool:
+        return self.status is DispatchStatus.PLANNED
+
+    @property
+    def checked_in(self) -> int:
+        return sum(1 for p in self.passengers if not p.expected)
+
+
+def dispatch_detail(session: Session, user: Actor, dispatch_id: int, *, vault: Vault) -> DispatchDetail:
+    """One dispatch ``user`` may see with its passengers by name (NotFound outside the scope)."""
+    found = visible(session, user, Dispatch, dispatch_id)
+    members = session.execute(
+        select(DispatchMember, Person).join(Person, DispatchMember.person_id == Person.id)
+        .where(DispatchMember.dispatch_id == found.id).order_by(Person.name, DispatchMember.id)
+    ).all()
+    return DispatchDetail(
+        dispatch=_dispatch_row(found), status=found.status, departure_at=found.departure_at, transport=found.transport.label, vehicle=found.vehicle,
+        escort=found.escort, total_cost=_money(found.total_cost),
+        broker=found.organiser_broker.name if found.organiser_broker else None,
+        passengers=[PassengerRow(m.id, p.id, p.name, masked_id_number(p, vault), m.placement_id,
+                                 f"{m.placement.employer.name} · {m.placement.status.label}" if m.placement else None,
+                                 m.arrival.label, m.arrival is ArrivalStatus.EXPECTED, m.checked_in_at,
+                                 _money(m.cost), m.ticket_ref)
+                    for m, p in members],
+    )
+
+
+@dataclass(frozen=True)
+class PassengerChoice:
+    """A worker who may join a dispatch: placed by the user's organisation (with the placement) or matched."""
+
+    person_id: int
+    placement_id: int | None
+    label: str
+
+
+#: How many workers the passenger choice offers at most (placements first, then the best matches).
+MAX_PASSENGER_CHOICES = 200
+
+
+def passenger_choices(session: Session, user: Actor, dispatch_id: int, *, vault: Vault) -> list[PassengerChoice]:
+    """The workers ``user`` may put on the dispatch: those of its placements not yet started (recommended or
+    hired: a worker already at work does not travel to the job), then those matched to an open post with a live
+    offer, best first; never someone already on it.
+    The dispatch must be visible to ``user`` (NotFound otherwise)."""
+    found = visible(session, user, Dispatch, dispatch_id)
+    aboard = select(DispatchMember.person_id).where(DispatchMember.dispatch_id == found.id)
+    choices: list[PassengerChoice] = []
+    seen: set[int] = set()
+    for placement, person, employer in session.execute(
+        select(Placement, Person, Employer).join(Person, Placement.person_id == Person.id)
+        .join(Employer, Placement.employer_id == Employer.id)
+        .where(scope(user, Placement), scope(user, Person), Person.id.not_in(aboard),
+               Placement.status.in_([PlacementStatus.PROPOSED, PlacementStatus.HIRED]))
+        .order_by(Placement.id.desc()).limit(MAX_PASSENGER_CHOICES)
+    ):
+        if person.id in seen:
+            continue
+        seen.add(person.id)
+        choices.append(PassengerChoice(person.id, placement.id, f"{person.name}（{masked_id_number(person, vault)}）"
+                                       f" · {employer.name} · {placement.status.label}"))
+    for match, person, post in session.execute(
+        select(Match, Person, Post).join(Person, Match.person_id == Person.id).join(Post, Match.post_id == Post.id)
+        .where(scope(user, Match), scope(user, Person), Person.id.not_in(aboard), Post.status == PostStatus.OPEN,
+               Match.status.in_([MatchStatus.PROPOSED, MatchStatus.PUSHED, MatchStatus.INTERESTED]))
+        .order_by(Match.score.desc(), Match.id).limit(MAX_PASSENGER_CHOICES * 3)
+    ):
+        if person.id in seen or len(choices) >= MAX_PASSENGER_CHOICES:
+            continue
+        seen.add(person.id)
+        choices.append(PassengerChoice(person.id, None, f"{person.name}（{masked_id_number(person, vault)}）"
+                                       f" · 匹配“{post.title}” {match.score}分"))
+    return choices
+
+
+def overdue_checks(session: Session, user: Actor, as_of: dt.date, *, grace_days: int, vault: Vault,
+                   page: int = 1, per_page: int = 50) -> Page[CheckDue]:
+    """Employment checks in ``user``'s scope more than ``grace_days`` past their milestone, most overdue first
+    (county staff: of their people, wherever the job is)."""
+    late = [d for d in _checks_due(session, user, as_of, vault=vault) if d.overdue_days > grace_days]
+    return _slice(late, page, per_page)
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One run of a scheduled job for one period."""
+
+    id: int
+    job: str
+    period: str
+    status: str
+    failed: bool
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    attempts: int
+    counts: dict[str, Any]
+    error: str | None
+
+
+def job_runs(session: Session, user: Actor, *, job: str | None = None, status: RunStatus | None = None,
+             page: int = 1, per_page: int = 50) -> Page[RunRow]:
+    """The scheduler's runs, latest first, by job and status: administrators only (Forbidden otherwise)."""
+    require(user, Action.MANAGE, JobRun, session=session)
+    query = select(JobRun)
+    if job:
+        query = query.where(JobRun.job == job.strip())
+    if status is not None:
+        query = query.where(JobRun.status == status)
+    query = query.order_by(JobRun.started_at.desc(), JobRun.id.desc())
+    return _paginate(session, query, page, per_page, lambda run: RunRow(
+        run.id, run.job, run.period, run.status.label, run.status is RunStatus.FAILED, run.started_at,
+        run.finished_at, run.attempts, dict(run.counts or {}), run.error))
+
+
+def job_names(session: Session, user: Actor) -> list[str]:
+    """The names of the jobs that have run, for a filter: administrators only."""
+    require(user, Action.MANAGE, JobRun, session=session)
+    return list(session.scalars(select(JobRun.job).distinct().order_by(JobRun.job)))
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One outbox message as an administrator sees it: the recipient masked, never the body's numbers."""
+
+    id: int
+    channel: str
+    kind: str
+    recipient: str
+    subject: str | None
+    status: str
+    failed: bool
+    attempts: int
+    max_attempts: int
+    created_at: dt.datetime
+    next_attempt_at: dt.datetime
+    sent_at: dt.datetime | None
+    last_error: str | None
+
+
+def outbox_messages(session: Session, user: Actor, *, vault: Vault, status: OutboxStatus | None = None,
+                    channel: Channel | None = None, kind: str | None = None, page: int = 1,
+                    per_page: int = 50) -> Page[OutboxRow]:
+    """Outbox messages, newest first, by status, channel and kind: administrators only (Forbidden otherwise)."""
+    from jobs.service.outbox import recipient_label
+
+    require(user, Action.MANAGE, OutboxMessage, session=session)
+    query = select(OutboxMessage)
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    if channel is not None:
+        query = query.where(OutboxMessage.channel == channel)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind.strip())
+    query = query.order_by(OutboxMessage.id.desc())
+    return _paginate(session, query, page, per_page, lambda m: OutboxRow(
+        m.id, m.channel.label, m.kind, recipient_label(session, m, vault), m.subject, m.status.label,
+        m.status is OutboxStatus.FAILED, m.attempts, m.max_attempts, m.created_at, m.next_attempt_at, m.sent_at,
+        m.last_error))

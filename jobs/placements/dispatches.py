@@ -76,8 +76,17 @@ def _locked_dispatch(session: Session, dispatch_id: int) -> Dispatch:
 
 
 def _current(code: str, what: str, field: str) -> str:
+    """The current code of a region given by its code or its name (宁乡市, 东莞)."""
+    text = (code or "").strip()
+    if not text:
+        raise InvalidInput.field(field, f"请填写{what}（行政区划代码或名称）")
     try:
-        return region_table().current(code).code
+        if not text.isdigit():
+            resolved = region_table().resolve(text).code
+            if resolved is None:
+                raise InvalidInput.field(field, f"{what}需是具体的省、市或县")
+            text = resolved
+        return region_table().current(text).code
     except RegionError as error:
         raise InvalidInput.field(field, f"{what}{code}无法识别：{error.message}") from None
 
@@ -153,6 +162,9 @@ def add_member(
     if dispatch.status not in (DispatchStatus.PLANNED, DispatchStatus.DEPARTED):
         raise DispatchError(f"劳务输出批次状态为“{dispatch.status.label}”，不能再增加人员")
     visible(session, actor, Person, person_id)
+    if session.scalar(select(DispatchMember.id).where(DispatchMember.dispatch_id == dispatch.id,
+                                                      DispatchMember.person_id == person_id)) is not None:
+        raise DispatchError("该人员已在本批次中")
     placement = None
     if placement_id is not None:
         placement = visible(session, actor, Placement, placement_id)
@@ -168,6 +180,27 @@ def add_member(
                  after={"member_id": member.id, "person_id": person_id, "placement_id": placement_id,
                         "cost": None if cost is None else f"{cost:.2f}", "ticket_ref": ticket_ref})
     return member
+
+
+def remove_member(session: Session, *, member_id: int, actor: Actor, dispatch_id: int | None = None) -> None:
+    """Take a traveller off a dispatch that has not left yet (a placement tied to it no longer records it).
+    With ``dispatch_id``, a member of another dispatch is not found."""
+    member = visible(session, actor, DispatchMember, member_id)
+    if dispatch_id is not None and member.dispatch_id != dispatch_id:
+        raise NotFound(f"随行人员{member_id}不存在")
+    dispatch = get_dispatch(session, member.dispatch_id, actor=actor, action=Action.ORGANISE_DISPATCH)
+    dispatch = _locked_dispatch(session, dispatch.id)
+    if dispatch.status is not DispatchStatus.PLANNED:
+        raise DispatchError(f"劳务输出批次状态为“{dispatch.status.label}”，出发后不能再移出人员")
+    before = {"member_id": member.id, "person_id": member.person_id, "placement_id": member.placement_id}
+    if member.placement_id is not None:
+        placement = session.get(Placement, member.placement_id)
+        if placement is not None and placement.dispatch_id == dispatch.id:
+            placement.dispatch_id = None
+    session.delete(member)
+    session.flush()
+    audit.record(session, action="dispatch.remove_member", actor=actor, object_type="dispatch",
+                 object_id=dispatch.id, before=before)
 
 
 def _move(session: Session, dispatch_id: int, target: DispatchStatus, actor: Actor,
@@ -332,6 +365,7 @@ __all__ = [
     "member_of",
     "organises_output",
     "per_head_cost",
+    "remove_member",
     "travel_cost",
     "travelled_with_dispatch",
     "travellers",

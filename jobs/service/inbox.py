@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -44,3 +45,33 @@ def mark_read(session: Session, *, user: User, message_id: int, now: dt.datetime
         message.read_at = now
         session.flush()
     return message
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    id: int
+    title: str
+    body: str
+    created_at: dt.datetime
+    read: bool
+
+
+def inbox_page(session: Session, *, user: User, page: int = 1, per_page: int = 50) -> tuple[list[InboxRow], int]:
+    """One page of the user's messages, unread first and newest first within each; and how many there are."""
+    page, per_page = max(page, 1), min(max(per_page, 1), 200)
+    total = session.scalar(select(func.count()).select_from(InboxMessage).where(_owned_by(user))) or 0
+    found = session.scalars(
+        select(InboxMessage).where(_owned_by(user))
+        .order_by(InboxMessage.read_at.is_not(None), InboxMessage.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    )
+    return [InboxRow(m.id, m.title, m.body, m.created_at, m.read_at is not None) for m in found], total
+
+
+def mark_all_read(session: Session, *, user: User, now: dt.datetime) -> int:
+    """Mark every unread message of the user read; how many were."""
+    unread = list(session.scalars(select(InboxMessage).where(_owned_by(user), InboxMessage.read_at.is_(None))))
+    for message in unread:
+        message.read_at = now
+    session.flush()
+    return len(unread)

@@ -73,6 +73,18 @@ ACCESS: dict[str, dict] = {
     "broker.recommend": workspace(404, Role.BROKER),  # no such post
     "broker.dispatches": workspace(200, Role.BROKER),
     "broker.claims": workspace(200, Role.BROKER),
+    "dispatch.new": workspace(200, Role.BROKER),
+    "dispatch.detail": workspace(404, Role.BROKER),  # no such dispatch
+    "dispatch.add_passenger": workspace(404, Role.BROKER),
+    "dispatch.remove_passenger": workspace(404, Role.BROKER),
+    "dispatch.depart_now": workspace(404, Role.BROKER),
+    "alerts.index": workspace(200, Role.COUNTY_STAFF),
+    # Every staff role has an inbox; seekers read theirs on their own pages.
+    "inbox.index": workspace(200, Role.COUNTY_STAFF, Role.BROKER, Role.WORKSTATION_STAFF),
+    "inbox.read": workspace(404, Role.COUNTY_STAFF, Role.BROKER, Role.WORKSTATION_STAFF),  # no such message
+    "inbox.read_all": workspace(302, Role.COUNTY_STAFF, Role.BROKER, Role.WORKSTATION_STAFF),
+    "service.runs": admin_only(200),
+    "service.outbox": admin_only(200),
     # The REST API answers bearer tokens only: a browser session (or nobody) gets 401 on every resource, the
     # per-role answers are in tests/web/api/. Its document and docs are public. POST routes here carry the
     # form's CSRF token but no bearer token; the token endpoint then refuses the form body (not JSON) with 422.
@@ -98,6 +110,7 @@ URL_VALUES = {
     "member_id": lambda accounts: 999_999,
     "post_id": lambda accounts: 999_999,
     "dispatch_id": lambda accounts: 999_999,
+    "message_id": lambda accounts: 999_999,
     "asset_name": lambda accounts: "swagger-ui.css",
 }
 # Query strings a GET route is also walked with (read-only questions must stay read-only).
@@ -109,6 +122,10 @@ QUERIES = {
     "county.claims": "?view=pay&page=2",
     "station.arrivals": "?all=1",
     "broker.served": "?wanted=电焊&page=3",
+    "alerts.index": "?all=1&page=2",
+    "inbox.index": "?page=2",
+    "service.runs": "?job=job_loss&status=failed",
+    "service.outbox": "?status=failed&channel=sms&kind=job_loss",
 }
 REQUIRED_HEADERS = {
     "X-Content-Type-Options": "nosniff",

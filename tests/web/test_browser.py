@@ -21,7 +21,11 @@ from playwright.sync_api import Page, expect, sync_playwright
 from jobs.access.demo_accounts import DemoAccount, create_demo_accounts
 from jobs.demo import build_demo
 from jobs.placements.matches import run_matching
+from jobs.service.outbox import Channels, deliver_due
+from jobs.storage.clock import now_utc
 from jobs.storage.enums import Role
+from scheduler.definitions import JOBS
+from scheduler.runner import default_moment, run_at
 from tests.factories import TODAY
 
 CHROMIUM = os.environ.get("BANGFU_CHROMIUM", "/usr/bin/chromium")
@@ -52,7 +56,12 @@ def demo_accounts(runtime) -> list[DemoAccount]:
     with runtime.db.writer() as session:
         run_matching(session, vault=runtime.vault, today=TODAY)
     with runtime.db.transaction() as session:
-        return create_demo_accounts(session, runtime.vault)
+        made = create_demo_accounts(session, runtime.vault)
+    # The service has run once, so the alerts, the inbox, the runs and the outbox have something to show.
+    for job in (j for j in JOBS if j.name in ("job-loss", "checks-due")):
+        run_at(job, db=runtime.db, vault=runtime.vault, moment=default_moment(job, TODAY))
+    deliver_due(runtime.db, Channels(vault=runtime.vault), now=now_utc())
+    return made
 
 
 @pytest.fixture
@@ -128,16 +137,62 @@ def workspace_steps(page: Page, served: str, role: Role, shots, name: str) -> No
         page.click("main form button:text-is('查看完整号码'), main form input[value='查看完整号码']")
         expect(page.locator(".flash.success")).to_contain_text("已显示完整号码")
         shots(f"{name}-7-person-revealed")
+        county_alerts(page, served, shots, name)
     elif role is Role.BROKER:
         page.goto(f"{served}/broker/")
         expect(page.locator("h1")).to_contain_text("服务对象")
         assert page.locator("table.list tbody tr").count() >= 1
         shots(f"{name}-7-served")
+        broker_dispatch(page, served, shots, name)
     elif role is Role.WORKSTATION_STAFF:
         page.goto(f"{served}/station/checks")
         expect(page.locator("h1")).to_contain_text("稳岗核实")
         page.goto(f"{served}/station/arrivals")
         expect(page.locator("h1")).to_contain_text("到达登记")
+
+
+def county_alerts(page: Page, served: str, shots, name: str) -> None:
+    """The county's alerts: job losses of its people and overdue employment checks, then the inbox."""
+    page.click("nav.menu a:text-is('预警')")
+    expect(page.locator("h1")).to_contain_text("预警")
+    expect(page.locator("main h2").first).to_contain_text("就业转失业")
+    expect(page.locator("main h2").nth(1)).to_contain_text("稳岗核实逾期")
+    shots(f"{name}-8-alerts")
+    page.click("header .who a.inbox-link")
+    expect(page.locator("h1")).to_contain_text("站内消息")
+    shots(f"{name}-9-inbox")
+
+
+def broker_dispatch(page: Page, served: str, shots, name: str) -> None:
+    """Plan a dispatch (a mistake first: the error shows by the field and the input stays), add a passenger,
+    depart, and see the passengers waiting to be checked in."""
+    page.click("nav.menu a:text-is('劳务输出')")
+    page.click("main a:text-is('新建批次')")
+    expect(page.locator("h1")).to_contain_text("新建劳务输出批次")
+    page.fill("#departure_date", "2026-12-05")
+    page.fill("#departure_time", "07:30")
+    page.fill("#destination_region_code", "火星市")
+    page.fill("#vehicle", "湘A·12345 大巴，宁乡汽车站集合")
+    page.fill("#escort", "刘建国 138****5678")
+    page.fill("#total_cost", "3600")
+    page.click("#submit")
+    expect(page.locator(".field.has-error .error")).to_contain_text("目的地")
+    expect(page.locator("#vehicle")).to_have_value("湘A·12345 大巴，宁乡汽车站集合")
+    shots(f"{name}-8-dispatch-error")
+    page.fill("#destination_region_code", "东莞市")
+    page.click("#submit")
+    expect(page.locator(".flash.success")).to_contain_text("已创建劳务输出批次")
+    options = page.locator("#choice option")
+    assert options.count() >= 2, "the broker has workers to take along"
+    page.select_option("#choice", index=1)
+    page.click("main form button:text-is('加入批次'), main form input[value='加入批次']")
+    expect(page.locator(".flash.success")).to_contain_text("已加入批次")
+    expect(page.locator("#passengers tbody tr")).to_have_count(1)
+    shots(f"{name}-9-dispatch-planned")
+    page.click("#depart")
+    expect(page.locator(".flash.success")).to_contain_text("已登记出发")
+    expect(page.locator("#passengers")).to_contain_text("待报到")
+    shots(f"{name}-10-dispatch-departed")
 
 
 def walk(served: str, browser, account: DemoAccount, tmp_path, viewport: dict, prefix: str = "") -> None:
