@@ -37,6 +37,7 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         Item("people.search", "劳动力"),
         Item("county.claims", "补贴审核"),
         Item("county.upload_demand", "上传清单"),
+        Item("county.downloads", "公示与台账"),
     ),
     Role.BROKER: (
         HOME,
@@ -49,6 +50,9 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         HOME,
         Item("station.checks", "稳岗核实"),
         Item("station.arrivals", "到达登记"),
+        Item("station.supply_lists", "岗位清单"),
+        Item("station.posts", "岗位"),
+        Item("station.employers", "用人单位"),
     ),
     Role.SEEKER: (HOME,),
 }

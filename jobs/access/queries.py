@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from jobs.access.permissions import Action, Actor, area_of, in_area, require, scope, visible
+from jobs.access.permissions import Action, Actor, area_of, in_area, permitted, require, scope, visible
 from jobs.errors import InvalidInput
 from jobs.people.persons import id_tail_digest, masked_id_number, masked_phone
 from jobs.people.regions import RegionError, region_table
@@ -52,6 +52,7 @@ from jobs.storage.models import (
     Post,
     Push,
     SubsidyClaim,
+    SupplyList,
     WantedOccupation,
 )
 from jobs.subsidy.engine import add_months
@@ -86,6 +87,11 @@ __all__ = [
     "dispatch",
     "dispatches",
     "job_losses",
+    "kept_employer",
+    "kept_employers",
+    "kept_post",
+    "kept_posts",
+    "kept_supply_lists",
     "offers_for_seeker",
     "own_brokers",
     "people",
@@ -762,3 +768,119 @@ def dashboard_counts(session: Session, user: Actor, *, year: int | None = None) 
         record = table.get(code)
         rows.append(DashboardRow(code, record.full_name if record else code, **totals[code]))
     return rows
+
+
+# --------------------------------------------------------------------------------------------------------
+# The supply side a workstation keeps (the lists, employers and posts it may edit)
+
+
+@dataclass(frozen=True)
+class SupplyListRow:
+    id: int
+    name: str
+    period: str
+    place: str
+    posts: int
+    open_posts: int
+    updated_at: dt.datetime
+
+
+def kept_supply_lists(session: Session, user: Actor, *, text: str | None = None, page: int = 1,
+                      per_page: int = 50) -> Page[SupplyListRow]:
+    """The supply lists ``user`` keeps (may edit), newest first; ``text`` filters by name or period."""
+    posts = select(Post.supply_list_id, func.count().label("posts"),
+                   func.count().filter(Post.status == PostStatus.OPEN).label("open_posts")) \
+        .group_by(Post.supply_list_id).subquery()
+    query = select(SupplyList, func.coalesce(posts.c.posts, 0), func.coalesce(posts.c.open_posts, 0)) \
+        .outerjoin(posts, posts.c.supply_list_id == SupplyList.id) \
+        .where(permitted(user, Action.EDIT, SupplyList))
+    if text and text.strip():
+        like = f"%{text.strip()}%"
+        query = query.where(or_(SupplyList.name.like(like), SupplyList.period.like(like)))
+    query = query.order_by(SupplyList.updated_at.desc(), SupplyList.id.desc())
+    return _paginate(session, query, page, per_page, lambda found: SupplyListRow(
+        found[0].id, found[0].name, found[0].period, _place(found[0].region_code), found[1], found[2],
+        found[0].updated_at))
+
+
+@dataclass(frozen=True)
+class EmployerRow:
+    id: int
+    name: str
+    credit_code: str | None
+    place: str
+    posts: int
+
+
+def kept_employers(session: Session, user: Actor, *, text: str | None = None, page: int = 1,
+                   per_page: int = 50) -> Page[EmployerRow]:
+    """The employers ``user`` keeps, by name; ``text`` filters by name or credit code."""
+    posts = select(Post.employer_id, func.count().label("posts")).group_by(Post.employer_id).subquery()
+    query = select(Employer, func.coalesce(posts.c.posts, 0)).outerjoin(posts, posts.c.employer_id == Employer.id) \
+        .where(permitted(user, Action.EDIT, Employer))
+    if text and text.strip():
+        like = f"%{text.strip()}%"
+        query = query.where(or_(Employer.name.like(like), Employer.credit_code.like(like)))
+    query = query.order_by(Employer.name, Employer.id)
+    return _paginate(session, query, page, per_page, lambda found: EmployerRow(
+        found[0].id, found[0].name, found[0].credit_code, _place(found[0].region_code), found[1]))
+
+
+def kept_posts(session: Session, user: Actor, *, text: str | None = None, status: PostStatus | None = None,
+               supply_list_id: int | None = None, employer_id: int | None = None, page: int = 1,
+               per_page: int = 50) -> Page[PostRow]:
+    """The posts ``user`` keeps, newest first; filtered by title or employer (``text``), status, list or
+    employer."""
+    query = select(Post, Employer).join(Employer, Post.employer_id == Employer.id) \
+        .where(permitted(user, Action.EDIT, Post))
+    if text and text.strip():
+        like = f"%{text.strip()}%"
+        query = query.where(or_(Post.title.like(like), Employer.name.like(like)))
+    if status is not None:
+        query = query.where(Post.status == status)
+    if supply_list_id is not None:
+        query = query.where(Post.supply_list_id == supply_list_id)
+    if employer_id is not None:
+        query = query.where(Post.employer_id == employer_id)
+    query = query.order_by(Post.id.desc())
+    return _paginate(session, query, page, per_page, lambda found: _post_row(*found))
+
+
+@dataclass(frozen=True)
+class KeptEmployer:
+    id: int
+    name: str
+    credit_code: str | None
+    place: str
+
+
+def kept_employer(session: Session, user: Actor, employer_id: int) -> KeptEmployer:
+    """An employer ``user`` keeps, as its edit form shows it (NotFound for any other)."""
+    found = visible(session, user, Employer, employer_id, action=Action.EDIT)
+    return KeptEmployer(found.id, found.name, found.credit_code, _place(found.region_code))
+
+
+@dataclass(frozen=True)
+class KeptPost:
+    """A post as its edit form shows it: the stored values, and what is not editable."""
+
+    id: int
+    employer_id: int
+    employer: str
+    place: str
+    status: PostStatus
+    filled: int
+    wage_text: str | None
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+EDITABLE_POST_FIELDS = ("title", "headcount", "wage_min", "wage_max", "age_min", "age_max", "education",
+                        "skills_required", "address", "contact_name", "closing_date", "board", "lodging", "notes")
+
+
+def kept_post(session: Session, user: Actor, post_id: int) -> KeptPost:
+    """A post ``user`` keeps, as its edit form shows it (NotFound for any other)."""
+    found = visible(session, user, Post, post_id, action=Action.EDIT)
+    employer = session.get(Employer, found.employer_id)
+    return KeptPost(found.id, employer.id, employer.name, _place(found.region_code), found.status, found.filled,
+                    found.wage_text, {name: getattr(found, name) for name in EDITABLE_POST_FIELDS})
