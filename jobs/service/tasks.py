@@ -69,9 +69,14 @@ KINDS = {SUPPLY_IMPORT: "导入岗位供给清单", DEMAND_IMPORT: "导入就业
 UPLOAD_TTL = dt.timedelta(hours=2)
 #: How long a finished task's row is kept for its status page.
 KEEP_FINISHED = dt.timedelta(days=30)
+#: A task queued or running whose row has not moved for this long was most likely cut off (its process ended).
+STALE_AFTER = dt.timedelta(minutes=15)
 #: Row errors kept with a checked upload for its page (the error report has them all).
 ERRORS_SHOWN = 500
 FAILED_MESSAGE = "运行中出错，已写入的批次保留；请稍后重新上传并确认（已导入的行会显示为“未变”），或联系管理员。"
+
+
+_UNDER_WAY = (TaskStatus.QUEUED, TaskStatus.RUNNING)
 
 
 def _digest(token: str) -> str:
@@ -208,12 +213,12 @@ def start_rematch(session: Session, *, actor: Actor, now: dt.datetime | None = N
     if is_system(actor):
         raise InvalidInput("只有登录的用户可以从页面发起重新匹配")
     area = area_of(actor)
+    now = now or now_utc()
     running = session.scalar(select(Task.id).where(
-        Task.kind == REMATCH, Task.status.in_([TaskStatus.QUEUED, TaskStatus.RUNNING]),
+        Task.kind == REMATCH, Task.status.in_(_UNDER_WAY), Task.updated_at >= now - STALE_AFTER,
         Task.options["area"].as_string() == (area or "")))
     if running is not None:
         raise Conflict("本地区的重新匹配正在进行，请等它完成")
-    now = now or now_utc()
     total = session.scalar(select(func.count()).select_from(Person).where(
         Person.household_region_code.startswith(area or "", autoescape=True))) or 0
     task = Task(kind=REMATCH, status=TaskStatus.QUEUED, user_id=actor.id, options={"area": area or ""},
@@ -306,6 +311,7 @@ class TaskView:
     message: str | None
     created_at: dt.datetime
     finished_at: dt.datetime | None
+    stale: bool = False  # queued or running, but not moved for :data:`STALE_AFTER`
 
     @property
     def finished(self) -> bool:
@@ -318,11 +324,15 @@ class TaskView:
         return 0 if self.total <= 0 else min(100, self.done * 100 // self.total)
 
 
-def task_view(session: Session, *, task_id: int, actor: Actor) -> TaskView:
-    """A task its user (or an administrator) follows; NotFound for anyone else's."""
+def task_view(session: Session, *, task_id: int, actor: Actor, now: dt.datetime | None = None) -> TaskView:
+    """A task its user (or an administrator) follows; NotFound for anyone else's. A task that has not moved for
+    :data:`STALE_AFTER` is marked ``stale``: its process most likely ended, and uploading again resumes it
+    (the rows already stored come back "unchanged")."""
+    now = now or now_utc()
     task = session.get(Task, task_id)
     if task is None or (task.user_id != actor.id and actor.role is not Role.ADMIN) \
             or task.status is TaskStatus.STAGED:
         raise NotFound(f"任务{task_id}不存在")
     return TaskView(task.id, task.kind, KINDS.get(task.kind, task.kind), task.status, task.done, task.total,
-                    task.file_name, task.result, task.message, task.created_at, task.finished_at)
+                    task.file_name, task.result, task.message, task.created_at, task.finished_at,
+                    stale=task.status in _UNDER_WAY and task.updated_at < now - STALE_AFTER)

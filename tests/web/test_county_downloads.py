@@ -89,3 +89,17 @@ def test_a_task_is_seen_by_its_user_only(client, runtime, people_of_every_role, 
         task_id = start_rematch(session, actor=user)
     signed_in(Role.WORKSTATION_STAFF)
     assert client.get(f"/tasks/{task_id}").status_code == 404
+
+
+def test_outside_tests_the_task_runs_in_a_thread_of_its_own(app, county, runtime):
+    import threading
+
+    app.config["TASKS_INLINE"] = False
+    page = county.get("/county/downloads").get_data(as_text=True)
+    started = county.post("/county/rematch", data={"csrf_token": csrf_token(page)})
+    task_id = int(started.location.rsplit("/", 1)[1])
+    worker = next((t for t in threading.enumerate() if t.name == f"bangfu-task-{task_id}"), None)
+    if worker is not None:  # else it has finished already
+        worker.join(timeout=60)
+        assert not worker.is_alive()
+    assert "已完成" in county.get(started.location).get_data(as_text=True)

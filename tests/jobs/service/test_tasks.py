@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from jobs.errors import Conflict, Forbidden, NotFound
 from jobs.service.tasks import (
+    STALE_AFTER,
     UPLOAD_TTL,
     check_upload,
     confirm_upload,
@@ -122,3 +123,13 @@ def test_rematching_is_for_county_staff_one_run_per_area_at_a_time(db, vault, us
     run_task(db, vault, task_id)
     with db.reading() as session:
         assert session.get(Task, task_id).status is TaskStatus.DONE
+
+
+def test_a_task_that_stopped_moving_is_shown_stale_and_no_longer_blocks_rematching(db, vault, users):
+    with db.transaction() as session:
+        clerk = session.get(User, users["clerk"])
+        task_id = start_rematch(session, actor=clerk, now=NOW)
+        assert not task_view(session, task_id=task_id, actor=clerk, now=NOW + dt.timedelta(minutes=5)).stale
+        later = NOW + STALE_AFTER + dt.timedelta(minutes=1)
+        assert task_view(session, task_id=task_id, actor=clerk, now=later).stale
+        assert start_rematch(session, actor=clerk, now=later) != task_id
