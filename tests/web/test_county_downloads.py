@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from jobs.service.tasks import run_task, start_rematch
 from jobs.storage.enums import PersonCategory, Role, TaskStatus
-from jobs.storage.models import Match, Task, User
+from jobs.storage.models import Match, Person, Task, User
 from tests.factories import make_employer, make_person, make_post
 from tests.web.conftest import csrf_token
 from tests.web.test_county_pages import claims_world, county  # noqa: F401 (fixtures)
@@ -24,9 +24,7 @@ def cells(data: bytes) -> list[str]:
 
 def test_the_public_notice_is_the_countys_with_id_numbers_masked(county, runtime, claims_world):
     with runtime.db.session() as session:
-        from jobs.storage.models import Person
-        wang, xiangtan = (session.get(Person, claims_world.person_id), session.get(Person, claims_world.outside_person_id))
-        clear = runtime.vault.decrypt(wang.id_number_encrypted)
+        clear = runtime.vault.decrypt(session.get(Person, claims_world.person_id).id_number_encrypted)
     answer = county.get("/county/downloads/notice.xlsx")
     assert answer.status_code == 200 and "attachment" in answer.headers["Content-Disposition"]
     found = cells(answer.data)
