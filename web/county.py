@@ -1,5 +1,6 @@
 """The county staff's workspace: the dashboard of their area, the subsidy review queue (approve, reject with a
-reason, mark paid with a payment reference) and the demand-list upload. The people pages are in ``web.people``.
+reason, mark paid with a payment reference), the demand-list upload (checked, its error report, confirmed), the
+public notice and ledgers to download, and re-matching the area's people. The people pages are in ``web.people``.
 
 Every claim and list is reached through the permission module's scope (outside it: 404); the four-eyes rule of
 approvals is the use case's, and its refusal is shown as the page's error."""
@@ -7,25 +8,23 @@ approvals is the use case's, and its refusal is shown as the page's error."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 
 from jobs.access import queries
 from jobs.errors import DomainError, InvalidInput
-from jobs.lists.demand import import_demand
-from jobs.lists.importing import ListOptionError
-from jobs.lists.reading import NotAList
+from jobs.service.housekeeping import work_status_ledger
+from jobs.service.tasks import start_rematch
 from jobs.storage.clock import china_today
 from jobs.storage.enums import ClaimStatus, Role
-from jobs.subsidy.claims import approve_claim, ledger, pay_claim, reject_claim
-from web.forms import ActionForm, ListUploadForm, PayForm, RejectForm, show_errors
+from jobs.subsidy.claims import approve_claim, ledger, pay_claim, public_notice, reject_claim
+from jobs.subsidy.render import ledger_xlsx, notice_html, notice_xlsx
+from web import tasks, uploads
+from web.forms import ActionForm, PayForm, RejectForm, show_errors
 from web.workspace import actor, listing, only, runtime
 
 blueprint = Blueprint("county", __name__, url_prefix="/county")
 blueprint.before_request(only(Role.COUNTY_STAFF))
-MAX_LIST_BYTES = 20 * 1024 * 1024
-LIST_SUFFIXES = (".xlsx", ".csv", ".xls")
 #: Bar widths are CSS classes in steps of 5 % (the CSP forbids inline styles).
 BAR_STEPS = 20
 
@@ -121,47 +120,86 @@ def pay(claim_id: int):
                    "补贴申领 {claim_id} 已登记发放")
 
 
-# -- demand lists ----------------------------------------------------------------------------------------
+# -- demand lists: upload → checked (row errors, error report) → confirm → import task -----------------------
+
+DEMAND_UPLOAD = uploads.Flow(kind="demand_import", title="就业需求清单", upload="county.upload_demand",
+                             checked="county.demand_checked", report="county.demand_report",
+                             confirm="county.demand_confirm")
 
 
 @blueprint.route("/demand/upload", methods=["GET", "POST"])
 def upload_demand():
-    """Upload a demand list (帮扶对象清单): check only, or check and import; the rows' errors are shown."""
-    form = ListUploadForm()
-    result = None
-    status = 200
-    if form.validate_on_submit():
-        upload = form.file.data
-        name = (upload.filename or "") if upload else ""
-        data = upload.read(MAX_LIST_BYTES + 1) if upload else b""
-        suffix = Path(name).suffix.lower()
-        if not data:
-            form.file.errors = ["请选择要上传的清单文件"]
-        elif len(data) > MAX_LIST_BYTES:
-            form.file.errors = ["清单文件不能超过 20 MB"]
-        elif suffix not in LIST_SUFFIXES:
-            form.file.errors = ["清单文件应为 .xlsx 或 .csv"]
-        else:
-            result = _import(form, data, name, suffix, dry_run=not form.load.data)
-        if form.file.errors or form.form_errors or (result is not None and result.errors):
-            status = 422
-    elif request.method == "POST":
-        status = 422
-    return render_template("county/demand_upload.html", form=form, result=result), status
+    """Upload a demand list (帮扶对象清单): checked first, the rows' errors shown; stored only once confirmed."""
+    return uploads.upload_view(DEMAND_UPLOAD)
 
 
-def _import(form: ListUploadForm, data: bytes, name: str, suffix: str, *, dry_run: bool):
-    # The upload is read from memory by the same reader, with the same limits, as a file on the command line;
-    # the list is named by the form, else by the file's title, else by the uploaded file's name.
-    try:
-        with runtime().db.writer() as db:  # the import commits its own batches after validating the whole file
-            return import_demand(db, runtime().vault, io.BytesIO(data), name=name,
-                                 list_name=form.list_name.data or None, default_name=Path(name).stem or None,
-                                 period=form.period.data or None, dry_run=dry_run, actor=actor())
-    except NotAList as error:
-        form.file.errors = [error.message]
-    except ListOptionError as error:
-        form.form_errors = [error.message]
-    except InvalidInput as error:
-        show_errors(form, error)
-    return None
+@blueprint.get("/demand/upload/<token>")
+def demand_checked(token: str):
+    return uploads.checked_view(DEMAND_UPLOAD, token)
+
+
+@blueprint.get("/demand/upload/<token>/report")
+def demand_report(token: str):
+    return uploads.report_view(DEMAND_UPLOAD, token)
+
+
+@blueprint.post("/demand/upload/<token>/confirm")
+def demand_confirm(token: str):
+    return uploads.confirm_view(DEMAND_UPLOAD, token)
+
+
+# -- downloads: the public notice (公示名单), the subsidy ledger, the work-status ledger; re-matching -------------
+
+
+@blueprint.get("/downloads")
+def downloads():
+    """The files a county office hands on, for its own area, ID numbers masked; and re-matching its people."""
+    return render_template("county/downloads.html", form=ActionForm(formdata=None))
+
+
+def _download(render, rows, name: str, mimetype: str):
+    stream = io.BytesIO()
+    render(rows, stream)
+    stream.seek(0)
+    return send_file(stream, mimetype=mimetype, as_attachment=True, download_name=name)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@blueprint.get("/downloads/notice.<any(xlsx, html):suffix>")
+def notice(suffix: str):
+    """The public-notice list (公示名单) of the area's eligible claims: xlsx, or a printable page."""
+    with runtime().db.session() as db:
+        rows = public_notice(db, vault=runtime().vault, actor=actor())
+    if suffix == "html":
+        return _download(notice_html, rows, f"公示名单-{china_today()}.html", "text/html; charset=utf-8")
+    return _download(notice_xlsx, rows, f"公示名单-{china_today()}.xlsx", XLSX)
+
+
+@blueprint.get("/downloads/ledger.xlsx")
+def ledger_download():
+    """The subsidy ledger (补贴台账) of the area: by fund, status, county and month."""
+    with runtime().db.session() as db:
+        rows = ledger(db, actor=actor())
+    return _download(ledger_xlsx, rows, f"补贴台账-{china_today()}.xlsx", XLSX)
+
+
+@blueprint.get("/downloads/work-ledger.xlsx")
+def work_ledger_download():
+    """The work-status ledger (务工情况电子台账) of the area's target groups, ID numbers masked."""
+    with runtime().db.session() as db:
+        data = work_status_ledger(db, vault=runtime().vault, actor=actor())
+    return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True,
+                     download_name=f"务工情况台账-{china_today():%Y-%m}.xlsx")
+
+
+@blueprint.post("/rematch")
+def rematch():
+    """Match the area's people again (重新匹配), as a task with a status page."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    with runtime().db.transaction() as db:
+        task_id = start_rematch(db, actor=actor())
+    tasks.start(task_id)
+    return redirect(url_for("tasks.status", task_id=task_id))

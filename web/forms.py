@@ -11,13 +11,16 @@ import datetime as dt
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
+    IntegerField,
     PasswordField,
     SelectChoice,
     SelectField,
     StringField,
     SubmitField,
+    TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Optional
@@ -33,6 +36,7 @@ from jobs.storage.enums import (
     OrganisationKind,
     OutboxStatus,
     PersonCategory,
+    PostStatus,
     Role,
     RunStatus,
     TransportMode,
@@ -205,16 +209,6 @@ class PayForm(Form):
     submit = SubmitField("登记发放")
 
 
-class ListUploadForm(Form):
-    file = FileField("清单文件（xlsx 或 csv）")
-    list_name = StringField("清单名称", validators=[Optional(), Length(max=128, message="清单名称过长")],
-                            description="不填则取文件中的清单名称或文件名")
-    period = StringField("清单期间", validators=[Optional(), Length(max=32, message="期间过长")],
-                         description="如 2026；不填则取文件中的期间或今年")
-    check = SubmitField("只校验")
-    load = SubmitField("校验并导入")
-
-
 class CheckForm(Form):
     check_date = DateField("核实日期", validators=[InputRequired(message="请填写核实日期")], format="%Y-%m-%d")
     employed = SelectField("是否在岗", choices=[SelectChoice("yes", "在岗"), SelectChoice("no", "不在岗")])
@@ -289,3 +283,40 @@ class OutboxFilterForm(Form):
     channel = SelectField("渠道", choices=_choices(Channel), validators=[Optional()])
     kind = StringField("消息类型", validators=[Optional(), Length(max=32, message="类型过长")])
     submit = SubmitField("筛选")
+class UploadCheckForm(Form):
+    """The first step of a list upload: the file is checked, nothing is stored yet."""
+    file = FileField("清单文件（xlsx 或 csv）")
+    list_name = StringField("清单名称", validators=[Optional(), Length(max=128, message="清单名称过长")],
+                            description="不填则取文件中的清单名称或文件名")
+    period = StringField("清单期间", validators=[Optional(), Length(max=32, message="期间过长")],
+                         description="如 2026；不填则取文件中的期间或今年")
+    submit = SubmitField("上传并校验")
+class ConfirmUploadForm(Form):
+    confirm_changes = BooleanField("同时修改已有就业安置或补贴的人员信息（否则这些行保持原样）")
+    submit = SubmitField("确认导入")
+class KeptListFilterForm(Form):
+    """A read-only filter asked with GET: no CSRF token since nothing changes."""
+    text = StringField("查找", validators=[Optional(), Length(max=64, message="查找内容过长")])
+    status = SelectField("岗位状态", choices=_choices(PostStatus), validators=[Optional()])
+class EmployerForm(Form):
+    name = StringField("单位名称", validators=[required("单位名称"), Length(max=128, message="单位名称不能超过 128 个字")])
+    credit_code = StringField("统一社会信用代码", validators=[Optional(), Length(max=18, message="统一社会信用代码为 18 位")],
+                              description="18 位，没有可不填")
+    submit = SubmitField("保存")
+class PostForm(Form):
+    title = StringField("岗位名称", validators=[required("岗位名称"), Length(max=128, message="岗位名称不能超过 128 个字")])
+    headcount = IntegerField("招聘人数", validators=[Optional()], description="不填为不限")
+    wage_min = IntegerField("月薪下限（元）", validators=[Optional()])
+    wage_max = IntegerField("月薪上限（元）", validators=[Optional()])
+    age_min = IntegerField("年龄下限", validators=[Optional()])
+    age_max = IntegerField("年龄上限", validators=[Optional()])
+    education = StringField("学历要求", validators=[Optional(), Length(max=32, message="学历要求过长")],
+                            description="如 初中、高中、不限")
+    skills_required = TextAreaField("技能要求", validators=[Optional(), Length(max=2000, message="技能要求过长")])
+    address = StringField("工作地址", validators=[Optional(), Length(max=256, message="工作地址过长")])
+    contact_name = StringField("联系人", validators=[Optional(), Length(max=64, message="联系人过长")])
+    closing_date = DateField("截止日期", validators=[Optional()], format="%Y-%m-%d")
+    board = BooleanField("包吃")
+    lodging = BooleanField("包住")
+    notes = TextAreaField("备注", validators=[Optional(), Length(max=2000, message="备注过长")])
+    submit = SubmitField("保存")

@@ -40,6 +40,7 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         Item("county.claims", "补贴审核"),
         Item("county.upload_demand", "上传清单"),
         Item("alerts.index", "预警"),
+        Item("county.downloads", "公示与台账"),
     ),
     Role.BROKER: (
         HOME,
@@ -52,6 +53,9 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         HOME,
         Item("station.checks", "稳岗核实"),
         Item("station.arrivals", "到达登记"),
+        Item("station.supply_lists", "岗位清单"),
+        Item("station.posts", "岗位"),
+        Item("station.employers", "用人单位"),
     ),
     Role.SEEKER: (HOME,),
 }

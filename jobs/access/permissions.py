@@ -83,6 +83,7 @@ __all__ = [
     "is_system",
     "keep_denial",
     "ownership",
+    "permitted",
     "require",
     "scope",
     "system_actor",
@@ -113,6 +114,7 @@ class Action(enum.StrEnum):
     REJECT_CLAIM = "reject_claim"
     PAY_CLAIM = "pay_claim"
     REVOKE_CLAIM = "revoke_claim"
+    REMATCH = "rematch"  # run matching again for the people of one's area
     MANAGE = "manage"  # users, organisations, policy packs, scheduler runs
 
 
@@ -481,10 +483,21 @@ def _action_filter(user: Actor, action: Action, model: type) -> ColumnElement[bo
         # Subsidies are reviewed, approved and paid by the office of the worker's county (the county staff's
         # job), never by the broker who claims them; another county's claim is outside the scope altogether.
         return scope(user, SubsidyClaim) if model is SubsidyClaim and role is Role.COUNTY_STAFF else None
+    if action is Action.REMATCH:
+        # County staff look after their people's offers: they may have them matched again (the run reads every
+        # post, but writes matches only for the people of their area).
+        return scope(user, Person) if model is Person and role is Role.COUNTY_STAFF else None
     if action is Action.EVALUATE_CLAIMS:
         return scope(user, Placement) if model is Placement and role is Role.COUNTY_STAFF else None
     # MANAGE and anything else: administrators only.
     return None
+
+
+def permitted(user: Actor, action: Action | str, model: type) -> ColumnElement[bool]:
+    """A WHERE clause selecting the rows of ``model`` on which ``user`` may take ``action`` (``false()`` when
+    the role never may): e.g. the posts a workstation may edit, to list only those."""
+    condition = _action_filter(user, Action(action), model)
+    return false() if condition is None else condition
 
 
 def can(user: Actor, action: Action | str, obj: object) -> bool:
@@ -529,14 +542,17 @@ def require(user: Actor, action: Action | str, obj: object, *, reason: str | Non
 
 
 def visible(session: Session, user: Actor, model: type[M], object_id: Any, *, for_update: bool = False,
-            what: str | None = None) -> M:
+            what: str | None = None, action: Action = Action.VIEW) -> M:
     """The ``model`` row with this id, if ``user`` may see it; else :class:`~jobs.errors.NotFound`.
 
     A row outside the scope is reported as missing (audited as a denial). ``for_update`` locks the row
-    (``SELECT … FOR UPDATE``) and reads it afresh, for the workflow steps that change it.
+    (``SELECT … FOR UPDATE``) and reads it afresh, for the workflow steps that change it. With ``action`` the
+    scope is the rows ``user`` may take that action on (e.g. the posts a workstation keeps, for its edit pages):
+    another one is reported as missing too.
     """
     key = model.__mapper__.primary_key[0]
-    query = select(model).where(key == object_id, scope(user, model))
+    condition = scope(user, model) if action is Action.VIEW else permitted(user, action, model)
+    query = select(model).where(key == object_id, condition)
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
     found = session.scalars(query).one_or_none()
@@ -618,6 +634,7 @@ _ACTION_LABELS: dict[Action, str] = {
     Action.REJECT_CLAIM: "驳回该补贴申领",
     Action.PAY_CLAIM: "发放该补贴",
     Action.REVOKE_CLAIM: "撤销该补贴",
+    Action.REMATCH: "重新匹配该地区的劳动力",
     Action.MANAGE: "进行系统管理",
 }
 

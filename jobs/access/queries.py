@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from jobs.access.permissions import Action, Actor, area_of, in_area, require, scope, visible
+from jobs.access.permissions import Action, Actor, area_of, in_area, permitted, require, scope, visible
 from jobs.errors import InvalidInput
 from jobs.people.persons import id_tail_digest, masked_id_number, masked_phone
 from jobs.people.regions import RegionError, region_table
@@ -57,6 +57,7 @@ from jobs.storage.models import (
     Post,
     Push,
     SubsidyClaim,
+    SupplyList,
     WantedOccupation,
 )
 from jobs.subsidy.engine import add_months
@@ -99,6 +100,11 @@ __all__ = [
     "job_losses",
     "job_names",
     "job_runs",
+    "kept_employer",
+    "kept_employers",
+    "kept_post",
+    "kept_posts",
+    "kept_supply_lists",
     "offers_for_seeker",
     "outbox_messages",
     "overdue_checks",
@@ -978,3 +984,85 @@ def outbox_messages(session: Session, user: Actor, *, vault: Vault, status: Outb
         m.id, m.channel.label, m.kind, recipient_label(session, m, vault), m.subject, m.status.label,
         m.status is OutboxStatus.FAILED, m.attempts, m.max_attempts, m.created_at, m.next_attempt_at, m.sent_at,
         m.last_error))
+# The supply side a workstation keeps (the lists, employers and posts it may edit)
+class SupplyListRow:
+    name: str
+    place: str
+    posts: int
+    open_posts: int
+    updated_at: dt.datetime
+def kept_supply_lists(session: Session, user: Actor, *, text: str | None = None, page: int = 1,
+                      per_page: int = 50) -> Page[SupplyListRow]:
+    """The supply lists ``user`` keeps (may edit), newest first; ``text`` filters by name or period."""
+    posts = select(Post.supply_list_id, func.count().label("posts"),
+                   func.count().filter(Post.status == PostStatus.OPEN).label("open_posts")) \
+        .group_by(Post.supply_list_id).subquery()
+    query = select(SupplyList, func.coalesce(posts.c.posts, 0), func.coalesce(posts.c.open_posts, 0)) \
+        .outerjoin(posts, posts.c.supply_list_id == SupplyList.id) \
+        .where(permitted(user, Action.EDIT, SupplyList))
+    if text and text.strip():
+        like = f"%{text.strip()}%"
+        query = query.where(or_(SupplyList.name.like(like), SupplyList.period.like(like)))
+    query = query.order_by(SupplyList.updated_at.desc(), SupplyList.id.desc())
+    return _paginate(session, query, page, per_page, lambda found: SupplyListRow(
+        found[0].id, found[0].name, found[0].period, _place(found[0].region_code), found[1], found[2],
+        found[0].updated_at))
+class EmployerRow:
+    name: str
+    credit_code: str | None
+    place: str
+    posts: int
+def kept_employers(session: Session, user: Actor, *, text: str | None = None, page: int = 1,
+                   per_page: int = 50) -> Page[EmployerRow]:
+    """The employers ``user`` keeps, by name; ``text`` filters by name or credit code."""
+    posts = select(Post.employer_id, func.count().label("posts")).group_by(Post.employer_id).subquery()
+    query = select(Employer, func.coalesce(posts.c.posts, 0)).outerjoin(posts, posts.c.employer_id == Employer.id) \
+        .where(permitted(user, Action.EDIT, Employer))
+    if text and text.strip():
+        like = f"%{text.strip()}%"
+        query = query.where(or_(Employer.name.like(like), Employer.credit_code.like(like)))
+    query = query.order_by(Employer.name, Employer.id)
+    return _paginate(session, query, page, per_page, lambda found: EmployerRow(
+        found[0].id, found[0].name, found[0].credit_code, _place(found[0].region_code), found[1]))
+def kept_posts(session: Session, user: Actor, *, text: str | None = None, status: PostStatus | None = None,
+               supply_list_id: int | None = None, employer_id: int | None = None, page: int = 1,
+               per_page: int = 50) -> Page[PostRow]:
+    """The posts ``user`` keeps, newest first; filtered by title or employer (``text``), status, list or
+    employer."""
+    query = select(Post, Employer).join(Employer, Post.employer_id == Employer.id) \
+        .where(permitted(user, Action.EDIT, Post))
+    if text and text.strip():
+        like = f"%{text.strip()}%"
+        query = query.where(or_(Post.title.like(like), Employer.name.like(like)))
+        query = query.where(Post.status == status)
+    if supply_list_id is not None:
+        query = query.where(Post.supply_list_id == supply_list_id)
+    if employer_id is not None:
+        query = query.where(Post.employer_id == employer_id)
+    query = query.order_by(Post.id.desc())
+    return _paginate(session, query, page, per_page, lambda found: _post_row(*found))
+class KeptEmployer:
+    name: str
+    credit_code: str | None
+    place: str
+def kept_employer(session: Session, user: Actor, employer_id: int) -> KeptEmployer:
+    """An employer ``user`` keeps, as its edit form shows it (NotFound for any other)."""
+    found = visible(session, user, Employer, employer_id, action=Action.EDIT)
+    return KeptEmployer(found.id, found.name, found.credit_code, _place(found.region_code))
+class KeptPost:
+    """A post as its edit form shows it: the stored values, and what is not editable."""
+    employer_id: int
+    employer: str
+    place: str
+    status: PostStatus
+    filled: int
+    wage_text: str | None
+    values: dict[str, Any] = field(default_factory=dict)
+EDITABLE_POST_FIELDS = ("title", "headcount", "wage_min", "wage_max", "age_min", "age_max", "education",
+                        "skills_required", "address", "contact_name", "closing_date", "board", "lodging", "notes")
+def kept_post(session: Session, user: Actor, post_id: int) -> KeptPost:
+    """A post ``user`` keeps, as its edit form shows it (NotFound for any other)."""
+    found = visible(session, user, Post, post_id, action=Action.EDIT)
+    employer = session.get(Employer, found.employer_id)
+    return KeptPost(found.id, employer.id, employer.name, _place(found.region_code), found.status, found.filled,
+                    found.wage_text, {name: getattr(found, name) for name in EDITABLE_POST_FIELDS})

@@ -36,7 +36,7 @@ declined offer: an existing pair gets its new score and reasons but keeps its st
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -306,12 +306,14 @@ def run_matching(
     top_k: int = 10,
     everything: bool = False,
     batch_size: int = BATCH,
+    progress: Callable[[int], None] | None = None,
 ) -> MatchRunSummary:
     """Match the workers and posts that changed (listed in the outbox), or everything, or those updated after
     ``since``. Commits one transaction per batch; anything pending in ``session`` is committed first.
 
     ``origin`` limits the run to workers from that area (its posts still see every worker of it); the outbox
-    rows of other workers stay for a later run.
+    rows of other workers stay for a later run. ``progress`` is told how many workers each committed batch
+    matched (nothing of the run is pending in ``session`` when it is called).
     """
     area = region_table().resolve(origin).code if origin else None
     session.commit()
@@ -327,6 +329,8 @@ def run_matching(
         _consume(session, changes)
         session.commit()
         summary.batches += 1
+        if progress is not None:
+            progress(len(ids))
     if not everything:
         _match_changed_posts(session, vault, area, since, today, top_k, batch_size, summary)
     return summary

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from jobs.access.permissions import system_actor
+from jobs.access.permissions import Action, Actor, require, scope, system_actor
 from jobs.people.persons import masked_id_number
 from jobs.people.regions import region_table
 from jobs.placements.matches import run_matching
@@ -12,7 +13,7 @@ from jobs.rendering.xlsx import simple_workbook
 from jobs.service.outbox import enqueue
 from jobs.service.runs import RunContext
 from jobs.storage.enums import Channel, OrganisationKind, PersonCategory, PostStatus
-from jobs.storage.models import Organisation, Person, Post
+from jobs.storage.models import DemandList, Organisation, Person, Post
 from jobs.storage.crypto import Vault
 from jobs.subsidy.claims import evaluate_claims
 
@@ -70,6 +71,15 @@ def ledger_xlsx(people: list[Person], vault: Vault) -> bytes:
                      person.employment_status.label, person.employment_place or "",
                      "有" if person.employment_intent else "无", "有" if person.training_intent else "无"))
     return simple_workbook("务工情况台账", LEDGER_HEADERS, rows)
+
+
+def work_status_ledger(session: Session, *, vault: Vault, actor: Actor) -> bytes:
+    """The work-status ledger of the target groups among the people ``actor`` looks after (a county office: its
+    county), as the monthly job sends it; ID numbers masked. Only roles that export lists may have it."""
+    require(actor, Action.EXPORT, DemandList, session=session)
+    people = list(session.scalars(select(Person).where(
+        scope(actor, Person), Person.category.in_(LEDGER_CATEGORIES)).order_by(Person.id)))
+    return ledger_xlsx(people, vault)
 
 
 def run_monthly_ledger(ctx: RunContext) -> None:

@@ -202,9 +202,24 @@ class RunStatus(_Labelled):
     FAILED = "failed"
 
 
+class TaskStatus(_Labelled):
+    """State of a long action started from a page (a list import, a re-matching run)."""
+
+    STAGED = "staged"  # an upload checked and kept, waiting for the user to confirm
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
 # Keyed by (enum class, value): members of different enums may share a value (Role.BROKER and
 # OrganisationKind.BROKER are both "broker") and StrEnum members with equal values are equal dict keys.
 _LABELS: dict[tuple[type, str], str] = {
+    (TaskStatus, TaskStatus.STAGED.value): "已校验，待确认",
+    (TaskStatus, TaskStatus.QUEUED.value): "排队中",
+    (TaskStatus, TaskStatus.RUNNING.value): "进行中",
+    (TaskStatus, TaskStatus.DONE.value): "已完成",
+    (TaskStatus, TaskStatus.FAILED.value): "未完成",
     (EmploymentStatus, EmploymentStatus.UNEMPLOYED.value): "未就业",
     (EmploymentStatus, EmploymentStatus.EMPLOYED.value): "已就业",
     (Role, Role.ADMIN.value): "管理员",

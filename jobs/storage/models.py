@@ -60,6 +60,7 @@ from jobs.storage.enums import (
     Role,
     RunStatus,
     Sex,
+    TaskStatus,
     TransportMode,
     WithdrawnReason,
 )
@@ -977,6 +978,38 @@ class JobRun(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (UniqueConstraint("job", "period"),)
+
+
+class Task(Base):
+    """A long action started from a page: a checked upload waiting for confirmation, then its import; or a
+    re-matching run. The worker updates ``done``/``total`` in transactions of its own, so a status page can
+    show progress; the upload (``payload``) is kept only until the task ends or ``expires_at``.
+
+    An upload is found by the SHA-256 digest of a random token handed to the user who uploaded it (never the
+    token itself), and only by that user.
+    """
+
+    __tablename__ = "task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[TaskStatus] = mapped_column(enum_column(TaskStatus, "status"), default=TaskStatus.QUEUED)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    token_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
+    file_name: Mapped[str | None] = mapped_column(String(256))
+    payload: Mapped[bytes | None] = mapped_column(LargeBinary)
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    checked: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    expires_at: Mapped[dt.datetime]
+    finished_at: Mapped[dt.datetime | None]
+
+    __table_args__ = (CheckConstraint("done >= 0 AND total >= 0", name="progress"),)
 
 
 class SchedulerLease(Base):

@@ -27,6 +27,7 @@ from jobs.storage.enums import Role
 from scheduler.definitions import JOBS
 from scheduler.runner import default_moment, run_at
 from tests.factories import TODAY
+from tests.jobs.lists.gallery import supply_list
 
 CHROMIUM = os.environ.get("BANGFU_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -125,7 +126,45 @@ def test_each_role_signs_in_changes_its_password_and_walks_its_pages(served, bro
          tmp_path, TABLET, prefix="tablet-")
 
 
-def workspace_steps(page: Page, served: str, role: Role, shots, name: str) -> None:
+def supply_upload_and_post_edit(page: Page, served: str, shots, name: str, folder) -> None:
+    """A workstation uploads a supply list with a bad row: sees the row's errors, downloads the error report,
+    confirms, follows the import to its end; then edits a post (a refused value first) and closes one."""
+    page.goto(f"{served}/station/posts")
+    page.click("a.button:text-is('上传岗位供给清单')")
+    expect(page.locator("h1")).to_contain_text("上传岗位供给清单")
+    page.set_input_files("#file", str(supply_list(folder)))
+    page.fill("#list_name", "东莞市2026年第四季度岗位")
+    page.click("#submit")
+    expect(page.locator("#check-summary")).to_contain_text("有误 2")
+    assert page.locator("table.row-errors tbody tr").count() >= 5
+    shots(f"{name}-10-supply-checked")
+    with page.expect_download() as download:
+        page.click("a.button:text-is('下载错误报告（xlsx）')")
+    assert download.value.suggested_filename.endswith("错误报告.xlsx")
+    page.click("#submit:text-is('确认导入'), input[value='确认导入']")
+    expect(page.locator("#task-status")).to_have_text("已完成")
+    expect(page.locator("#task-result")).to_contain_text("导入完成")
+    shots(f"{name}-11-supply-imported")
+    page.goto(f"{served}/station/posts?text=普工")
+    expect(page.locator("table.list tbody tr").first).to_contain_text("普工（长白班）")
+    shots(f"{name}-12-posts")
+    page.locator("table.list tbody a:text-is('修改')").first.click()
+    expect(page.locator("h1")).to_contain_text("修改岗位")
+    page.fill("#wage_min", "6000")
+    page.fill("#wage_max", "5000")
+    page.click("#submit")
+    expect(page.locator(".field.has-error .error").first).to_contain_text("月薪上限不能低于下限")
+    expect(page.locator("#wage_max")).to_have_value("5000")
+    shots(f"{name}-13-post-refused")
+    page.fill("#wage_max", "7500")
+    page.click("#submit")
+    expect(page.locator(".flash.success")).to_contain_text("已保存岗位")
+    page.locator("table.list tbody button:text-is('关闭')").first.click()
+    expect(page.locator(".flash.success")).to_contain_text("已关闭")
+    shots(f"{name}-14-post-saved-and-closed")
+
+
+def workspace_steps(page: Page, served: str, role: Role, shots, name: str, folder=None) -> None:
     """The main work of each staff role's workspace, beyond opening its menu."""
     if role is Role.COUNTY_STAFF:
         page.goto(f"{served}/county/")
@@ -136,8 +175,16 @@ def workspace_steps(page: Page, served: str, role: Role, shots, name: str) -> No
         page.fill("#reason", "电话核实就业情况")
         page.click("main form button:text-is('查看完整号码'), main form input[value='查看完整号码']")
         expect(page.locator(".flash.success")).to_contain_text("已显示完整号码")
-        shots(f"{name}-7-person-revealed")
+        shots(f"{name}-10-person-revealed")
         county_alerts(page, served, shots, name)
+        page.goto(f"{served}/county/downloads")
+        with page.expect_download() as download:
+            page.click("a.button[href$='notice.xlsx']")
+        assert download.value.suggested_filename.startswith("公示名单")
+        page.click("button:text-is('重新匹配')")
+        expect(page.locator("#task-status")).to_have_text("已完成")
+        expect(page.locator("#task-result")).to_contain_text("已重新匹配")
+        shots(f"{name}-11-rematched")
     elif role is Role.BROKER:
         page.goto(f"{served}/broker/")
         expect(page.locator("h1")).to_contain_text("服务对象")
@@ -149,6 +196,7 @@ def workspace_steps(page: Page, served: str, role: Role, shots, name: str) -> No
         expect(page.locator("h1")).to_contain_text("稳岗核实")
         page.goto(f"{served}/station/arrivals")
         expect(page.locator("h1")).to_contain_text("到达登记")
+        supply_upload_and_post_edit(page, served, shots, name, folder)
 
 
 def county_alerts(page: Page, served: str, shots, name: str) -> None:
@@ -222,7 +270,7 @@ def walk(served: str, browser, account: DemoAccount, tmp_path, viewport: dict, p
         page.click(f"nav.menu a:text-is('{label}')")
         expect(page.locator("nav.menu a[aria-current=page]")).to_have_text(label)
         shots(f"{name}-{number}-{label}")
-    workspace_steps(page, served, role, shots, name)
+    workspace_steps(page, served, role, shots, name, tmp_path)
     if role is Role.ADMIN:
         page.goto(f"{served}/admin/policies/which?region=宁乡市&day=2024-03-01")
         expect(page.locator("main")).to_contain_text("湘人社规〔2021〕10号")

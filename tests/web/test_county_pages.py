@@ -9,6 +9,7 @@ import io
 from dataclasses import dataclass
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import select
 
 from jobs.access.permissions import SYSTEM
@@ -150,22 +151,25 @@ def test_other_roles_cannot_open_the_review_queue(client, signed_in, claims_worl
     assert client.get("/county/claims").status_code == 403
 
 
-def test_a_demand_list_is_checked_then_imported_with_its_row_errors_in_the_page(county, runtime, tmp_path):
+def test_a_demand_list_is_checked_then_confirmed_with_its_row_errors_and_error_report(county, runtime, tmp_path):
     data = county_list(tmp_path).read_bytes()
-
-    def upload(button: str):
-        return post(county, "/county/demand/upload",
-                    {"file": (io.BytesIO(data), "宁乡市需求清单.xlsx"), button: "1"}, page="/county/demand/upload",
-                    content_type="multipart/form-data")
-
-    checked = upload("check")
-    text = checked.get_data(as_text=True)
-    assert checked.status_code == 422 and "校验结果" in text and "在Excel中被存成了数字" in text
-    assert "王五" not in county.get("/people/").get_data(as_text=True)
-    imported = upload("load")
-    text = imported.get_data(as_text=True)
-    assert "导入完成" in text and "新增 3" in text and "与第4行重复" in text
+    checked = post(county, "/county/demand/upload", {"file": (io.BytesIO(data), "宁乡市需求清单.xlsx")},
+                   page="/county/demand/upload", content_type="multipart/form-data")
+    assert checked.status_code == 302 and "/county/demand/upload/" in checked.location
+    page = county.get(checked.location).get_data(as_text=True)
+    assert "校验结果" in page and "在Excel中被存成了数字" in page and "与第4行重复" in page
+    assert "下载错误报告" in page and "王五" not in county.get("/people/").get_data(as_text=True)  # nothing stored
+    report = county.get(checked.location + "/report")
+    assert report.status_code == 200 and report.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(report.data)).active
+    assert any("与第4行重复" in str(cell.value) for row in sheet.iter_rows() for cell in row)
+    confirmed = post(county, checked.location + "/confirm", {}, page=checked.location)
+    assert confirmed.status_code == 302 and "/tasks/" in confirmed.location
+    status = county.get(confirmed.location).get_data(as_text=True)
+    assert "已完成" in status and "导入完成" in status and "新增 3" in status and 'http-equiv="refresh"' not in status
     assert county.get("/people/").get_data(as_text=True).count("/people/") >= 3
-    wrong = post(county, "/county/demand/upload", {"file": (io.BytesIO(b"x"), "a.pdf"), "check": "1"},
+    again = post(county, checked.location + "/confirm", {}, page="/county/demand/upload")
+    assert again.status_code == 409  # confirmed once only
+    wrong = post(county, "/county/demand/upload", {"file": (io.BytesIO(b"x"), "a.pdf")},
                  page="/county/demand/upload", content_type="multipart/form-data")
     assert wrong.status_code == 422 and "清单文件应为 .xlsx 或 .csv" in wrong.get_data(as_text=True)
