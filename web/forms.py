@@ -285,24 +285,38 @@ class OutboxFilterForm(Form):
     submit = SubmitField("筛选")
 class UploadCheckForm(Form):
     """The first step of a list upload: the file is checked, nothing is stored yet."""
+
     file = FileField("清单文件（xlsx 或 csv）")
     list_name = StringField("清单名称", validators=[Optional(), Length(max=128, message="清单名称过长")],
                             description="不填则取文件中的清单名称或文件名")
     period = StringField("清单期间", validators=[Optional(), Length(max=32, message="期间过长")],
                          description="如 2026；不填则取文件中的期间或今年")
     submit = SubmitField("上传并校验")
+
+
 class ConfirmUploadForm(Form):
     confirm_changes = BooleanField("同时修改已有就业安置或补贴的人员信息（否则这些行保持原样）")
     submit = SubmitField("确认导入")
+
+
 class KeptListFilterForm(Form):
     """A read-only filter asked with GET: no CSRF token since nothing changes."""
+
+    class Meta:
+        csrf = False
+
     text = StringField("查找", validators=[Optional(), Length(max=64, message="查找内容过长")])
     status = SelectField("岗位状态", choices=_choices(PostStatus), validators=[Optional()])
+    submit = SubmitField("筛选")
+
+
 class EmployerForm(Form):
     name = StringField("单位名称", validators=[required("单位名称"), Length(max=128, message="单位名称不能超过 128 个字")])
     credit_code = StringField("统一社会信用代码", validators=[Optional(), Length(max=18, message="统一社会信用代码为 18 位")],
                               description="18 位，没有可不填")
     submit = SubmitField("保存")
+
+
 class PostForm(Form):
     title = StringField("岗位名称", validators=[required("岗位名称"), Length(max=128, message="岗位名称不能超过 128 个字")])
     headcount = IntegerField("招聘人数", validators=[Optional()], description="不填为不限")

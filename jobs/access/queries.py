@@ -63,9 +63,9 @@ from jobs.storage.models import (
 from jobs.subsidy.engine import add_months
 
 __all__ = [
-    "CHECK_MONTHS",
     "ArrivalRow",
     "AuditRow",
+    "CHECK_MONTHS",
     "CandidateRow",
     "CheckDue",
     "CheckRow",
@@ -985,12 +985,19 @@ def outbox_messages(session: Session, user: Actor, *, vault: Vault, status: Outb
         m.status is OutboxStatus.FAILED, m.attempts, m.max_attempts, m.created_at, m.next_attempt_at, m.sent_at,
         m.last_error))
 # The supply side a workstation keeps (the lists, employers and posts it may edit)
+
+
+@dataclass(frozen=True)
 class SupplyListRow:
+    id: int
     name: str
+    period: str
     place: str
     posts: int
     open_posts: int
     updated_at: dt.datetime
+
+
 def kept_supply_lists(session: Session, user: Actor, *, text: str | None = None, page: int = 1,
                       per_page: int = 50) -> Page[SupplyListRow]:
     """The supply lists ``user`` keeps (may edit), newest first; ``text`` filters by name or period."""
@@ -1007,11 +1014,17 @@ def kept_supply_lists(session: Session, user: Actor, *, text: str | None = None,
     return _paginate(session, query, page, per_page, lambda found: SupplyListRow(
         found[0].id, found[0].name, found[0].period, _place(found[0].region_code), found[1], found[2],
         found[0].updated_at))
+
+
+@dataclass(frozen=True)
 class EmployerRow:
+    id: int
     name: str
     credit_code: str | None
     place: str
     posts: int
+
+
 def kept_employers(session: Session, user: Actor, *, text: str | None = None, page: int = 1,
                    per_page: int = 50) -> Page[EmployerRow]:
     """The employers ``user`` keeps, by name; ``text`` filters by name or credit code."""
@@ -1024,6 +1037,8 @@ def kept_employers(session: Session, user: Actor, *, text: str | None = None, pa
     query = query.order_by(Employer.name, Employer.id)
     return _paginate(session, query, page, per_page, lambda found: EmployerRow(
         found[0].id, found[0].name, found[0].credit_code, _place(found[0].region_code), found[1]))
+
+
 def kept_posts(session: Session, user: Actor, *, text: str | None = None, status: PostStatus | None = None,
                supply_list_id: int | None = None, employer_id: int | None = None, page: int = 1,
                per_page: int = 50) -> Page[PostRow]:
@@ -1034,6 +1049,7 @@ def kept_posts(session: Session, user: Actor, *, text: str | None = None, status
     if text and text.strip():
         like = f"%{text.strip()}%"
         query = query.where(or_(Post.title.like(like), Employer.name.like(like)))
+    if status is not None:
         query = query.where(Post.status == status)
     if supply_list_id is not None:
         query = query.where(Post.supply_list_id == supply_list_id)
@@ -1041,16 +1057,27 @@ def kept_posts(session: Session, user: Actor, *, text: str | None = None, status
         query = query.where(Post.employer_id == employer_id)
     query = query.order_by(Post.id.desc())
     return _paginate(session, query, page, per_page, lambda found: _post_row(*found))
+
+
+@dataclass(frozen=True)
 class KeptEmployer:
+    id: int
     name: str
     credit_code: str | None
     place: str
+
+
 def kept_employer(session: Session, user: Actor, employer_id: int) -> KeptEmployer:
     """An employer ``user`` keeps, as its edit form shows it (NotFound for any other)."""
     found = visible(session, user, Employer, employer_id, action=Action.EDIT)
     return KeptEmployer(found.id, found.name, found.credit_code, _place(found.region_code))
+
+
+@dataclass(frozen=True)
 class KeptPost:
     """A post as its edit form shows it: the stored values, and what is not editable."""
+
+    id: int
     employer_id: int
     employer: str
     place: str
@@ -1058,8 +1085,12 @@ class KeptPost:
     filled: int
     wage_text: str | None
     values: dict[str, Any] = field(default_factory=dict)
+
+
 EDITABLE_POST_FIELDS = ("title", "headcount", "wage_min", "wage_max", "age_min", "age_max", "education",
                         "skills_required", "address", "contact_name", "closing_date", "board", "lodging", "notes")
+
+
 def kept_post(session: Session, user: Actor, post_id: int) -> KeptPost:
     """A post ``user`` keeps, as its edit form shows it (NotFound for any other)."""
     found = visible(session, user, Post, post_id, action=Action.EDIT)
