@@ -65,7 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = runtime
     app.json.ensure_ascii = False
 
-    from web import admin, api, auth, broker, county, errors, navigation, pages, people, station
+    from web import admin, api, auth, broker, county, errors, navigation, pages, people, seeker, station
 
     @app.before_request
     def _lookup_key_guard() -> None:
@@ -86,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(county.blueprint)
     app.register_blueprint(station.blueprint)
     app.register_blueprint(broker.blueprint)
+    seeker.init_app(app)
     api.init_app(app)
     return app
 

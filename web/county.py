@@ -165,3 +165,13 @@ def _import(form: ListUploadForm, data: bytes, name: str, suffix: str, *, dry_ru
     except InvalidInput as error:
         show_errors(form, error)
     return None
+
+
+@blueprint.get("/interest")
+def interest():
+    """求职者意向: the county's people who said 感兴趣 to an offer on their phone, newest first."""
+    from jobs.access.mine import interest_queue
+
+    with runtime().db.session() as db:
+        page = listing(lambda **p: interest_queue(db, actor(), vault=runtime().vault, **p))
+    return render_template("interest_queue.html", page=page)

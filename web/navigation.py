@@ -37,6 +37,7 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         Item("people.search", "劳动力"),
         Item("county.claims", "补贴审核"),
         Item("county.upload_demand", "上传清单"),
+        Item("county.interest", "求职者意向"),
     ),
     Role.BROKER: (
         HOME,
@@ -44,6 +45,7 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         Item("broker.posts", "岗位与推荐"),
         Item("broker.dispatches", "劳务输出"),
         Item("broker.claims", "补贴申领"),
+        Item("broker.interest", "求职者意向"),
     ),
     Role.WORKSTATION_STAFF: (
         HOME,

@@ -205,6 +205,8 @@ def _enforce_session_limits():
 def _enforce_password_change():
     if request.endpoint in OPEN_WHILE_CHANGING or not current_user.is_authenticated:
         return None
+    if session.get("sign_in_method") == "code":
+        return None  # signed in by SMS code (web.seeker): the session has no password to replace
     if current_user.user.must_change_password:
         flash("首次登录或密码被重置后，请先设置您自己的新密码", "info")
         return redirect(url_for("auth.change_password"))
