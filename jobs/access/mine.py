@@ -125,7 +125,8 @@ def plain_reasons(person: Person, post: Post) -> tuple[str, ...]:
     wanted = [o.text for o in person.wanted_occupations]
     codes = {o.occupation_code for o in person.wanted_occupations if o.occupation_code}
     if wanted:
-        same = post.occupation_code in codes if post.occupation_code else False
+        same = (post.occupation_code in codes if post.occupation_code else False) or any(
+            w in post.title or post.title in w for w in wanted)
         reasons.append(f"您想做{'、'.join(wanted[:3])}，这个岗位是{post.title}" + ("" if same else "（相近的工作）"))
     job = _code(post.region_code) or ""
     liked = [r for r in person.wanted_regions if r.region_code and job.startswith(_code(r.region_code) or "~")]
