@@ -126,7 +126,7 @@ def login():
         try:
             number = one_time_codes.phone_number(form.phone.data)
             with _runtime().db.transaction() as db:
-                sent, message_id = one_time_codes.request_code(db, _runtime().vault, phone=number, now=now_utc(),
+                _sent, message_id = one_time_codes.request_code(db, _runtime().vault, phone=number, now=now_utc(),
                                                                remote_addr=remote_addr())
         except InvalidInput as error:
             show_errors(form, error)
@@ -137,7 +137,6 @@ def login():
         else:
             _deliver_soon(message_id)
             session[PHONE_KEY] = number
-            flash(f"如果 {sent.phone_masked} 已在县人社部门登记，验证码短信马上就到，{sent.valid_minutes}分钟内有效", "info")
             return redirect(url_for("seeker.code"))
     elif request.method == "POST":
         status = 422
@@ -196,7 +195,8 @@ def code():
         status = 422
     from jobs.people.identity import mask_phone
 
-    return render_template("seeker/code.html", form=form, phone=mask_phone(number)), status
+    return render_template("seeker/code.html", form=form, phone=mask_phone(number),
+                           minutes=one_time_codes.VALID_FOR.seconds // 60), status
 
 
 @blueprint.post("/logout")

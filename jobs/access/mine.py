@@ -119,19 +119,25 @@ def contract(months: int | None) -> str:
     return f"合同{months}个月"
 
 
-def plain_reasons(person: Person, post: Post) -> tuple[str, ...]:
-    """Why this post is offered, as one would say it to the worker ("您想做焊工，这个岗位是焊工")."""
+def plain_reasons(person: Person, post: Post, engine_reasons: str = "") -> tuple[str, ...]:
+    """Why this post is offered, as one would say it to the worker ("您想做焊工，这个岗位是焊工"). The matching
+    engine's own verdict on the job type (its reasons start 工种相符/相近/相关/名称相似/不同) decides how the job is
+    compared; without it the titles are compared."""
     reasons = []
     wanted = [o.text for o in person.wanted_occupations]
-    codes = {o.occupation_code for o in person.wanted_occupations if o.occupation_code}
     if wanted:
-        same = (post.occupation_code in codes if post.occupation_code else False) or any(
-            w in post.title or post.title in w for w in wanted)
-        reasons.append(f"您想做{'、'.join(wanted[:3])}，这个岗位是{post.title}" + ("" if same else "（相近的工作）"))
+        liked = "、".join(wanted[:3])
+        verdict = engine_reasons[:4] if engine_reasons.startswith("工种") else ""
+        if verdict == "工种不同":
+            reasons.append(f"这个岗位是{post.title}，和您想做的{liked}不一样，也可以了解一下")
+        elif verdict == "工种相符" or (not verdict and any(w in post.title or post.title in w for w in wanted)):
+            reasons.append(f"您想做{liked}，这个岗位是{post.title}")
+        else:
+            reasons.append(f"您想做{liked}，这个岗位是{post.title}，是相近的工作")
     job = _code(post.region_code) or ""
-    liked = [r for r in person.wanted_regions if r.region_code and job.startswith(_code(r.region_code) or "~")]
-    if liked:
-        reasons.append(f"在您想去的{liked[0].text}")
+    liked_places = [r for r in person.wanted_regions if r.region_code and job.startswith(_code(r.region_code) or "~")]
+    if liked_places:
+        reasons.append(f"在您想去的{liked_places[0].text}")
     else:
         open_minded = [r.text for r in person.wanted_regions if r.region_code is None]
         if open_minded:
@@ -177,7 +183,7 @@ def my_offers(session: Session, user: Actor, *, page: int = 1, per_page: int = 1
             match_id=match.id, title=post.title, employer=employer.name, place=_place(post.region_code),
             from_home=from_home(person.household_region_code, post.region_code),
             wage=post.wage_text or _wage(post.wage_min, post.wage_max), board_lodging=board_lodging(post),
-            contract=contract(post.contract_months), reasons=plain_reasons(person, post),
+            contract=contract(post.contract_months), reasons=plain_reasons(person, post, match.reasons),
             interested=match.status is MatchStatus.INTERESTED, answer_note=match.answer_note,
         )
 

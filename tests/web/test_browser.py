@@ -187,3 +187,93 @@ def walk(served: str, browser, account: DemoAccount, tmp_path, viewport: dict, p
     assert not missing, missing
     context.close()
     assert len(list(tmp_path.glob(f"{name}-*.png"))) >= 4
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_a_seeker_signs_in_by_code_on_a_phone_says_yes_to_an_offer_and_the_broker_sees_it(served, browser,
+                                                                                             demo_accounts, runtime,
+                                                                                             tmp_path):
+    """The phone pages at 390×844: sign-in with the code read from the outbox, offers with reasons, 感兴趣,
+    messages, my information; then the demo broker finds the answer in its 求职者意向 queue."""
+    import re as regex
+
+    from sqlalchemy import select
+
+    from jobs.storage.models import OutboxMessage
+
+    account = next(a for a in demo_accounts if a.role is Role.SEEKER and a.phone)
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
+    page = context.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    missing: list[str] = []
+    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+
+    def shots(name: str) -> None:
+        page.screenshot(path=tmp_path / f"phone-{name}.png", full_page=True)
+        # Nothing is wider than the phone: no sideways scrolling.
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+
+    page.goto(f"{served}/m/")
+    expect(page).to_have_url(regex.compile(r"/m/login$"))
+    shots("0-login")
+    page.fill("#phone", account.phone)
+    page.click("#submit")
+    expect(page).to_have_url(regex.compile(r"/m/login/code$"))
+    with runtime.db.session() as session:
+        body = session.scalars(select(OutboxMessage.body).where(OutboxMessage.kind == "login_code")
+                               .order_by(OutboxMessage.id.desc())).first()
+    code = regex.search(r"验证码是(\d{6})", body).group(1)
+    shots("1-code")
+    page.fill("#code", code)
+    page.click("#submit")
+    expect(page).to_have_url(f"{served}/m/")
+    expect(page.locator("h1")).to_have_text("我的岗位推荐")
+    first = page.locator("article.offer").first
+    expect(first.locator(".why li").first).to_contain_text("您想做")
+    title = first.locator("h2").inner_text()
+    # The read-aloud button shows where the browser can speak (Chromium can), hidden otherwise.
+    if page.evaluate("'speechSynthesis' in window"):
+        expect(first.locator("button.speak")).to_be_visible()
+    shots("2-offers")
+    first.locator("summary").click()
+    first.locator("input[name=reason]").fill("想学技术")
+    first.locator("button.yes").click()
+    expect(page.locator(".flash.success")).to_contain_text("经纪人")
+    expect(page.locator("article.offer").first.locator(".done")).to_contain_text("您已表示感兴趣")
+    shots("3-interested")
+    page.click("nav.tabs a:text-is('消息')")
+    expect(page.locator("h1")).to_have_text("消息")
+    shots("4-messages")
+    page.click("nav.tabs a:text-is('工作')")
+    expect(page.locator("h1")).to_have_text("我的工作")
+    shots("5-work")
+    page.click("nav.tabs a:text-is('补贴')")
+    expect(page.locator("h1")).to_have_text("我的补贴")
+    shots("6-subsidies")
+    page.click("nav.tabs a:has-text('我的')")
+    expect(page.locator("h1")).to_have_text("我的信息")
+    expect(page.locator("main")).to_contain_text("****")
+    shots("7-info")
+    page.fill("#jobs", "电焊工、普工")
+    page.click("#submit")
+    expect(page.locator(".flash.success")).to_contain_text("重新推荐")
+    shots("8-info-saved")
+    page.click("button:text-is('退出')")
+    expect(page).to_have_url(regex.compile(r"/m/login$"))
+    assert not refused, refused
+    assert not missing, missing
+    context.close()
+
+    broker = next(a for a in demo_accounts if a.role is Role.BROKER)
+    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
+    page = context.new_page()
+    first_sign_in(page, served, broker, shots=lambda name: None, name="broker")
+    page.click("nav.menu a:text-is('求职者意向')")
+    row = page.locator("table.interest tbody tr").first
+    expect(row).to_contain_text(title)
+    expect(row).to_contain_text("想学技术")
+    page.screenshot(path=tmp_path / "phone-9-broker-queue.png", full_page=True)
+    context.close()

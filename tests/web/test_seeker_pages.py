@@ -262,6 +262,8 @@ def test_work_and_subsidies_show_the_placement_the_trip_and_the_claims(seeker, r
         assert text in work, text
     subsidies = seeker.get("/m/subsidies")
     assert subsidies.status_code == 200 and len(subsidies.get_data()) < PAGE_LIMIT
+    for text in ("一次性交通补助", "发给您本人", "政策依据", "湘人社规〔2021〕10号"):
+        assert text in subsidies.get_data(as_text=True), text
 
 
 def test_my_information_is_masked_and_an_edit_rematches_at_once(seeker, runtime, offers, people_of_every_role):
