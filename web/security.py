@@ -199,6 +199,8 @@ def _enforce_session_limits():
 
     if wants_json():
         return _respond(401)
+    if request.blueprint == "seeker":  # the phone pages sign in again by SMS code
+        return redirect(url_for("seeker.login"))
     return redirect(url_for("auth.login", next=_local_path(request.full_path) if request.method == "GET" else None))
 
 

@@ -140,14 +140,20 @@ def workspace_steps(page: Page, served: str, role: Role, shots, name: str) -> No
         expect(page.locator("h1")).to_contain_text("到达登记")
 
 
-def walk(served: str, browser, account: DemoAccount, tmp_path, viewport: dict, prefix: str = "") -> None:
-    role = account.role
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
+def open_page(browser, viewport: dict, **options) -> tuple:
+    """A fresh context and page, with the lists of what Chromium refused under the CSP and of files not found."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
     page = context.new_page()
     refused: list[str] = []
     page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
     missing: list[str] = []
     page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    return context, page, refused, missing
+
+
+def walk(served: str, browser, account: DemoAccount, tmp_path, viewport: dict, prefix: str = "") -> None:
+    role = account.role
+    context, page, refused, missing = open_page(browser, viewport)
 
     def shots(name: str) -> None:
         page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
@@ -204,12 +210,7 @@ def test_a_seeker_signs_in_by_code_on_a_phone_says_yes_to_an_offer_and_the_broke
     from jobs.storage.models import OutboxMessage
 
     account = next(a for a in demo_accounts if a.role is Role.SEEKER and a.phone)
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True, has_touch=True)
-    page = context.new_page()
-    refused: list[str] = []
-    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
-    missing: list[str] = []
-    page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    context, page, refused, missing = open_page(browser, PHONE, is_mobile=True, has_touch=True)
 
     def shots(name: str) -> None:
         page.screenshot(path=tmp_path / f"phone-{name}.png", full_page=True)
@@ -268,8 +269,7 @@ def test_a_seeker_signs_in_by_code_on_a_phone_says_yes_to_an_offer_and_the_broke
     context.close()
 
     broker = next(a for a in demo_accounts if a.role is Role.BROKER)
-    context = browser.new_context(viewport=LAPTOP, locale="zh-CN")
-    page = context.new_page()
+    context, page, _refused, _missing = open_page(browser, LAPTOP)
     first_sign_in(page, served, broker, shots=lambda name: None, name="broker")
     page.click("nav.menu a:text-is('求职者意向')")
     row = page.locator("table.interest tbody tr").first

@@ -292,3 +292,10 @@ def test_a_bad_edit_is_named_next_to_its_field(seeker, offers):
     answer = post_on(seeker, "/m/info", "/m/info", {"jobs": "电焊工", "places": "广东", "wage_min": "8000",
                                                     "wage_max": "5000"})
     assert answer.status_code == 422 and "最高工资不能低于最低工资" in answer.get_data(as_text=True)
+
+
+def test_an_idle_phone_session_ends_back_at_the_phone_sign_in(seeker, frozen_clock):
+    frozen_clock.shift(dt.timedelta(minutes=31))
+    ended = seeker.get("/m/work")
+    assert ended.status_code == 302 and ended.headers["Location"].endswith("/m/login")
+    assert seeker.get("/m/").headers["Location"].endswith("/m/login")
