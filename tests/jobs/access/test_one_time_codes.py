@@ -187,3 +187,35 @@ def test_a_disabled_account_cannot_sign_in_by_code(session, vault, worker, froze
     with pytest.raises(CodeRefused) as refused:
         sign_in(session, vault, sent_code(session))
     assert "停用" in refused.value.message
+
+
+def test_requests_for_one_number_at_once_get_one_code(runtime):
+    """Six requests for one number at the same moment, each in its own transaction: one code, five refusals
+    (PostgreSQL takes them in turn under an advisory lock; SQLite's writers queue anyway)."""
+    import threading
+
+    with runtime.db.transaction() as session:
+        make_person(session, runtime.vault, phone="13512345678")
+    now = dt.datetime(2026, 11, 24, 2, 0, tzinfo=dt.UTC)
+    barrier = threading.Barrier(6)
+    outcomes: list[str] = []
+
+    def fire() -> None:
+        barrier.wait()
+        try:
+            with runtime.db.transaction() as session:
+                request_code(session, runtime.vault, phone="13512345678", now=now)
+            outcomes.append("sent")
+        except TooManyCodes:
+            outcomes.append("refused")
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            outcomes.append(repr(error))
+
+    threads = [threading.Thread(target=fire) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["refused"] * 5 + ["sent"]
+    with runtime.db.session() as session:
+        assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
