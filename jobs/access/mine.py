@@ -249,7 +249,7 @@ def my_work(session: Session, user: Actor) -> tuple[list[MyJob], list[MyTrip]]:
             when += f" {dispatch.departure_at.astimezone(_china()):%H:%M}"
         trips.append(MyTrip(
             dispatch.id, when, _place(dispatch.origin_region_code), _place(dispatch.destination_region_code),
-            getattr(dispatch, "meeting_point", None) or f"{_place(dispatch.origin_region_code)}（具体集合地点请问带队人）",
+            dispatch.meeting_point or f"{_place(dispatch.origin_region_code)}（具体集合地点请问带队人）",
             dispatch.transport.label + (f"（{dispatch.vehicle}）" if dispatch.vehicle else ""),
             dispatch.escort or "请联系县人社部门", dispatch.status.label, member.arrival.label))
     return jobs, trips

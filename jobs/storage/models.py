@@ -686,6 +686,8 @@ class Dispatch(Timestamped, Base):
     )
     vehicle: Mapped[str | None] = mapped_column(String(128))
     escort: Mapped[str | None] = mapped_column(String(128))
+    # Where the travellers gather (集合地点), shown on their phones with the date and the escort.
+    meeting_point: Mapped[str | None] = mapped_column(String(128))
     total_cost: Mapped[Decimal | None]
     status: Mapped[DispatchStatus] = mapped_column(
         enum_column(DispatchStatus, "status"), default=DispatchStatus.PLANNED

@@ -253,12 +253,12 @@ def test_work_and_subsidies_show_the_placement_the_trip_and_the_claims(seeker, r
         organisation = session.scalars(select(Organisation).where(Organisation.name == "宁乡市人社局")).one()
         dispatch = create_dispatch(session, organiser_organisation_id=organisation.id, origin_region_code="430182",
                                    destination_region_code="441900", departure_date=dt.date(2026, 12, 5),
-                                   escort="刘队长 13700000000", actor=SYSTEM)
+                                   escort="刘队长 13700000000", meeting_point="宁乡市汽车西站", actor=SYSTEM)
         add_member(session, dispatch_id=dispatch.id, person_id=person_id, placement_id=placement.id, actor=SYSTEM)
     with runtime.db.session() as session:
         evaluate_claims(session, vault=runtime.vault, as_of=dt.date(2024, 12, 31), actor=SYSTEM)
     work = seeker.get("/m/work").get_data(as_text=True)
-    for text in ("电子装配工", "东莞市凤岗电子厂", "2026年12月05日", "刘队长", "出发安排"):
+    for text in ("电子装配工", "东莞市凤岗电子厂", "2026年12月05日", "宁乡市汽车西站", "刘队长", "出发安排"):
         assert text in work, text
     subsidies = seeker.get("/m/subsidies")
     assert subsidies.status_code == 200 and len(subsidies.get_data()) < PAGE_LIMIT

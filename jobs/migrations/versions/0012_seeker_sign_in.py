@@ -6,6 +6,7 @@ Create Date: 2026-11-30
 
 ``one_time_code``: sign-in codes sent by SMS, keyed by the phone's keyed hash, the code itself stored as a keyed
 hash. ``match.answered_at`` / ``match.answer_note``: when a worker said 感兴趣 / 不感兴趣 and why.
+``dispatch.meeting_point``: where the travellers of a dispatch gather.
 """
 
 from __future__ import annotations
@@ -41,9 +42,13 @@ def upgrade() -> None:
     with op.batch_alter_table('match', schema=None) as batch_op:
         batch_op.add_column(sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('answer_note', sa.String(length=200), nullable=True))
+    with op.batch_alter_table('dispatch', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('meeting_point', sa.String(length=128), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('dispatch', schema=None) as batch_op:
+        batch_op.drop_column('meeting_point')
     with op.batch_alter_table('match', schema=None) as batch_op:
         batch_op.drop_column('answer_note')
         batch_op.drop_column('answered_at')
