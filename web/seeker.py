@@ -235,7 +235,7 @@ def interest(match_id: int):
     with _runtime().db.transaction() as db:
         answer_offer(db, match_id=match_id, interested=answer == "yes", reason=form.reason.data,
                      actor=current_user.user, now=now_utc())
-    flash("已告诉为您服务的经纪人和县人社部门，他们会尽快联系您" if answer == "yes" else "好的，以后少给您推荐这类岗位",
+    flash("已告诉为您服务的经纪人和县人社部门，他们会尽快联系您" if answer == "yes" else "好的，这个岗位不再推荐给您",
           "success")
     return redirect(url_for("seeker.offers")), 303
 
