@@ -258,6 +258,12 @@ def test_a_seeker_signs_in_by_code_on_a_phone_says_yes_to_an_offer_and_the_broke
     page.click("#submit")
     expect(page.locator(".flash.success")).to_contain_text("重新推荐")
     shots("8-info-saved")
+    # The narrowest and the widest phones the pages are made for: nothing needs sideways scrolling.
+    for width in (360, 414):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in ("/m/", "/m/messages", "/m/work", "/m/subsidies", "/m/info"):
+            page.goto(f"{served}{path}")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (width, path)
     page.click("button:text-is('退出')")
     expect(page).to_have_url(regex.compile(r"/m/login$"))
     assert not refused, refused
