@@ -332,7 +332,8 @@ def my_info(session: Session, user: Actor, *, vault: Vault) -> MyInfo:
     return MyInfo(person.name, masked_id_number(person, vault), masked_phone(person, vault),
                   tuple(o.text for o in person.wanted_occupations), tuple(r.text for r in person.wanted_regions),
                   person.expected_wage_min, person.expected_wage_max, person.training_intent,
-                  preference is None or preference.sms, person.household_address or _place(person.household_region_code))
+                  preference is None or preference.sms,
+                  person.household_address or _place(person.household_region_code))
 
 
 # --------------------------------------------------------------------------------------------------------

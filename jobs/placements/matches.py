@@ -289,7 +289,8 @@ def answer_offer(session: Session, *, match_id: int, interested: bool, reason: s
     return match
 
 
-def rematch_person(session: Session, *, vault: Vault, person_id: int, today: dt.date, top_k: int = 10) -> MatchRunSummary:
+def rematch_person(session: Session, *, vault: Vault, person_id: int, today: dt.date,
+                   top_k: int = 10) -> MatchRunSummary:
     """Match one worker again now (after they changed what they want on their phone), against every post with a
     seat, in the caller's transaction; the outbox rows of that worker are consumed. Statuses are kept as in
     :func:`run_matching`."""
