@@ -382,6 +382,7 @@ def _dispatches_and_placements(session, rng, people, posts, brokers, offices) ->
             transport=TransportMode.CHARTERED_COACH if n % 3 else TransportMode.TRAIN,
             vehicle=f"湘A·{rng.randint(10000, 99999)}" if n % 3 else f"G{rng.randint(100, 999)}次",
             escort=f"{rng.choice(SURNAMES)}{rng.choice(GIVEN)}（带队）",
+            meeting_point=f"{region_table().current(origin).name}人力资源市场门前",
             total_cost=per_head * len(chosen),
             status=DispatchStatus.ARRIVED,
             external_key=f"D{n:03d}",

@@ -65,7 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = runtime
     app.json.ensure_ascii = False
 
-    from web import admin, api, auth, broker, county, errors, navigation, pages, people, station, tasks
+    from web import admin, api, auth, broker, county, errors, navigation, pages, people, seeker, station, tasks
     from web import alerts, dispatching, inbox_pages, service_pages
 
     @app.before_request
@@ -92,6 +92,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(inbox_pages.blueprint)
     app.register_blueprint(service_pages.blueprint)
     app.register_blueprint(tasks.blueprint)
+    seeker.init_app(app)
     api.init_app(app)
     return app
 

@@ -11,7 +11,7 @@ from jobs.access import queries
 from jobs.errors import DomainError
 from jobs.placements.placements import propose_placement
 from jobs.storage.enums import PostStatus, Role
-from web.forms import RecommendAsForm, RecommendForm, show_errors
+from web.forms import RecommendAsForm, RecommendForm
 from web.people import search_page
 from web.workspace import actor, listing, only, runtime
 
@@ -98,3 +98,13 @@ def claims():
     with runtime().db.session() as db:
         page = listing(lambda **p: queries.claims(db, actor(), vault=runtime().vault, **p))
     return render_template("broker/claims.html", page=page)
+
+
+@blueprint.get("/interest")
+def interest():
+    """求职者意向: the people the broker serves who said 感兴趣 to an offer on their phone, newest first."""
+    from jobs.access.mine import interest_queue
+
+    with runtime().db.session() as db:
+        page = listing(lambda **p: interest_queue(db, actor(), vault=runtime().vault, **p))
+    return render_template("interest_queue.html", page=page)

@@ -203,3 +203,13 @@ def rematch():
         task_id = start_rematch(db, actor=actor())
     tasks.start(task_id)
     return redirect(url_for("tasks.status", task_id=task_id))
+
+
+@blueprint.get("/interest")
+def interest():
+    """求职者意向: the county's people who said 感兴趣 to an offer on their phone, newest first."""
+    from jobs.access.mine import interest_queue
+
+    with runtime().db.session() as db:
+        page = listing(lambda **p: interest_queue(db, actor(), vault=runtime().vault, **p))
+    return render_template("interest_queue.html", page=page)

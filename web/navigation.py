@@ -41,6 +41,7 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         Item("county.upload_demand", "上传清单"),
         Item("alerts.index", "预警"),
         Item("county.downloads", "公示与台账"),
+        Item("county.interest", "求职者意向"),
     ),
     Role.BROKER: (
         HOME,
@@ -48,6 +49,7 @@ MENUS: dict[Role, tuple[Item, ...]] = {
         Item("broker.posts", "岗位与推荐"),
         Item("broker.dispatches", "劳务输出"),
         Item("broker.claims", "补贴申领"),
+        Item("broker.interest", "求职者意向"),
     ),
     Role.WORKSTATION_STAFF: (
         HOME,

@@ -202,6 +202,8 @@ def _enforce_session_limits():
 
     if wants_json():
         return _respond(401)
+    if request.blueprint == "seeker":  # the phone pages sign in again by SMS code
+        return redirect(url_for("seeker.login"))
     return redirect(url_for("auth.login", next=_local_path(request.full_path) if request.method == "GET" else None))
 
 
@@ -217,6 +219,8 @@ def _audit_session_end(reason: str) -> None:
 def _enforce_password_change():
     if request.endpoint in OPEN_WHILE_CHANGING or not current_user.is_authenticated:
         return None
+    if session.get("sign_in_method") == "code":
+        return None  # signed in by SMS code (web.seeker): the session has no password to replace
     if current_user.user.must_change_password:
         flash("首次登录或密码被重置后，请先设置您自己的新密码", "info")
         return redirect(url_for("auth.change_password"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jobs.access.accounts import add_user, organisation_named
@@ -29,6 +29,8 @@ class DemoAccount:
     role: Role
     organisation: str | None
     password: str
+    #: A seeker's phone number: they sign in on /m/login with the SMS code (``bangfu outbox list`` shows it).
+    phone: str | None = None
 
 
 def create_demo_accounts(session: Session, vault: Vault) -> list[DemoAccount]:
@@ -42,16 +44,19 @@ def create_demo_accounts(session: Session, vault: Vault) -> list[DemoAccount]:
         new = add_user(session, vault, username=username, role=role, organisation=organisation, display_name=display)
         created.append(DemoAccount(username, role, organisation.name, new.generated_password or ""))
     # Seekers with offers to look at first: people of the demo county who have matches, then anyone there.
+    # Each with a phone of their own (a shared number signs in as the first person who has it).
     with_matches = select(Match.person_id).distinct().subquery()
+    own_phone = select(Person.phone_hash).group_by(Person.phone_hash).having(func.count() == 1)
     people = session.scalars(
         select(Person)
         .outerjoin(with_matches, with_matches.c.person_id == Person.id)
-        .where(Person.household_region_code == SEEKER_COUNTY)
+        .where(Person.household_region_code == SEEKER_COUNTY, Person.phone_hash.in_(own_phone))
         .order_by(with_matches.c.person_id.is_(None), Person.id)
         .limit(SEEKERS)
     ).all()
     for number, person in enumerate(people, start=1):
         new = add_user(session, vault, username=f"seeker{number}", role=Role.SEEKER,
                        id_number=vault.decrypt(person.id_number_encrypted))
-        created.append(DemoAccount(new.user.username, Role.SEEKER, None, new.generated_password or ""))
+        phone = vault.decrypt(person.phone_encrypted) if person.phone_encrypted else None
+        created.append(DemoAccount(new.user.username, Role.SEEKER, None, new.generated_password or "", phone))
     return created

@@ -105,6 +105,7 @@ def create_dispatch(
     escort: str | None = None,
     total_cost: Decimal | None = None,
     external_key: str | None = None,
+    meeting_point: str | None = None,
     actor: Actor,
 ) -> Dispatch:
     """Plan a dispatch organised by a broker or a county office; region codes are stored as current codes.
@@ -133,6 +134,7 @@ def create_dispatch(
         escort=escort,
         total_cost=total_cost,
         external_key=external_key,
+        meeting_point=(meeting_point or "").strip()[:128] or None,
     )
     session.add(dispatch)
     session.flush()

@@ -43,6 +43,7 @@ from decimal import Decimal
 from sqlalchemy import and_, delete, exists, not_, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
+from jobs.access.permissions import Actor, is_system, visible
 from jobs.errors import Conflict, NotFound
 from jobs.people.persons import masked_id_number
 from jobs.storage.crypto import TamperedData, Vault
@@ -251,6 +252,61 @@ def push_match(session: Session, *, match_id: int, user: User | None = None) -> 
 def answer_match(session: Session, *, match_id: int, interested: bool, user: User | None = None) -> Match:
     """The worker answered a pushed offer: interested (有意向) or not (已谢绝)."""
     return _audited_move(session, match_id, _I if interested else _D, "match.answer", user)
+
+
+def answer_offer(session: Session, *, match_id: int, interested: bool, reason: str | None = None,
+                 actor: Actor, now: dt.datetime) -> Match:
+    """The worker (or staff for them) answers an offer on their phone: 感兴趣 (interested) or 不感兴趣
+    (declined), with an optional reason in their words.
+
+    An offer still only ``proposed`` was shown to them all the same, so it is first marked ``pushed`` and then
+    answered, both along :data:`TRANSITIONS`. Saying the same again changes nothing; an interested worker may
+    still decline, a declined offer stays declined, and a withdrawn or placed one cannot be answered. Another
+    person's offer is not found (the permission module's scope).
+    """
+    match = visible(session, actor, Match, match_id, for_update=True, what="岗位推荐")
+    target = _I if interested else _D
+    note = " ".join((reason or "").split())[:200] or None
+    if match.status is target:
+        if note and note != match.answer_note:
+            match.answer_note = note
+        return match
+    if match.status is _D:
+        raise MatchError("您已表示对这个岗位不感兴趣；如改变主意，请联系为您服务的经纪人或县人社部门")
+    if match.status not in STANDING:
+        raise MatchError("这个岗位已不再推荐给您（岗位已招满、已关闭，或您已在别处就业）")
+    before = {"status": match.status.value}
+    if match.status is _P:
+        move(match, _PU)
+    move(match, target)
+    match.answered_at = now
+    match.answer_note = note
+    session.flush()
+    audit.record(session, action="match.answer", actor=actor if not is_system(actor) else None,
+                 actor_label=actor.username, object_type="match", object_id=match.id, before=before,
+                 after={"status": match.status.value, "person_id": match.person_id, "post_id": match.post_id,
+                        "note": note})
+    return match
+
+
+def rematch_person(session: Session, *, vault: Vault, person_id: int, today: dt.date,
+                   top_k: int = 10) -> MatchRunSummary:
+    """Match one worker again now (after they changed what they want on their phone), against every post with a
+    seat, in the caller's transaction; the outbox rows of that worker are consumed. Statuses are kept as in
+    :func:`run_matching`."""
+    summary = MatchRunSummary()
+    session.flush()
+    changes = list(session.scalars(select(MatchChange.id).where(MatchChange.kind == "person",
+                                                                 MatchChange.ref_id == person_id)))
+    seekers = _seekers(session, vault, [person_id], summary, reconcile=True)
+    summary.seekers = len(seekers)
+    posts = _available_posts(session, summary) if seekers else []
+    if seekers and posts:
+        _store(session, iter_matches(SeekerIndex(seekers), PostIndex(posts), today=today, top_k=top_k, by="seeker"),
+               summary)
+    _consume(session, changes)
+    summary.batches = 1
+    return summary
 
 
 def close_post(session: Session, *, post_id: int, user: User | None = None) -> Post:
@@ -521,6 +577,7 @@ __all__ = [
     "MatchError",
     "MatchRunSummary",
     "answer_match",
+    "answer_offer",
     "close_post",
     "gave_seat_back",
     "has_seat",
@@ -528,6 +585,7 @@ __all__ = [
     "post_changed",
     "post_of",
     "push_match",
+    "rematch_person",
     "restore_workers",
     "run_matching",
     "seeker_of",

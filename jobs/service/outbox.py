@@ -37,6 +37,9 @@ DEFAULT_MAX_ATTEMPTS = 5
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_CAP = dt.timedelta(hours=6)
 DELIVERY_BATCH = 20
+#: Messages the recipient asked for this very moment (a sign-in code): quiet hours do not hold them back, since a
+#: code that arrives the next morning is useless and nobody is woken by what they are waiting for.
+ANYTIME_KINDS = frozenset({"login_code"})
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -98,7 +101,7 @@ def enqueue(
     """Write one message in the caller's transaction; None when a message with this ``dedupe_key`` exists."""
     if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
         return None
-    due = next_sending_time(now) if channel is Channel.SMS else now
+    due = next_sending_time(now) if channel is Channel.SMS and kind not in ANYTIME_KINDS else now
     message = OutboxMessage(
         channel=channel, kind=kind, dedupe_key=dedupe_key, body=body, subject=subject, person_id=person_id,
         user_id=user_id, organisation_id=organisation_id, push_id=push_id, attachment_name=attachment_name,
@@ -214,7 +217,7 @@ def deliver_one(
     message = session.scalar(query)
     if message is None or message.status is not OutboxStatus.PENDING or _aware(message.next_attempt_at) > now:
         return None
-    if message.channel is Channel.SMS:
+    if message.channel is Channel.SMS and message.kind not in ANYTIME_KINDS:
         later = next_sending_time(now)
         if later != now:
             message.next_attempt_at = later

@@ -76,6 +76,9 @@ def reencrypt_all(db: Database, vault: Vault, *, batch_size: int = 500) -> Rotat
                     if attribute == "id_number_encrypted" and row.id_tail_digest is None:
                         # Rows stored before the tail digest existed (migration 0009) get it here.
                         row.id_tail_digest = id_tail_digest(vault.decrypt(token)[-4:], vault)
+                    if attribute == "phone_encrypted" and row.phone_hash is None:
+                        # A phone without its keyed hash cannot be signed in with (seeker sign-in by code).
+                        row.phone_hash = vault.digest(vault.decrypt(token))
             if len(rows) < batch_size:
                 break
             last_id = rows[-1].id

@@ -244,6 +244,33 @@ class ApiToken(Base):
     user: Mapped[User] = relationship()
 
 
+class OneTimeCode(Base):
+    """A sign-in code sent by SMS to a phone number (the seeker's sign-in).
+
+    Keyed by the phone's keyed hash (the same digest as ``Person.phone_hash``), whether or not a person has that
+    number: every request is recorded alike, so the per-number limits cannot tell a registered number from an
+    unknown one. ``code_hash`` is a keyed hash of the code (never the code); ``person_id`` is NULL for an
+    unknown number, whose code is never sent and never accepted.
+    """
+
+    __tablename__ = "one_time_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone_hash: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    attempts: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[dt.datetime | None]
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        CheckConstraint("attempts >= 0", name="attempts"),
+        Index("ix_one_time_code_phone_hash_created_at", "phone_hash", "created_at"),
+    )
+
+
 # --------------------------------------------------------------------------------------------------
 # Workers and the demand list
 
@@ -525,6 +552,9 @@ class Match(Timestamped, Base):
     withdrawn_reason: Mapped[WithdrawnReason | None] = mapped_column(
         enum_column(WithdrawnReason, "withdrawn_reason")
     )
+    # The worker's own answer (感兴趣 / 不感兴趣): when, and the optional reason in their words.
+    answered_at: Mapped[dt.datetime | None]
+    answer_note: Mapped[str | None] = mapped_column(String(200))
 
     person: Mapped[Person] = relationship()
     post: Mapped[Post] = relationship()
@@ -657,6 +687,8 @@ class Dispatch(Timestamped, Base):
     )
     vehicle: Mapped[str | None] = mapped_column(String(128))
     escort: Mapped[str | None] = mapped_column(String(128))
+    # Where the travellers gather (集合地点), shown on their phones with the date and the escort.
+    meeting_point: Mapped[str | None] = mapped_column(String(128))
     total_cost: Mapped[Decimal | None]
     status: Mapped[DispatchStatus] = mapped_column(
         enum_column(DispatchStatus, "status"), default=DispatchStatus.PLANNED
@@ -1115,6 +1147,7 @@ __all__ = [
     "JobLoss",
     "Match",
     "MatchChange",
+    "OneTimeCode",
     "Organisation",
     "OutboxMessage",
     "Person",

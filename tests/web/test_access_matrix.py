@@ -28,6 +28,12 @@ def workspace(status: int, *roles: Role) -> dict:
     return {ANONYMOUS: 302, **{role: status if role in allowed else 403 for role in ALL_ROLES}}
 
 
+def phone_pages(status: int) -> dict:
+    """The seeker's phone pages (/m/): the seeker gets ``status``, every staff role (administrators too: they have
+    no offers of their own) 403, nobody signed in is sent to /m/login."""
+    return {ANONYMOUS: 302, **{role: 403 for role in ALL_ROLES}, Role.SEEKER: status}
+
+
 def admin_only(admin_status: int) -> dict:
     """Administrator pages: an action other roles may never take is a 403, not a 404."""
     return {ANONYMOUS: 302, **{role: 403 for role in ALL_ROLES}, Role.ADMIN: admin_status}
@@ -104,6 +110,20 @@ ACCESS: dict[str, dict] = {
     "inbox.read_all": workspace(302, Role.COUNTY_STAFF, Role.BROKER, Role.WORKSTATION_STAFF),
     "service.runs": admin_only(200),
     "service.outbox": admin_only(200),
+    "broker.interest": workspace(200, Role.BROKER),
+    "county.interest": workspace(200, Role.COUNTY_STAFF),
+    # The seeker's phone pages: sign-in by SMS code is open (a signed-in seeker goes on to the offers), the code
+    # step without a number asked for goes back to the first step.
+    "seeker.login": {ANONYMOUS: 200, **{role: 200 for role in ALL_ROLES}, Role.SEEKER: 302},
+    "seeker.code": {role: 302 for role in EVERYONE},
+    "seeker.logout": {role: 302 for role in EVERYONE},
+    "seeker.offers": phone_pages(200),
+    "seeker.interest": phone_pages(303),  # no answer chosen: back to the offers
+    "seeker.messages": phone_pages(200),
+    "seeker.read": phone_pages(404),  # no such message
+    "seeker.work": phone_pages(200),
+    "seeker.subsidies": phone_pages(200),
+    "seeker.info": phone_pages(200),
     # The REST API answers bearer tokens only: a browser session (or nobody) gets 401 on every resource, the
     # per-role answers are in tests/web/api/. Its document and docs are public. POST routes here carry the
     # form's CSRF token but no bearer token; the token endpoint then refuses the form body (not JSON) with 422.
@@ -116,7 +136,8 @@ ACCESS: dict[str, dict] = {
         "api_me.whoami", "api_me.my_offers", "api_me.my_placements", "api_me.my_claims", "api_people.list_people", "api_people.get_person",
         "api_people.person_offers", "api_posts.list_posts", "api_posts.get_post", "api_placements.list_placements",
         "api_placements.get_placement", "api_claims.list_claims", "api_claims.get_claim", "api_claims.approve",
-        "api_claims.reject", "api_claims.pay", "api_dispatches.list_dispatches", "api_dispatches.get_dispatch")},
+        "api_claims.reject", "api_claims.pay", "api_dispatches.list_dispatches", "api_dispatches.get_dispatch",
+        "api_me_seeker.answer", "api_me_seeker.messages", "api_me_seeker.read_message")},
 }
 
 # Values for the routes' variables, from the accounts of every role.
@@ -129,6 +150,7 @@ URL_VALUES = {
     "member_id": lambda accounts: 999_999,
     "post_id": lambda accounts: 999_999,
     "dispatch_id": lambda accounts: 999_999,
+    "match_id": lambda accounts: 999_999,
     "message_id": lambda accounts: 999_999,
     "asset_name": lambda accounts: "swagger-ui.css",
     "employer_id": lambda accounts: 999_999,
@@ -160,10 +182,13 @@ REQUIRED_HEADERS = {
 }
 
 
+SIGN_OUTS = ("auth.logout", "seeker.logout")
+
+
 def routes(app):
     """Every rule, signing out last so the walk keeps its session."""
     rules = [rule for rule in app.url_map.iter_rules()]
-    return sorted(rules, key=lambda rule: (rule.endpoint == "auth.logout", rule.endpoint))
+    return sorted(rules, key=lambda rule: (rule.endpoint in SIGN_OUTS, rule.endpoint))
 
 
 def url_for_rule(rule, accounts) -> str:
@@ -186,6 +211,14 @@ def client_for(app, role, accounts):
     return client
 
 
+def form_token(client, role) -> str:
+    """A CSRF token for the next form post (from the sign-in page once a sign-out ended the session)."""
+    page = client.get("/login" if role == ANONYMOUS else "/account/password")
+    if page.status_code == 302:
+        page = client.get("/login")
+    return csrf_token(page.get_data(as_text=True))
+
+
 def test_every_route_has_an_entry(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     missing = endpoints - set(ACCESS)
@@ -204,8 +237,7 @@ def test_the_access_matrix(app, people_of_every_role, role):
         if "GET" in rule.methods:
             response = client.get(url)
         else:
-            token = csrf_token(client.get("/login" if role == ANONYMOUS else "/account/password").get_data(as_text=True))
-            response = client.post(url, data={"csrf_token": token})
+            response = client.post(url, data={"csrf_token": form_token(client, role)})
         assert_security_headers(response)
         answers[rule.endpoint] = response.status_code
         response.close()  # a static file answers with an open file

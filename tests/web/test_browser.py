@@ -243,14 +243,20 @@ def broker_dispatch(page: Page, served: str, shots, name: str) -> None:
     shots(f"{name}-10-dispatch-departed")
 
 
-def walk(served: str, browser, account: DemoAccount, tmp_path, viewport: dict, prefix: str = "") -> None:
-    role = account.role
-    context = browser.new_context(viewport=viewport, locale="zh-CN")
+def open_page(browser, viewport: dict, **options) -> tuple:
+    """A fresh context and page, with the lists of what Chromium refused under the CSP and of files not found."""
+    context = browser.new_context(viewport=viewport, locale="zh-CN", **options)
     page = context.new_page()
     refused: list[str] = []
     page.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None)
     missing: list[str] = []
     page.on("response", lambda response: missing.append(response.url) if response.status == 404 else None)
+    return context, page, refused, missing
+
+
+def walk(served: str, browser, account: DemoAccount, tmp_path, viewport: dict, prefix: str = "") -> None:
+    role = account.role
+    context, page, refused, missing = open_page(browser, viewport)
 
     def shots(name: str) -> None:
         page.screenshot(path=tmp_path / f"{name}.png", full_page=True)
@@ -290,3 +296,89 @@ def walk(served: str, browser, account: DemoAccount, tmp_path, viewport: dict, p
     assert not missing, missing
     context.close()
     assert len(list(tmp_path.glob(f"{name}-*.png"))) >= 4
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_a_seeker_signs_in_by_code_on_a_phone_says_yes_to_an_offer_and_the_broker_sees_it(served, browser,
+                                                                                             demo_accounts, runtime,
+                                                                                             tmp_path):
+    """The phone pages at 390×844: sign-in with the code read from the outbox, offers with reasons, 感兴趣,
+    messages, my information; then the demo broker finds the answer in its 求职者意向 queue."""
+    import re as regex
+
+    from sqlalchemy import select
+
+    from jobs.storage.models import OutboxMessage
+
+    account = next(a for a in demo_accounts if a.role is Role.SEEKER and a.phone)
+    context, page, refused, missing = open_page(browser, PHONE, is_mobile=True, has_touch=True)
+
+    def shots(name: str) -> None:
+        page.screenshot(path=tmp_path / f"phone-{name}.png", full_page=True)
+        # Nothing is wider than the phone: no sideways scrolling.
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+
+    page.goto(f"{served}/m/")
+    expect(page).to_have_url(regex.compile(r"/m/login$"))
+    shots("0-login")
+    page.fill("#phone", account.phone)
+    page.click("#submit")
+    expect(page).to_have_url(regex.compile(r"/m/login/code$"))
+    with runtime.db.session() as session:
+        body = session.scalars(select(OutboxMessage.body).where(OutboxMessage.kind == "login_code")
+                               .order_by(OutboxMessage.id.desc())).first()
+    code = regex.search(r"验证码是(\d{6})", body).group(1)
+    shots("1-code")
+    page.fill("#code", code)
+    page.click("#submit")
+    expect(page).to_have_url(f"{served}/m/")
+    expect(page.locator("h1")).to_have_text("我的岗位推荐")
+    first = page.locator("article.offer").first
+    expect(first.locator(".why li").first).to_contain_text("您想做")
+    title = first.locator("h2").inner_text()
+    # The read-aloud button shows where the browser can speak (Chromium can), hidden otherwise.
+    if page.evaluate("'speechSynthesis' in window"):
+        expect(first.locator("button.speak")).to_be_visible()
+    shots("2-offers")
+    first.locator("summary").click()
+    first.locator("input[name=reason]").fill("想学技术")
+    first.locator("button.yes").click()
+    expect(page.locator(".flash.success")).to_contain_text("经纪人")
+    expect(page.locator("article.offer").first.locator(".done")).to_contain_text("您已表示感兴趣")
+    shots("3-interested")
+    for number, (tab, heading) in enumerate((("消息", "消息"), ("工作", "我的工作"), ("补贴", "我的补贴"),
+                                             ("我的", "我的信息")), start=4):
+        page.click(f"nav.tabs a:has-text('{tab}')")
+        expect(page.locator("h1")).to_have_text(heading)
+        expect(page.locator("nav.tabs a[aria-current=page]")).to_contain_text(tab)
+        if number < 7:
+            shots(f"{number}-{tab}")
+    expect(page.locator("main")).to_contain_text("****")
+    shots("7-info")
+    page.fill("#jobs", "电焊工、普工")
+    page.click("#submit")
+    expect(page.locator(".flash.success")).to_contain_text("重新推荐")
+    shots("8-info-saved")
+    # The narrowest and the widest phones the pages are made for: nothing needs sideways scrolling.
+    for width in (360, 414):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path in ("/m/", "/m/messages", "/m/work", "/m/subsidies", "/m/info"):
+            page.goto(f"{served}{path}")
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), (width, path)
+    page.click("button:text-is('退出')")
+    expect(page).to_have_url(regex.compile(r"/m/login$"))
+    assert not refused, refused
+    assert not missing, missing
+    context.close()
+
+    broker = next(a for a in demo_accounts if a.role is Role.BROKER)
+    context, page, _refused, _missing = open_page(browser, LAPTOP)
+    first_sign_in(page, served, broker, shots=lambda name: None, name="broker")
+    page.click("nav.menu a:text-is('求职者意向')")
+    row = page.locator("table.interest tbody tr").first
+    expect(row).to_contain_text(title)
+    expect(row).to_contain_text("想学技术")
+    page.screenshot(path=tmp_path / "phone-9-broker-queue.png", full_page=True)
+    context.close()

@@ -100,3 +100,5 @@ def _print_accounts(accounts) -> None:
     for account in accounts:
         where = f"，{account.organisation}" if account.organisation else ""
         click.echo(f"  {account.role.label}{where}：用户名 {account.username}  密码 {account.password}")
+        if account.phone:
+            click.echo(f"    或在手机版 /m/login 用手机号 {account.phone} 登录，验证码见 bangfu outbox list --channel sms")

@@ -35,3 +35,13 @@ def test_a_vault_with_another_look_up_key_is_refused(session, vault):
     check_lookup_key(session, vault)
     with pytest.raises(LookupKeyMismatch, match="查找密钥"):
         check_lookup_key(session, Vault.from_secret(NEW_SECRET))
+
+
+def test_a_pass_fills_a_missing_phone_digest_so_the_worker_can_sign_in_by_code(runtime):
+    with runtime.db.transaction() as session:
+        person = make_person(session, runtime.vault, phone="13912345678")
+        expected = person.phone_hash
+        person.phone_hash = None  # as a row stored without it
+    reencrypt_all(runtime.db, runtime.vault)
+    with runtime.db.session() as session:
+        assert session.get(Person, person.id).phone_hash == expected == runtime.vault.digest("13912345678")
