@@ -89,9 +89,9 @@ def stages(demand: Path, supply: Path, out: Path) -> dict[str, float]:
     timings["open the region index"] = clock() - start
 
     from jobs.lists import match_files as files
-    from jobs.lists.demand import demand_parser
+    from jobs.lists.demand_rows import demand_parser
     from jobs.lists.reading import open_list
-    from jobs.lists.supply import supply_parser
+    from jobs.lists.supply_rows import supply_parser
 
     read = validate = 0.0
     lists = {}
@@ -130,9 +130,9 @@ def stages(demand: Path, supply: Path, out: Path) -> dict[str, float]:
 def naive_pairs(demand: Path, supply: Path) -> tuple[list[str], list[str]]:
     """The (wanted jobs, post title) strings of the valid rows, as the naive loop compares them."""
     from jobs.lists import match_files as files
-    from jobs.lists.demand import demand_parser
+    from jobs.lists.demand_rows import demand_parser
     from jobs.lists.reading import open_list
-    from jobs.lists.supply import supply_parser
+    from jobs.lists.supply_rows import supply_parser
 
     texts: dict[str, list[str]] = {}
     for path, kind, parser_of, convert in ((demand, "demand", demand_parser, files._seeker),

@@ -19,10 +19,10 @@ from openpyxl import Workbook
 from jobs.rendering.csvfile import write_csv
 from jobs.rendering.xlsx import OutputNotWritable, append_row, check_writable, save
 
-from jobs.lists.demand import DemandRow, demand_parser
+from jobs.lists.demand_rows import DemandRow, demand_parser
 from jobs.lists.importing import RowRejected
 from jobs.lists.reading import ListSource, open_list
-from jobs.lists.supply import SupplyRow, supply_parser
+from jobs.lists.supply_rows import SupplyRow, supply_parser
 from jobs.placements.engine_input import post_of_row, seeker_of_row
 from matching import Match, Post, PostIndex, Seeker, SeekerIndex, match
 

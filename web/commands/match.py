@@ -13,7 +13,6 @@ from jobs.storage.clock import CHINA, china_today
 from jobs.lists.reading import ListSource, NotAList
 from jobs.lists.match_files import match_files, write_output
 from jobs.rendering.xlsx import OutputNotWritable, check_writable
-from jobs.placements.matches import run_matching
 from jobs.people.regions import RegionError
 from web.cli_support import FORMAT_OPTION, BadInput, emit_json, runtime, with_app
 
