@@ -3,6 +3,7 @@ value through :func:`jobs.rendering.cells.csv_value`."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Iterable, Sequence
@@ -19,7 +20,9 @@ __all__ = ["write_csv"]
 
 def write_csv(stream: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
     """Write ``headers`` and ``rows`` to the binary ``stream`` as UTF-8 CSV with a BOM."""
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="", write_through=True)
+    # The BOM by hand and plain UTF-8 after it: the "utf-8-sig" codec runs Python code on every write.
+    stream.write(codecs.BOM_UTF8)
+    text = io.TextIOWrapper(stream, encoding="utf-8", newline="")
     try:
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow([csv_value(h) for h in headers])
