@@ -148,15 +148,22 @@ _wage_reason_cached = functools.lru_cache(maxsize=1 << 16)(_wage_reason)
 _place_reason_cached = functools.lru_cache(maxsize=1 << 12)(_place_reason)
 
 
-def _seeker_parts(sx: SeekerIndex, si: int) -> tuple:
-    """What the reasons need of one seeker: wanted titles and codes, skills and codes, area labels, priority."""
+def _wanted(sx: SeekerIndex, si: int) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """A seeker's wanted titles and their codes."""
     table = code_table()
-    seeker = sx.seekers[si]
     wanted = sx.wanted_names[si]
-    wanted_codes = tuple(table.codes[c] if c >= 0 else None for c in sx.wanted_code[si][: len(wanted)].tolist())
-    skill_codes = tuple(sx.skill_code[si][: len(sx.skill_names[si])].tolist())
-    labels = tuple(seeker.area_label(i) for i in range(len(seeker.wanted_areas))) or ("不限",)
-    return wanted, wanted_codes, sx.skill_names[si], skill_codes, labels, seeker.is_priority
+    return wanted, tuple(table.codes[c] if c >= 0 else None for c in sx.wanted_code[si][: len(wanted)].tolist())
+
+
+def _skills(sx: SeekerIndex, si: int) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """A seeker's skills that name an occupation, and their code ids."""
+    names = sx.skill_names[si]
+    return names, tuple(sx.skill_code[si][: len(names)].tolist())
+
+
+def _area_labels(sx: SeekerIndex, si: int) -> tuple[str, ...]:
+    seeker = sx.seekers[si]
+    return tuple(seeker.area_label(i) for i in range(len(seeker.wanted_areas))) or ("不限",)
 
 
 def explain_many(sx: SeekerIndex, px: PostIndex, s: Sequence[int], p: Sequence[int],
@@ -188,27 +195,30 @@ def explain_many(sx: SeekerIndex, px: PostIndex, s: Sequence[int], p: Sequence[i
     needed, education = px.education[p_arr].astype(np.int64), sx.education[s_arr].astype(np.int64)
     post_code = px.code[p_arr].astype(np.int64)
 
-    # What the reasons need of each seeker and post in the batch, interned: equal facts get one id.
-    seekers, local = np.unique(s_arr, return_inverse=True)
-    facts = [_seeker_parts(sx, si) for si in seekers.tolist()]
-    wanted, wanted_id = _interned([(f[0], f[1]) for f in facts])
-    skills, skill_id = _interned([(f[2], f[3]) for f in facts])
-    labels, label_id = _interned([f[4] for f in facts])
-    priority = np.array([f[5] for f in facts], dtype=bool)
+    # Posts with equal titles and codes share an id, as seekers with equal wanted titles, skills and wanted
+    # areas do in the index.
     posts, post_local = np.unique(p_arr, return_inverse=True)
     titles, title_id = _interned([(px.title_names[pi], px.codes[pi]) for pi in posts.tolist()])
+    title_of = title_id[post_local]
 
-    occupation_part, occupation_text = _parts(
-        (wanted_id[local], title_id[post_local]),
-        lambda i: _occupation_reason_cached(*wanted[wanted_id[local[i]]], *titles[title_id[post_local[i]]]))
+    wanted_group = sx.wanted_group[s_arr]
+    wanted: dict[int, tuple] = {}  # wanted titles and codes by group, each group's looked up once
+
+    def occupation_of(i: int) -> str:
+        group = wanted_group[i]
+        if group not in wanted:
+            wanted[group] = _wanted(sx, s[i])
+        return _occupation_reason_cached(*wanted[group], *titles[title_of[i]])
+
+    occupation_part, occupation_text = _parts((wanted_group, title_of), occupation_of)
     extra_part, extra_text = _parts(
-        (required, held, skill_id[local], post_code),
+        (required, held, sx.skill_group[s_arr], post_code),
         lambda i: _certificate_reason(int(required[i]), int(held[i]))
-        or _skill_reason(*skills[skill_id[local[i]]], int(post_code[i])))
+        or _skill_reason(*_skills(sx, s[i]), int(post_code[i])))
     place_part, place_text = _parts(
-        (label_id[local], pos_raw, contains_home, near),
-        lambda i: _place_reason_cached(labels[label_id[local[i]]][pos_raw[i]], int(pos_raw[i]), bool(contains_home[i]),
-                                float(near[i])))
+        (sx.place_group[s_arr], pos_raw, contains_home, near),
+        lambda i: _place_reason_cached(_area_labels(sx, s[i])[pos_raw[i]], int(pos_raw[i]), bool(contains_home[i]),
+                                       float(near[i])))
     wage_part, wage_text = _parts(
         (expected.view(np.int32), low.view(np.int32), high.view(np.int32)),
         lambda i: _wage_reason_cached(float(expected[i]), float(low[i]), float(high[i])))
@@ -223,7 +233,7 @@ def explain_many(sx: SeekerIndex, px: PostIndex, s: Sequence[int], p: Sequence[i
     columns = [np.array(texts, dtype=object)[ids].tolist() for ids, texts in (
         (occupation_part, occupation_text), (extra_part, extra_text), (place_part, place_text),
         (wage_part, wage_text), (lodging_part, lodging_text), (education_part, education_text))]
-    columns.append(np.where(priority[local], "优先保障对象", "").astype(object).tolist())
+    columns.append(np.where(sx.priority[s_arr], "优先保障对象", "").astype(object).tolist())
     return [_SEP.join(filter(None, parts)) for parts in zip(*columns, strict=True)]
 
 

@@ -114,7 +114,7 @@ def _cached_relation(codes: tuple[str, ...]) -> np.ndarray:
     try:
         relation = np.load(path, mmap_mode="r", allow_pickle=False)
         if relation.shape == (len(codes), len(codes)) and relation.dtype == np.float32:
-            return relation
+            return np.asarray(relation)  # a plain array over the mapping: indexing a memmap costs more
     except (OSError, ValueError):
         pass  # missing or unreadable: build it again and overwrite
     relation = _relation(codes)
