@@ -175,6 +175,14 @@ def _process(command: list[str]) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def file_to_file(folder: Path, workers: int, posts: int) -> tuple[float, dict[str, object]]:
+    """CPU seconds of one ``bangfu match`` process on generated lists (after a warm-up run), and its summary."""
+    demand, supply = write_inputs(folder, workers, posts)
+    command = [*_bangfu(), "match", str(demand), str(supply), "-o", str(folder / "out.csv"), "--format", "json"]
+    summary = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    return _process(command)[1], summary
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=10_000)
