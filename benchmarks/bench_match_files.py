@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import random
 import resource
@@ -93,6 +94,7 @@ def stages(demand: Path, supply: Path, out: Path) -> dict[str, float]:
     from jobs.lists.reading import open_list
     from jobs.lists.supply_rows import supply_parser
 
+    gc.disable()  # as the command does from here on
     read = validate = 0.0
     lists = {}
     for path, kind, parser_of, convert in ((demand, "demand", demand_parser, files._seeker),

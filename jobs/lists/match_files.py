@@ -27,6 +27,7 @@ from jobs.placements.engine_input import post_of_row, seeker_of_row
 from matching import Match, Post, PostIndex, Seeker, SeekerIndex, match
 
 OUTPUT_COLUMNS = ("demand_key", "supply_key", "rank", "score", "reasons")
+_PROGRESS_STEP = 100  # rows read between two updates of the caller's progress
 
 
 @dataclass(frozen=True)
@@ -90,9 +91,12 @@ def _convert_rows(rows, kind, parse, identity, convert, result: FileMatch, progr
     """Validate rows as an import would and convert the valid ones; the others go to ``result.skipped``."""
     items: list = []
     seen: dict[object, int] = {}
+    counted = 0
     for row in rows:
-        if progress is not None:
-            progress(1)
+        counted += 1
+        if progress is not None and counted == _PROGRESS_STEP:  # a progress bar's update is not free
+            progress(counted)
+            counted = 0
         try:
             parsed = parse(row)
         except RowRejected as rejected:
@@ -108,6 +112,8 @@ def _convert_rows(rows, kind, parse, identity, convert, result: FileMatch, progr
             items.append(convert(parsed, _row_key(parsed.row_key, row.number)))
         except ValueError as error:
             result.skipped.append(Skipped(kind, row.number, str(error)))
+    if progress is not None and counted:
+        progress(counted)
     return items
 
 
