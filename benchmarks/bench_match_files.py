@@ -28,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -97,7 +98,8 @@ def stages(demand: Path, supply: Path, out: Path) -> dict[str, float]:
     gc.disable()  # as the command does from here on
     read = validate = 0.0
     lists = {}
-    for path, kind, parser_of, convert in ((demand, "demand", demand_parser, files._seeker),
+    demand_rows = partial(demand_parser, occupation_codes=False)  # as match_files reads them
+    for path, kind, parser_of, convert in ((demand, "demand", demand_rows, files._seeker),
                                            (supply, "supply", supply_parser, files._post)):
         result = files.FileMatch()
         with open_list(path, kind) as source:
@@ -137,7 +139,8 @@ def naive_pairs(demand: Path, supply: Path) -> tuple[list[str], list[str]]:
     from jobs.lists.supply_rows import supply_parser
 
     texts: dict[str, list[str]] = {}
-    for path, kind, parser_of, convert in ((demand, "demand", demand_parser, files._seeker),
+    demand_rows = partial(demand_parser, occupation_codes=False)  # as match_files reads them
+    for path, kind, parser_of, convert in ((demand, "demand", demand_rows, files._seeker),
                                            (supply, "supply", supply_parser, files._post)):
         with open_list(path, kind) as source:
             parse, identity = parser_of(source, today=TODAY)

@@ -69,8 +69,9 @@ def match_files(
     Raises ``jobs.lists.reading.NotAList`` when either file is not a list of its kind.
     """
     result = FileMatch()
-    seekers = _read(demand_path, "demand", lambda source: demand_parser(source, today=today), _seeker, result,
-                    progress, on_open)
+    # Wanted jobs stay as written: the engine codes all of them at once (SeekerIndex).
+    seekers = _read(demand_path, "demand", lambda source: demand_parser(source, today=today, occupation_codes=False),
+                    _seeker, result, progress, on_open)
     posts = _read(supply_path, "supply", lambda source: supply_parser(source, today=today), _post, result,
                   progress, on_open)
     result.seekers, result.posts = len(seekers), len(posts)
