@@ -147,10 +147,12 @@ class ListSource:
         key_positions = [self.header.positions[k] for k in KEY_COLUMNS[self.kind]]
         row_key = self.header.positions.get("row_key")
         for row in rows:
-            filled = [i for i, value in enumerate(row.cells) if not is_blank(value)]
-            if not filled or filled == [row_key]:
-                continue
+            # A row with a key cell is neither blank, nor only a 序号, nor a footer: the common case is
+            # decided on the key cells alone.
             if not any(not is_blank(row.cell(i)) for i in key_positions):
+                filled = [i for i, value in enumerate(row.cells) if not is_blank(value)]
+                if not filled or filled == [row_key]:
+                    continue
                 first = clean_text(row.cells[filled[0]], limit=MAX_CELL_TEXT) or ""
                 if _FOOTER.match(first):
                     continue
