@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import json
 import random
 import resource
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -89,13 +91,15 @@ def stages(demand: Path, supply: Path, out: Path) -> dict[str, float]:
     timings["open the region index"] = clock() - start
 
     from jobs.lists import match_files as files
-    from jobs.lists.demand import demand_parser
+    from jobs.lists.demand_rows import demand_parser
     from jobs.lists.reading import open_list
-    from jobs.lists.supply import supply_parser
+    from jobs.lists.supply_rows import supply_parser
 
+    gc.disable()  # as the command does from here on
     read = validate = 0.0
     lists = {}
-    for path, kind, parser_of, convert in ((demand, "demand", demand_parser, files._seeker),
+    demand_rows = partial(demand_parser, occupation_codes=False)  # as match_files reads them
+    for path, kind, parser_of, convert in ((demand, "demand", demand_rows, files._seeker),
                                            (supply, "supply", supply_parser, files._post)):
         result = files.FileMatch()
         with open_list(path, kind) as source:
@@ -130,12 +134,13 @@ def stages(demand: Path, supply: Path, out: Path) -> dict[str, float]:
 def naive_pairs(demand: Path, supply: Path) -> tuple[list[str], list[str]]:
     """The (wanted jobs, post title) strings of the valid rows, as the naive loop compares them."""
     from jobs.lists import match_files as files
-    from jobs.lists.demand import demand_parser
+    from jobs.lists.demand_rows import demand_parser
     from jobs.lists.reading import open_list
-    from jobs.lists.supply import supply_parser
+    from jobs.lists.supply_rows import supply_parser
 
     texts: dict[str, list[str]] = {}
-    for path, kind, parser_of, convert in ((demand, "demand", demand_parser, files._seeker),
+    demand_rows = partial(demand_parser, occupation_codes=False)  # as match_files reads them
+    for path, kind, parser_of, convert in ((demand, "demand", demand_rows, files._seeker),
                                            (supply, "supply", supply_parser, files._post)):
         with open_list(path, kind) as source:
             parse, identity = parser_of(source, today=TODAY)
@@ -173,6 +178,14 @@ def _process(command: list[str]) -> tuple[float, float]:
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def file_to_file(folder: Path, workers: int, posts: int) -> tuple[float, dict[str, object]]:
+    """CPU seconds of one ``bangfu match`` process on generated lists (after a warm-up run), and its summary."""
+    demand, supply = write_inputs(folder, workers, posts)
+    command = [*_bangfu(), "match", str(demand), str(supply), "-o", str(folder / "out.csv"), "--format", "json"]
+    summary = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+    return _process(command)[1], summary
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -120,6 +120,10 @@ class SeekerIndex:
         education_values, education_of = _intern(s.education for s in self.seekers)
         self.education = np.array([_level(education_level(v)) for v in education_values], dtype=np.int8)[education_of]
 
+        # Seekers with equal wanted titles, skills, and wanted areas and their wording share these ids: the
+        # reasons (explain.py) are built once per distinct value, not per seeker.
+        self.wanted_group, self.skill_group = wanted_of, skill_of
+        _, self.place_group = _intern(zip(area_of.tolist(), (s.wanted_area_labels for s in self.seekers)))
         self.areas: list[tuple[str, ...]] = [area_values[i] for i in area_of.tolist()]
         parts = [[_area_parts(a) for a in areas] for areas in area_values]
         self.area_len = _pad([[p[0] for p in ps] for ps in parts], fill=0)[area_of]

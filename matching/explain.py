@@ -148,59 +148,114 @@ _wage_reason_cached = functools.lru_cache(maxsize=1 << 16)(_wage_reason)
 _place_reason_cached = functools.lru_cache(maxsize=1 << 12)(_place_reason)
 
 
-def _seeker_parts(sx: SeekerIndex, si: int) -> tuple:
-    """What the reasons need of one seeker: wanted titles and codes, skills and codes, area labels, priority."""
+def _wanted(sx: SeekerIndex, si: int) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """A seeker's wanted titles and their codes."""
     table = code_table()
-    seeker = sx.seekers[si]
     wanted = sx.wanted_names[si]
-    wanted_codes = tuple(table.codes[c] if c >= 0 else None for c in sx.wanted_code[si][: len(wanted)].tolist())
-    skill_codes = tuple(sx.skill_code[si][: len(sx.skill_names[si])].tolist())
-    labels = tuple(seeker.area_label(i) for i in range(len(seeker.wanted_areas))) or ("不限",)
-    return wanted, wanted_codes, sx.skill_names[si], skill_codes, labels, seeker.is_priority
+    return wanted, tuple(table.codes[c] if c >= 0 else None for c in sx.wanted_code[si][: len(wanted)].tolist())
+
+
+def _skills(sx: SeekerIndex, si: int) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """A seeker's skills that name an occupation, and their code ids."""
+    names = sx.skill_names[si]
+    return names, tuple(sx.skill_code[si][: len(names)].tolist())
+
+
+def _area_labels(sx: SeekerIndex, si: int) -> tuple[str, ...]:
+    seeker = sx.seekers[si]
+    return tuple(seeker.area_label(i) for i in range(len(seeker.wanted_areas))) or ("不限",)
 
 
 def explain_many(sx: SeekerIndex, px: PostIndex, s: Sequence[int], p: Sequence[int],
                  position: Sequence[int]) -> list[str]:
     """The reasons for each pair of seeker rows ``s`` and post rows ``p``.
 
-    ``position`` says which wanted area holds the post. Every part is cached on what it depends on, so a
-    batch of 10^6 matches builds few distinct strings.
+    ``position`` says which wanted area holds the post. Each part of a reason is built once per distinct
+    value of what it depends on (found with NumPy), so a batch of 10^6 matches builds few part strings and
+    loops over pairs only to join them.
     """
+    n = len(s)
+    if n == 0:
+        return []
     s_arr, p_arr = np.asarray(s, dtype=np.int64), np.asarray(p, dtype=np.int64)
-    pos_arr = np.maximum(np.asarray(position, dtype=np.int64), 0)
-    # Per pair, only what is needed (the indexes may hold 10^6 rows), computed with NumPy where possible.
+    pos_raw = np.asarray(position, dtype=np.int64)
+    pos_arr = np.maximum(pos_raw, 0)
+    # Per pair, only what is needed (the indexes may hold 10^6 rows), computed with NumPy.
     home, county = sx.home[s_arr], px.county[p_arr]
     near = np.where(home == county, NEAR_SAME_COUNTY,
                     np.where(home // 100 == county // 100, NEAR_SAME_PREFECTURE,
-                             np.where(home // 10000 == county // 10000, NEAR_SAME_PROVINCE, 0.0))).tolist()
+                             np.where(home // 10000 == county // 10000, NEAR_SAME_PROVINCE, 0.0)))
     area_len = sx.area_len[s_arr, pos_arr].astype(np.int64)
-    contains_home = ((area_len == 0)
-                     | (home // np.power(np.int64(10), 6 - area_len) == sx.area_code[s_arr, pos_arr])).tolist()
-    far = (home // 100 != county // 100).tolist()
-    expected = sx.expected[s_arr].tolist()
-    low, high = px.wage_low[p_arr].tolist(), px.wage_high[p_arr].tolist()
-    required, held = px.required[p_arr].tolist(), sx.held[s_arr].tolist()
-    board, lodging = px.board[p_arr].tolist(), px.lodging[p_arr].tolist()
-    needed, education = px.education[p_arr].tolist(), sx.education[s_arr].tolist()
-    post_code = px.code[p_arr].tolist()
-    per_seeker: dict[int, tuple] = {}
-    out = []
-    for i, (si, pi, pos) in enumerate(zip(s, p, position, strict=True)):
-        seeker = per_seeker.get(si)
-        if seeker is None:
-            seeker = per_seeker[si] = _seeker_parts(sx, si)
-        wanted, wanted_codes, skill_names, skill_codes, labels, priority = seeker
-        parts = [_occupation_reason_cached(wanted, wanted_codes, px.title_names[pi], px.codes[pi])]
-        extra = _certificate_reason(required[i], held[i]) or _skill_reason(skill_names, skill_codes, post_code[i])
-        if extra:
-            parts.append(extra)
-        parts.append(_place_reason_cached(labels[pos], pos, contains_home[i], near[i]))
-        parts.append(_wage_reason_cached(expected[i], low[i], high[i]))
-        if far[i]:
-            parts.append(_LODGING[board[i], lodging[i]])
-        if needed[i] > 0:
-            parts.append(_education_reason(needed[i], education[i]))
-        if priority:
-            parts.append("优先保障对象")
-        out.append(_SEP.join(parts))
-    return out
+    contains_home = (area_len == 0) | (home // np.power(np.int64(10), 6 - area_len) == sx.area_code[s_arr, pos_arr])
+    far = home // 100 != county // 100
+    expected = sx.expected[s_arr]
+    low, high = px.wage_low[p_arr], px.wage_high[p_arr]
+    required, held = px.required[p_arr], sx.held[s_arr]
+    board, lodging = px.board[p_arr], px.lodging[p_arr]
+    needed, education = px.education[p_arr].astype(np.int64), sx.education[s_arr].astype(np.int64)
+    post_code = px.code[p_arr].astype(np.int64)
+
+    # Posts with equal titles and codes share an id, as seekers with equal wanted titles, skills and wanted
+    # areas do in the index.
+    posts, post_local = np.unique(p_arr, return_inverse=True)
+    titles, title_id = _interned([(px.title_names[pi], px.codes[pi]) for pi in posts.tolist()])
+    title_of = title_id[post_local]
+
+    wanted_group = sx.wanted_group[s_arr]
+    wanted: dict[int, tuple] = {}  # wanted titles and codes by group, each group's looked up once
+
+    def occupation_of(i: int) -> str:
+        group = wanted_group[i]
+        if group not in wanted:
+            wanted[group] = _wanted(sx, s[i])
+        return _occupation_reason_cached(*wanted[group], *titles[title_of[i]])
+
+    occupation_part, occupation_text = _parts((wanted_group, title_of), occupation_of)
+    extra_part, extra_text = _parts(
+        (required, held, sx.skill_group[s_arr], post_code),
+        lambda i: _certificate_reason(int(required[i]), int(held[i]))
+        or _skill_reason(*_skills(sx, s[i]), int(post_code[i])))
+    place_part, place_text = _parts(
+        (sx.place_group[s_arr], pos_raw, contains_home, near),
+        lambda i: _place_reason_cached(_area_labels(sx, s[i])[pos_raw[i]], int(pos_raw[i]), bool(contains_home[i]),
+                                       float(near[i])))
+    wage_part, wage_text = _parts(
+        (expected.view(np.int32), low.view(np.int32), high.view(np.int32)),
+        lambda i: _wage_reason_cached(float(expected[i]), float(low[i]), float(high[i])))
+    lodging_part, lodging_text = _parts(
+        (np.where(far, board * 2 + lodging.astype(np.int64), -1),),
+        lambda i: _LODGING[bool(board[i]), bool(lodging[i])] if far[i] else "")
+    education_part, education_text = _parts(
+        (np.where(needed > 0, needed * 64 + education, -1),),
+        lambda i: _education_reason(int(needed[i]), int(education[i])) if needed[i] > 0 else "")
+
+    # Almost every pair's whole reason differs from the others': the parts are joined pair by pair.
+    columns = [np.array(texts, dtype=object)[ids].tolist() for ids, texts in (
+        (occupation_part, occupation_text), (extra_part, extra_text), (place_part, place_text),
+        (wage_part, wage_text), (lodging_part, lodging_text), (education_part, education_text))]
+    columns.append(np.where(sx.priority[s_arr], "优先保障对象", "").astype(object).tolist())
+    return [_SEP.join(filter(None, parts)) for parts in zip(*columns, strict=True)]
+
+
+def _interned(values: list) -> tuple[list, np.ndarray]:
+    """The distinct values (in order of first appearance) and, for each value, the index of its own."""
+    ids: dict = {}
+    index = np.array([ids.setdefault(v, len(ids)) for v in values], dtype=np.int64)
+    return list(ids), index
+
+
+def _distinct(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """For rows given as parallel columns: each row's id among the distinct rows, and one row of each id."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        _, ids = np.unique(column, return_inverse=True)
+        _, key = np.unique(key * (int(ids.max()) + 1) + ids, return_inverse=True)
+    _, first = np.unique(key, return_index=True)
+    return key, first
+
+
+def _parts(columns: Sequence[np.ndarray], build) -> tuple[np.ndarray, list[str]]:
+    """A part of the reasons for every pair: the id of its text for each pair, and the texts, each built once
+    (by ``build`` from a pair that has it) per distinct combination of ``columns``."""
+    ids, first = _distinct(columns)
+    return ids, [build(i) for i in first.tolist()]

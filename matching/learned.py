@@ -21,7 +21,7 @@ group.
 
 The fitted arrays are cached on disk as a plain ``.npz`` (no pickle) keyed by a hash of the training data, this
 package's code and the scikit-learn version, so a process loads them in a fraction of a second instead of training; prediction
-needs only numpy and scipy. Without a writable cache directory the model is trained in-process.
+needs only numpy. Without a writable cache directory the model is trained in-process.
 """
 
 from __future__ import annotations
@@ -38,13 +38,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from matching.normalise import normalise_title
 
-__all__ = ["LearnedModel", "Prediction", "analyse", "cache_dir", "load_model", "model", "train_model",
+if TYPE_CHECKING:
+    from scipy import sparse
+
+__all__ = ["LearnedModel", "Prediction", "analyse", "cache_dir", "load_model", "model", "save_arrays", "train_model",
            "training_rows", "training_split", "words"]
 
 _NGRAMS = (1, 3)
@@ -155,7 +158,7 @@ class Prediction:
 
 
 class LearnedModel:
-    """Fitted arrays of the two-stage classifier; predicts with numpy and scipy only."""
+    """Fitted arrays of the two-stage classifier; predicts with numpy only."""
 
     def __init__(self, arrays: dict[str, np.ndarray]) -> None:
         self.arrays = arrays
@@ -179,9 +182,18 @@ class LearnedModel:
 
     def features(self, titles: Sequence[str | None]) -> sparse.csr_matrix:
         """TF-IDF rows (sublinear tf, l2 norm): the same weighting as ``TfidfVectorizer(sublinear_tf=True)``."""
+        from scipy import sparse
+
+        indptr, indices, values = self._features(titles)
+        return sparse.csr_matrix((values, indices.astype(np.int32), indptr),
+                                 shape=(len(titles), len(self.vocabulary)))
+
+    def _features(self, titles: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`features` as the three arrays of a CSR matrix (row pointers, columns, values), in numpy only:
+        prediction needs no scipy, whose import alone costs a file-to-file match a tenth of a second."""
         indptr = [0]
         indices: list[int] = []
-        values: list[float] = []
+        counts_of: list[int] = []
         vocab = self.vocabulary
         for title in titles:
             counts: dict[int, int] = {}
@@ -190,39 +202,60 @@ class LearnedModel:
                 if j is not None:
                     counts[j] = counts.get(j, 0) + 1
             indices.extend(counts)
-            values.extend(counts.values())
+            counts_of.extend(counts.values())
             indptr.append(len(indices))
-        x = sparse.csr_matrix((np.asarray(values, dtype=np.float64), np.asarray(indices, dtype=np.int32),
-                               np.asarray(indptr, dtype=np.int64)), shape=(len(titles), len(vocab)))
-        x.data = (1.0 + np.log(x.data)) * self.idf[x.indices]
-        norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+        pointers = np.asarray(indptr, dtype=np.int64)
+        columns = np.asarray(indices, dtype=np.int64)
+        values = (1.0 + np.log(np.asarray(counts_of, dtype=np.float64))) * self.idf[columns]
+        rows = np.repeat(np.arange(len(titles)), np.diff(pointers))
+        norms = np.sqrt(np.bincount(rows, weights=values * values, minlength=len(titles)))
         norms[norms == 0] = 1.0
-        x.data /= np.repeat(norms, np.diff(x.indptr))
-        return x
+        values /= norms[rows]
+        return pointers, columns, values
+
+    @staticmethod
+    def _second_stage(pointers: np.ndarray, columns: np.ndarray, values: np.ndarray, titles: np.ndarray,
+                      cols: np.ndarray, coef: np.ndarray) -> np.ndarray:
+        """Decision values (titles × codes, before intercepts) of one group's codes: each title's weights on
+        the group's own columns (``cols``, sorted) times the coefficients, summed per title."""
+        starts, lengths = pointers[titles], pointers[titles + 1] - pointers[titles]
+        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+        taken = offsets + np.arange(int(lengths.sum()))
+        owner = np.repeat(np.arange(len(titles)), lengths)
+        at = np.minimum(np.searchsorted(cols, columns[taken]), len(cols) - 1)
+        inside = cols[at] == columns[taken]
+        at, weight, owner = at[inside], values[taken][inside], owner[inside]
+        dec = np.zeros((len(titles), coef.shape[0]))
+        if len(owner):
+            first = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+            dec[owner[first]] = np.add.reduceat(coef[:, at] * weight, first, axis=1).T
+        return dec
 
     def predict(self, titles: Sequence[str | None]) -> list[Prediction | None]:
         """The code of each title (None when none of its n-grams was ever seen in training)."""
-        x = self.features(titles)
+        pointers, columns, values = self._features(titles)
         out: list[Prediction | None] = [None] * len(titles)
-        known = np.flatnonzero(np.diff(x.indptr) > 0)
+        lengths = np.diff(pointers)
+        known = np.flatnonzero(lengths > 0)
         if not len(known):
             return out
-        x = x[known]
-        top = np.asarray(x @ self.group_coef.T) + self.group_intercept
+        # First stage: each known title's n-gram weights times the coefficients of their columns, summed per title.
+        # (Titles without n-grams have empty rows, so each known title's row starts a segment of its own.)
+        top = np.add.reduceat(self.group_coef[:, columns] * values, pointers[known], axis=1).T + self.group_intercept
         # Committing to the best group was better in cross-validation than weighing the best codes of the two
         # or three likeliest groups (-0.7 and -1.2 points).
         best_group = top.argmax(axis=1)
         group_margin = top[np.arange(len(known)), best_group]
         for g in np.unique(best_group):
-            rows = np.flatnonzero(best_group == g)
+            members = np.flatnonzero(best_group == g)
             cols, classes, coef, intercept = self.sub[g]
             if coef is None:  # the group has one code: as sure as a point outside the margin
-                codes, margins = np.repeat(classes[0], len(rows)), np.ones(len(rows))
+                codes, margins = np.repeat(classes[0], len(members)), np.ones(len(members))
             else:
-                dec = np.asarray(x[rows][:, cols] @ coef.T) + intercept
+                dec = self._second_stage(pointers, columns, values, known[members], cols, coef) + intercept
                 pick = dec.argmax(axis=1)
-                codes, margins = classes[pick], dec[np.arange(len(rows)), pick]
-            for r, code, margin in zip(rows, codes, margins, strict=True):
+                codes, margins = classes[pick], dec[np.arange(len(members)), pick]
+            for r, code, margin in zip(members, codes, margins, strict=True):
                 out[known[r]] = Prediction(str(code), float(group_margin[r]), float(margin))
         return out
 
@@ -328,16 +361,24 @@ def load_model(*, use_cache: bool = True) -> LearnedModel:
 
 
 def _save(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    save_arrays(path, arrays)
+
+
+def save_arrays(path: Path, arrays: dict[str, np.ndarray] | np.ndarray) -> None:
+    """Write arrays to the cache: a dict as ``.npz``, one array as ``.npy`` (which a reader can map). Written
+    then renamed, so a concurrent reader never sees half a file; a read-only or full disk is no reason to
+    fail (the caller keeps what it built for this process)."""
     temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename: a concurrent reader never sees half a file.
-        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".npz", delete=False) as fh:
+        with tempfile.NamedTemporaryFile(dir=path.parent, suffix=path.suffix, delete=False) as fh:
             temporary = fh.name
-            np.savez(fh, **arrays)
+            if isinstance(arrays, dict):
+                np.savez(fh, **arrays)
+            else:
+                np.save(fh, arrays, allow_pickle=False)
         os.replace(temporary, path)
     except OSError:
-        # A read-only or full disk is no reason to fail: the model stays in memory for this process.
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
 

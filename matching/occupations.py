@@ -127,19 +127,54 @@ class _Catalogue:
                     code=code, name=name, level=int(row["level"]), definition=row["definition"].strip(),
                     aliases=tuple(_strip_marker(a) for a in aliases if _strip_marker(a) != name),
                 )
-        self.keywords = self._build_keywords(data)
-        self.max_keyword = max(map(len, self.keywords))
-        self.labels, self.label_codes = self._build_labels()
-        defined = [(o.code, clean(o.definition)) for o in self.occupations.values() if o.definition]
-        # All definitions in one string: a title that occurs in none is ruled out with a single search.
-        self.definition_text = "\x00".join(d for _, d in defined)
-        self.definition_starts = list(itertools.accumulate((len(d) + 1 for _, d in defined), initial=0))[:-1]
-        self.definition_codes = [c for c, _ in defined]
         self.descendants: dict[str, list[str]] = {}
         for code in self.occupations:
             for ancestor in _ancestors(code):
                 if ancestor != code and ancestor in self.occupations:
                     self.descendants.setdefault(ancestor, []).append(code)
+
+    # The keyword classifier's indexes are built on its first use: the learned classifier needs only the
+    # occupations above, and a county match from two files should not pay for the rest.
+
+    @functools.cached_property
+    def keywords(self) -> dict[str, _Keyword]:
+        return self._build_keywords(resources.files("matching") / "data")
+
+    @functools.cached_property
+    def max_keyword(self) -> int:
+        return max(map(len, self.keywords))
+
+    @functools.cached_property
+    def _labels(self) -> tuple[list[str], np.ndarray]:
+        return self._build_labels()
+
+    @property
+    def labels(self) -> list[str]:
+        return self._labels[0]
+
+    @property
+    def label_codes(self) -> np.ndarray:
+        return self._labels[1]
+
+    @functools.cached_property
+    def _definitions(self) -> tuple[str, list[int], list[str]]:
+        defined = [(o.code, clean(o.definition)) for o in self.occupations.values() if o.definition]
+        # All definitions in one string: a title that occurs in none is ruled out with a single search.
+        text = "\x00".join(d for _, d in defined)
+        starts = list(itertools.accumulate((len(d) + 1 for _, d in defined), initial=0))[:-1]
+        return text, starts, [c for c, _ in defined]
+
+    @property
+    def definition_text(self) -> str:
+        return self._definitions[0]
+
+    @property
+    def definition_starts(self) -> list[int]:
+        return self._definitions[1]
+
+    @property
+    def definition_codes(self) -> list[str]:
+        return self._definitions[2]
 
     def _build_keywords(self, data: resources.abc.Traversable) -> dict[str, _Keyword]:
         # Tiers from the most to the least authoritative: a word is taken from the best tier it occurs in, and

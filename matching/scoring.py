@@ -22,7 +22,9 @@ Priority (优先保障对象) is not a component: it only breaks ties (engine.py
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -96,8 +98,31 @@ class CodeTable:
 
 @functools.cache
 def code_table() -> CodeTable:
-    """The agreement matrix, built once (about 2,000 × 2,000)."""
+    """The agreement matrix, built once (about 2,000 × 2,000) and kept in the cache folder, from where a
+    process maps it instead of building it again."""
     codes = tuple(occupations())
+    return CodeTable(codes=codes, ids={c: i for i, c in enumerate(codes)}, relation=_cached_relation(codes))
+
+
+def _cached_relation(codes: tuple[str, ...]) -> np.ndarray:
+    from matching.learned import cache_dir, save_arrays
+
+    # Keyed by the codes and this module (the rules and scores of the agreement live here).
+    digest = hashlib.sha256("\n".join(codes).encode())
+    digest.update(Path(__file__).read_bytes())
+    path = cache_dir() / f"code-relation-{digest.hexdigest()[:20]}.npy"
+    try:
+        relation = np.load(path, mmap_mode="r", allow_pickle=False)
+        if relation.shape == (len(codes), len(codes)) and relation.dtype == np.float32:
+            return np.asarray(relation)  # a plain array over the mapping: indexing a memmap costs more
+    except (OSError, ValueError):
+        pass  # missing or unreadable: build it again and overwrite
+    relation = _relation(codes)
+    save_arrays(path, relation)
+    return relation
+
+
+def _relation(codes: tuple[str, ...]) -> np.ndarray:
     n = len(codes)
     level = np.array([level_of(c) for c in codes])
     paths = np.full((n, 4), -1, dtype=np.int64)
@@ -123,7 +148,7 @@ def code_table() -> CodeTable:
     for lvl, score in ANCESTOR_SCORE.items():
         rel[ancestor & (coarser == lvl)] = score
     np.fill_diagonal(rel, SAME_CODE)
-    return CodeTable(codes=codes, ids={c: i for i, c in enumerate(codes)}, relation=rel)
+    return rel
 
 
 def block_key(code: str | None) -> str | None:

@@ -12,6 +12,7 @@ one JSON document on stdout; progress goes to stderr.
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import Any, NamedTuple
 
 import click
@@ -71,8 +72,12 @@ class LazyGroup(click.Group):
         entry = self.lazy_commands.get(cmd_name)
         if entry is None:
             return None
-        _provide_app_factory(ctx)
-        return load_command(entry.target)
+        command = load_command(entry.target)
+        if "flask.cli" in sys.modules:  # the command's module uses flask.cli.with_appcontext
+            from web.cli_support import provide_app_factory
+
+            provide_app_factory(ctx)
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         from jobs.errors import DomainError  # light: no database, no Flask
@@ -94,28 +99,6 @@ class LazyGroup(click.Group):
         if option is not None:
             option.help = "显示本帮助并退出"
         return option
-
-
-def _provide_app_factory(ctx: click.Context) -> None:
-    """Give commands decorated with ``flask.cli.with_appcontext`` the app factory, unless a caller (a test's
-    ``app.test_cli_runner()``) already gave them an app. Done here, not at start-up, so that ``--help`` never
-    imports Flask or builds the app (which would create the instance folder and its key file)."""
-    root = ctx.find_root()
-    if root.obj is None:
-        from flask.cli import ScriptInfo
-
-        root.obj = ScriptInfo(create_app=_create_app, set_debug_flag=False, load_dotenv_defaults=False)
-
-
-def _create_app():
-    """The app for a command; a look-up key that does not fit the database is one clear message, exit 1."""
-    from jobs.storage.keys import LookupKeyMismatch
-    from web import create_app
-
-    try:
-        return create_app()
-    except LookupKeyMismatch as error:
-        raise click.ClickException(error.message) from None
 
 
 @click.group(cls=LazyGroup, lazy_commands=COMMANDS)

@@ -58,9 +58,32 @@ def with_app(command: Callable) -> Callable:
     def run_in_app(*args: Any, **kwargs: Any) -> Any:
         from flask.cli import with_appcontext
 
+        provide_app_factory(click.get_current_context())
         return with_appcontext(command)(*args, **kwargs)
 
     return run_in_app
+
+
+def provide_app_factory(ctx: click.Context) -> None:
+    """Give commands decorated with ``flask.cli.with_appcontext`` the app factory, unless a caller (a test's
+    ``app.test_cli_runner()``) already gave them an app. Done when such a command is loaded or run, not at
+    start-up, so that ``--help`` and the commands that need no app never import Flask or build the app
+    (which would create the instance folder and its key file)."""
+    from flask.cli import ScriptInfo
+
+    if ctx.find_object(ScriptInfo) is None:
+        ctx.find_root().obj = ScriptInfo(create_app=_create_app, set_debug_flag=False, load_dotenv_defaults=False)
+
+
+def _create_app():
+    """The app for a command; a look-up key that does not fit the database is one clear message, exit 1."""
+    from jobs.storage.keys import LookupKeyMismatch
+    from web import create_app
+
+    try:
+        return create_app()
+    except LookupKeyMismatch as error:
+        raise click.ClickException(error.message) from None
 
 
 def emit_json(document: Any) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -20,8 +19,6 @@ from sqlalchemy.orm import Session, selectinload
 from jobs.access.permissions import SYSTEM, Action, Actor, ownership, require
 from jobs.storage.clock import china_today
 from jobs.storage.crypto import Vault
-from jobs.storage.enums import EmploymentStatus, LabourAbility, PersonCategory
-from jobs.people.identity import IdNumber, normalise_mobile, parse_id_number
 from jobs.lists.importing import (
     DEFAULT_BATCH_SIZE,
     ImportResult,
@@ -29,34 +26,18 @@ from jobs.lists.importing import (
     NeedsConfirmation,
     Parsed,
     ProgressCallback,
-    RowReader,
     Updated,
     header_of,
     import_list,
-    occupation_code,
     place_option,
 )
-from jobs.lists.places import Place, Places
+from jobs.lists.demand_rows import DemandRow, DemandRows, demand_parser
 from jobs.lists.preamble import ListInfo, county_from_text, stated_region
-from jobs.lists.reading import DEFAULT_LIMITS, ListSource, ReadLimits, SourceRow
-from jobs.lists.values import (
-    MASKED,
-    CellError,
-    clean_name,
-    clean_text,
-    is_nothing,
-    parse_category,
-    parse_education,
-    parse_employment_status,
-    parse_labour_ability,
-    parse_wage,
-    parse_yes_no,
-    split_values,
-)
+from jobs.lists.reading import DEFAULT_LIMITS, ListSource, ReadLimits
 from jobs.storage import audit
 from jobs.storage.models import DemandEntry, DemandList, Person, Placement
-from jobs.people.persons import _PLAIN_FIELDS, Outcome, PersonData, add_people, facts_of, store_person, stored_facts
-from jobs.people.regions import RegionError, RegionTable, region_table
+from jobs.people.persons import _PLAIN_FIELDS, Outcome, add_people, facts_of, store_person, stored_facts
+from jobs.people.regions import RegionTable, region_table
 
 __all__ = ["DemandRow", "demand_parser", "import_demand"]
 
@@ -71,144 +52,21 @@ _FACT_COLUMNS = dict(zip(
 # Facts whose values the audit log does not repeat (a phone number), only that they changed.
 _UNLOGGED = frozenset({"phone"})
 
-@dataclass(frozen=True)
-class DemandRow:
-    """A validated row: the list's row key and the worker's facts."""
+class _DemandImport(DemandRows, ListImport[DemandRow]):
+    """Parses (:class:`~jobs.lists.demand_rows.DemandRows`) and writes the rows of one demand-list import."""
 
-    row_key: str | None
-    person: PersonData
-
-
-class _DemandImport(ListImport[DemandRow]):
-    """Parses and writes the rows of one demand-list import."""
-
-    kind = "demand"
-
-    def __init__(self, session: Session | None, vault: Vault | None, source: ListSource, *, today: dt.date,
+    def __init__(self, session: Session, vault: Vault, source: ListSource, *, today: dt.date,
                  table: RegionTable, origin: str | None, confirm_changes: bool = False,
                  actor: Actor = SYSTEM) -> None:
+        super().__init__(source, today=today, table=table, origin=origin)
         self.session = session
         self.actor = actor
         self.vault = vault
-        self.source = source
-        self.today = today
-        self.table = table
-        self.places = Places(table)
-        self.origin = origin
         self.confirm_changes = confirm_changes
         self.demand_list: DemandList | None = None
         self._rolled_back_list: tuple[int | None, str | None] = (None, None)
-        self._memo: dict[tuple, object] = {}
-
-    # -- parsing ----------------------------------------------------------------------------------
-
-    def parse(self, row: SourceRow) -> DemandRow:
-        cells = RowReader(self.source, row, self._memo)
-        take = cells.take
-        name = take("name", self._name)
-        id_number = take("id_number", self._id_number)
-        phone = take("phone", self._phone)
-        category = take("category", self._category, remember=True)
-        ability = take("labour_ability", parse_labour_ability, remember=True)
-        education = take("education", parse_education, remember=True)
-        skills = take("skills", lambda raw: clean_text(raw, label="技能特长"))
-        status = take("employment_status", parse_employment_status, remember=True)
-        intent = take("employment_intent", lambda raw: parse_yes_no(raw, label="就业意愿"), remember=True)
-        occupations = take("wanted_occupations", self._occupations, remember=True)
-        wage = take("expected_wage", lambda raw: parse_wage(raw, label="期望月薪"), remember=True)
-        training = take("training_intent", lambda raw: parse_yes_no(raw, label="培训意愿"), remember=True)
-        notes = take("notes", lambda raw: clean_text(raw, label="备注"))
-        row_key = take("row_key", lambda raw: clean_text(raw, limit=32, label="序号"))
-        household = None
-        if isinstance(id_number, IdNumber):
-            from_id = self._county_of(id_number.issuing_code)
-            household = take("household", lambda raw: self._household(raw, from_id), remember=True, context=from_id)
-        regions = ()
-        if household is not None:
-            regions = take("wanted_regions", lambda raw: self.places.wanted(
-                split_values(raw, label="意向地区"), home=household.code), remember=True, context=household.code)
-        cells.check()
-        employment = status or (EmploymentStatus.UNEMPLOYED, None)
-        data = PersonData(
-            name=name,
-            id_number=id_number,
-            household_region_code=household.code,
-            household_address=household.address,
-            category=category,
-            labour_ability=ability or LabourAbility.FULL,
-            phone=phone,
-            education=education,
-            skills=skills,
-            employment_status=employment[0],
-            employment_place=employment[1],
-            employment_intent=True if intent is None else intent,
-            training_intent=bool(training),
-            wanted_occupations=occupations or (),
-            wanted_regions=regions or (),
-            expected_wage_min=wage.minimum if wage else None,
-            expected_wage_max=wage.maximum if wage else None,
-            notes=notes,
-        )
-        return DemandRow(row_key, data)
-
-    @staticmethod
-    def _name(raw: object) -> str:
-        name = clean_name(raw, limit=64, label="姓名")
-        if name is None:
-            raise CellError("姓名为空，请填写劳动力本人姓名。")
-        return name
-
-    def _id_number(self, raw: object) -> IdNumber:
-        if isinstance(raw, str) and MASKED.search(raw):
-            raise CellError(
-                f"身份证号“{raw.strip()}”是遮盖后的号码，无法导入：请填写完整的18位身份证号"
-                "（导出清单时加 --reveal 可得到完整号码）。"
-            )
-        return parse_id_number(raw, today=self.today, valid_for_year=self.table.valid_for_year)
-
-    @staticmethod
-    def _phone(raw: object) -> str | None:
-        if is_nothing(raw):
-            return None
-        if isinstance(raw, str) and MASKED.search(raw):
-            raise CellError(f"联系电话“{raw.strip()}”是遮盖后的号码，无法导入：请填写完整的11位手机号码。")
-        return normalise_mobile(raw)
-
-    @staticmethod
-    def _category(raw: object) -> PersonCategory:
-        category = parse_category(raw)
-        if category is None:
-            raise CellError("人员类别为空，请填写脱贫人口、监测对象、农村低收入人口或其他。")
-        return category
-
-    @staticmethod
-    def _occupations(raw: object) -> tuple[tuple[str, str | None], ...]:
-        return tuple((part, occupation_code(part)) for part in split_values(raw, label="意向工种"))
-
-    def _county_of(self, issuing_code: str) -> str | None:
-        """The current county of an ID number's first six digits (None when unknown or split)."""
-        try:
-            found = self.table.county_of(issuing_code)
-        except RegionError:
-            return None
-        return found.code if found is not None else None
-
-    def _household(self, raw: object, from_id: str | None) -> Place:
-        text = clean_text(raw, limit=256, label="户籍地")
-        if text is None:
-            if from_id is None:
-                raise CellError("户籍地为空，且无法从身份证号判断户籍所在县，请填写户籍所在县（市、区）。")
-            return Place(from_id, None)
-        return self.places.county(text, home=self.origin, fallback=from_id, label="户籍地")
 
     # -- writing ----------------------------------------------------------------------------------
-
-    def identity(self, row: DemandRow) -> tuple[str, str, str, str]:
-        number = row.person.id_number.number
-        return number, header_of("demand", "id_number"), row.person.id_number.masked, "身份证号"
-
-    def describe(self, row: DemandRow) -> str:
-        return f"{row.person.name}（{row.person.id_number.masked}）"
 
     def stored_list(self) -> tuple[int | None, str | None]:
         if self.demand_list is None:
@@ -405,8 +263,3 @@ def _origin_option(table: RegionTable, origin: str | None) -> str | None:
     return None if found is None else found.county_code or found.code
 
 
-def demand_parser(source: ListSource, *, today: dt.date) -> tuple[Callable[[SourceRow], DemandRow], Callable]:
-    """The row parser and identity of a demand-list import, without a database (e.g. to match two files):
-    rows are validated exactly as :func:`import_demand` validates them."""
-    importer = _DemandImport(None, None, source, today=today, table=region_table(), origin=None)
-    return importer.parse, importer.identity

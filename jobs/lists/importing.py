@@ -36,9 +36,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, Generic, TypeVar
-
-from sqlalchemy.orm import Session
+from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
 from jobs.errors import InvalidInput
 from jobs.lists.columns import COLUMNS, ListKind
@@ -47,10 +45,13 @@ from jobs.lists.preamble import ListInfo, read_preamble
 from jobs.lists.reading import DEFAULT_LIMITS, ListSource, ReadLimits, SourceRow, open_list
 from jobs.lists.values import CellError, display_value
 from jobs.people.identity import InvalidValue
-from jobs.people.persons import Outcome
+from jobs.people.person_data import Outcome
 from jobs.people.regions import RegionError, RegionTable, Resolution
 from jobs.rendering.cells import MAX_CELL_TEXT, looks_like_formula
 from matching.occupations import classify
+
+if TYPE_CHECKING:  # the file-to-file match parses rows with this module and imports no ORM
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",

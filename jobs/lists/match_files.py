@@ -19,14 +19,15 @@ from openpyxl import Workbook
 from jobs.rendering.csvfile import write_csv
 from jobs.rendering.xlsx import OutputNotWritable, append_row, check_writable, save
 
-from jobs.lists.demand import DemandRow, demand_parser
+from jobs.lists.demand_rows import DemandRow, demand_parser
 from jobs.lists.importing import RowRejected
 from jobs.lists.reading import ListSource, open_list
-from jobs.lists.supply import SupplyRow, supply_parser
+from jobs.lists.supply_rows import SupplyRow, supply_parser
 from jobs.placements.engine_input import post_of_row, seeker_of_row
 from matching import Match, Post, PostIndex, Seeker, SeekerIndex, match
 
 OUTPUT_COLUMNS = ("demand_key", "supply_key", "rank", "score", "reasons")
+_PROGRESS_STEP = 100  # rows read between two updates of the caller's progress
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,9 @@ def match_files(
     Raises ``jobs.lists.reading.NotAList`` when either file is not a list of its kind.
     """
     result = FileMatch()
-    seekers = _read(demand_path, "demand", lambda source: demand_parser(source, today=today), _seeker, result,
-                    progress, on_open)
+    # Wanted jobs stay as written: the engine codes all of them at once (SeekerIndex).
+    seekers = _read(demand_path, "demand", lambda source: demand_parser(source, today=today, occupation_codes=False),
+                    _seeker, result, progress, on_open)
     posts = _read(supply_path, "supply", lambda source: supply_parser(source, today=today), _post, result,
                   progress, on_open)
     result.seekers, result.posts = len(seekers), len(posts)
@@ -90,9 +92,12 @@ def _convert_rows(rows, kind, parse, identity, convert, result: FileMatch, progr
     """Validate rows as an import would and convert the valid ones; the others go to ``result.skipped``."""
     items: list = []
     seen: dict[object, int] = {}
+    counted = 0
     for row in rows:
-        if progress is not None:
-            progress(1)
+        counted += 1
+        if progress is not None and counted == _PROGRESS_STEP:  # a progress bar's update is not free
+            progress(counted)
+            counted = 0
         try:
             parsed = parse(row)
         except RowRejected as rejected:
@@ -108,6 +113,8 @@ def _convert_rows(rows, kind, parse, identity, convert, result: FileMatch, progr
             items.append(convert(parsed, _row_key(parsed.row_key, row.number)))
         except ValueError as error:
             result.skipped.append(Skipped(kind, row.number, str(error)))
+    if progress is not None and counted:
+        progress(counted)
     return items
 
 

@@ -33,8 +33,8 @@ from xml.parsers import expat
 
 from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.utils.datetime import from_excel, from_ISO8601
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import WorkSheetParser
 from openpyxl.worksheet.dimensions import SheetDimension
 from openpyxl.xml.constants import SHEET_MAIN_NS
 from openpyxl.xml.functions import iterparse
@@ -147,10 +147,12 @@ class ListSource:
         key_positions = [self.header.positions[k] for k in KEY_COLUMNS[self.kind]]
         row_key = self.header.positions.get("row_key")
         for row in rows:
-            filled = [i for i, value in enumerate(row.cells) if not is_blank(value)]
-            if not filled or filled == [row_key]:
-                continue
+            # A row with a key cell is neither blank, nor only a 序号, nor a footer: the common case is
+            # decided on the key cells alone.
             if not any(not is_blank(row.cell(i)) for i in key_positions):
+                filled = [i for i, value in enumerate(row.cells) if not is_blank(value)]
+                if not filled or filled == [row_key]:
+                    continue
                 first = clean_text(row.cells[filled[0]], limit=MAX_CELL_TEXT) or ""
                 if _FOOTER.match(first):
                     continue
@@ -430,16 +432,15 @@ def _open_xlsx(stream: IO[bytes], name: str, kind: ListKind, limits: ReadLimits)
 def _sheet_rows(name: str, workbook, sheet, limits: ReadLimits) -> Iterator[SourceRow]:
     """The rows of a read-only sheet as the file has them: numbered by their own row number, each as wide as
     its last real cell, checked against the row and column limits."""
-    readable = (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError, EOFError, IndexError, TypeError,
-                AttributeError)
+    readable = (zipfile.BadZipFile, KeyError, ValueError, OSError, ParseError, expat.ExpatError, EOFError,
+                IndexError, TypeError, AttributeError)
     try:
         with sheet._get_source() as source:
-            parser = WorkSheetParser(source, sheet._shared_strings, data_only=True, epoch=workbook.epoch,
-                                     date_formats=workbook._date_formats,
-                                     timedelta_formats=workbook._timedelta_formats)
+            parser = _SheetParser(sheet._shared_strings, workbook._date_formats, workbook._timedelta_formats,
+                                  workbook.epoch)
             last = 0
             count = 0
-            rows = parser.parse()
+            rows = parser.rows(source)
             while True:
                 try:
                     number, cells = next(rows)
@@ -453,16 +454,168 @@ def _sheet_rows(name: str, workbook, sheet, limits: ReadLimits) -> Iterator[Sour
                     raise NotAList(f"“{name}”的工作表“{sheet.title}”超过行数上限{limits.rows:,}行，"
                                    "未导入任何数据：请拆分成几个文件再导入。")
                 last = number
-                width = max((cell["column"] for cell in cells), default=0)
+                width = max((column for column, _value in cells), default=0)
                 if width > limits.columns:
                     raise NotAList(f"“{name}”的工作表“{sheet.title}”第{number}行有第{width}列的单元格，"
                                    f"超过列数上限{limits.columns}列，未导入任何数据：请删除多余的列。")
                 values: list[object] = [None] * width
-                for cell in cells:
-                    values[cell["column"] - 1] = cell["value"]
+                for column, value in cells:
+                    values[column - 1] = value
                 yield _row(number, values)
     except readable as error:
         raise NotAList(f"无法读取“{name}”的工作表“{sheet.title}”：文件已损坏。（{type(error).__name__}）") from None
+
+
+_NS = SHEET_MAIN_NS + "}"
+_ROW, _CELL, _VALUE, _INLINE, _TEXT, _PHONETIC = (_NS + tag for tag in ("row", "c", "v", "is", "t", "rPh"))
+_SHEET_CHUNK = 1 << 16  # bytes of XML parsed before the rows found so far are handed on (and limits checked)
+_COLUMN_INDEX: dict[str, int] = {}
+
+
+def _column_of(letters: str) -> int:
+    """The 1-based column of a reference's letters (A → 1, XFD → 16384); KeyError when they are not one."""
+    found = _COLUMN_INDEX.get(letters)
+    if found is None:
+        if not (1 <= len(letters) <= 3 and letters.isascii() and letters.isalpha() and letters.isupper()):
+            raise KeyError(letters)
+        found = 0
+        for letter in letters:
+            found = found * 26 + ord(letter) - 64
+        if found > 18_278:
+            raise KeyError(letters)
+        _COLUMN_INDEX[letters] = found
+    return found
+
+
+class _SheetParser:
+    """The rows of a worksheet part read with expat callbacks, value for value as openpyxl's own sheet reader
+    reads them with ``data_only`` (a formula's cached value, dates by the cell's number format, shared and
+    inline strings, phonetic runs left out), at a fraction of its cost per cell: (row number, [(column,
+    value)]) for each ``<row>``. A malformed part raises ``expat.ExpatError``, a bad reference ``KeyError``
+    or ``ValueError``."""
+
+    def __init__(self, shared_strings: list[str], date_formats, timedelta_formats, epoch) -> None:
+        self.shared_strings = shared_strings
+        self.date_formats = date_formats
+        self.timedelta_formats = timedelta_formats
+        self.epoch = epoch
+        self.done: list[tuple[int, list[tuple[int, object]]]] = []
+        self._number = 0
+        self._column = 0
+        self._cells: list[tuple[int, object]] = []
+        self._type = "n"
+        self._style = 0
+        self._value: str | None = None
+        self._inline: list[str] | None = None
+        self._parts: list[str] | None = None
+        self._in_inline = False
+        self._phonetic = 0
+
+    def rows(self, source: IO[bytes]) -> Iterator[tuple[int, list[tuple[int, object]]]]:
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.buffer_text = True
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._text
+        while True:
+            chunk = source.read(_SHEET_CHUNK)
+            failure: Exception | None = None
+            try:
+                parser.Parse(chunk, not chunk)
+            except Exception as error:  # the rows before the fault come first, so that messages say where
+                failure = error
+            done, self.done = self.done, []
+            yield from done
+            if failure is not None:
+                raise failure
+            if not chunk:
+                return
+
+    def _start(self, tag: str, attributes: dict[str, str]) -> None:
+        if tag == _CELL:
+            self._type = attributes.get("t", "n")
+            style = attributes.get("s")
+            self._style = int(style) if style else 0
+            reference = attributes.get("r")
+            if reference:
+                digits = len(reference.rstrip("0123456789"))
+                row = reference[digits:]
+                if not (row.isascii() and row.isdigit()):
+                    raise ValueError(reference)
+                self._column = _column_of(reference[:digits])
+            else:
+                self._column += 1
+            self._value = self._inline = None
+        elif tag == _VALUE:
+            if self._value is None:
+                self._parts = []
+        elif tag == _ROW:
+            number = attributes.get("r")
+            if number is None:
+                self._number += 1
+            else:
+                try:
+                    self._number = int(number)
+                except ValueError:
+                    whole = float(number)
+                    if not whole.is_integer():
+                        raise ValueError(f"{number} is not a valid row number") from None
+                    self._number = int(whole)
+            self._column = 0
+            self._cells = []
+        elif tag == _INLINE:
+            self._in_inline = True
+            self._inline = []
+        elif tag == _TEXT:
+            if self._in_inline and not self._phonetic:
+                self._parts = []
+        elif tag == _PHONETIC:
+            self._phonetic += 1
+
+    def _end(self, tag: str) -> None:
+        if tag == _CELL:
+            self._cells.append((self._column, self._cell_value()))
+        elif tag == _VALUE:
+            if self._parts is not None:
+                self._value = "".join(self._parts)
+                self._parts = None
+        elif tag == _ROW:
+            self.done.append((self._number, self._cells))
+        elif tag == _TEXT:
+            if self._parts is not None and self._inline is not None:
+                self._inline.append("".join(self._parts))
+            self._parts = None
+        elif tag == _INLINE:
+            self._in_inline = False
+        elif tag == _PHONETIC:
+            self._phonetic -= 1
+
+    def _text(self, data: str) -> None:
+        if self._parts is not None:
+            self._parts.append(data)
+
+    def _cell_value(self) -> object:
+        kind = self._type
+        if kind == "inlineStr":
+            return "".join(self._inline) if self._inline is not None else None
+        value = self._value
+        if not value:
+            return None
+        if kind == "n":
+            number = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
+            if self._style in self.date_formats:
+                try:
+                    return from_excel(number, self.epoch, timedelta=self._style in self.timedelta_formats)
+                except (OverflowError, ValueError):
+                    return "#VALUE!"  # a date out of range: openpyxl's error value
+            return number
+        if kind == "s":
+            return self.shared_strings[int(value)]
+        if kind == "b":
+            return bool(int(value))
+        if kind == "d":
+            return from_ISO8601(value)
+        return value  # "str" (a formula's text), "e" (an error such as #N/A)
 
 
 def _first_list_sheet(name: str, workbook, kind: ListKind, opened: list[Iterator], limits: ReadLimits

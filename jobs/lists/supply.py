@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
@@ -20,8 +19,8 @@ from sqlalchemy.orm import Session
 from jobs.access.permissions import SYSTEM, Action, Actor, ownership, require
 from jobs.storage.clock import china_today
 from jobs.storage.crypto import Vault
-from jobs.storage.enums import LabourIntensity, PostStatus
-from jobs.people.identity import mask_phone, normalise_contact_phone, normalise_credit_code
+from jobs.storage.enums import PostStatus
+from jobs.people.identity import mask_phone
 from jobs.lists.importing import (
     DEFAULT_BATCH_SIZE,
     ImportResult,
@@ -30,7 +29,6 @@ from jobs.lists.importing import (
     ListOptionError,
     Parsed,
     ProgressCallback,
-    RowReader,
     RowRejected,
     Updated,
     header_of,
@@ -38,61 +36,16 @@ from jobs.lists.importing import (
     occupation_code,
     place_option,
 )
-from jobs.lists.places import Place, Places
 from jobs.lists.masking import mask_number
 from jobs.lists.preamble import ListInfo, county_from_text, stated_region
-from jobs.lists.reading import DEFAULT_LIMITS, ListSource, ReadLimits, SourceRow
-from jobs.lists.values import (
-    MASKED,
-    AgeRange,
-    Board,
-    CellError,
-    WageRange,
-    clean_name,
-    clean_text,
-    is_nothing,
-    parse_age_range,
-    parse_board,
-    parse_contract_months,
-    parse_date,
-    parse_education,
-    parse_headcount,
-    parse_labour_intensity,
-    parse_wage,
-)
+from jobs.lists.reading import DEFAULT_LIMITS, ListSource, ReadLimits
 from jobs.storage import audit
 from jobs.storage.models import Employer, Post, Region, SupplyList, Workstation
-from jobs.people.persons import Outcome
+from jobs.people.person_data import Outcome
+from jobs.lists.supply_rows import SupplyRow, SupplyRows, supply_parser
 from jobs.people.regions import RegionTable, region_table
 
 __all__ = ["SupplyRow", "import_supply", "supply_parser"]
-
-@dataclass(frozen=True)
-class SupplyRow:
-    """A validated row of a supply list."""
-
-    row_key: str | None
-    employer_name: str
-    credit_code: str | None
-    title: str
-    place: Place
-    headcount: int | None
-    wage: WageRange | None
-    age: AgeRange | None
-    education: str | None
-    skills: str | None
-    intensity: LabourIntensity | None
-    board: Board | None
-    contract_months: int | None
-    contact_name: str | None
-    contact_phone: str | None
-    closing_date: dt.date | None
-    notes: str | None
-
-    @property
-    def employer_key(self) -> str:
-        return self.credit_code or f"名称:{self.employer_name}"
-
 
 # The post's columns and the list column each comes from (what "updated" rows name).
 _POST_COLUMNS = {
@@ -135,21 +88,17 @@ def _post_values(row: SupplyRow, supply_list_id: int) -> dict[str, object]:
     }
 
 
-class _SupplyImport(ListImport[SupplyRow]):
-    """Parses and writes the rows of one supply-list import."""
+class _SupplyImport(SupplyRows, ListImport[SupplyRow]):
+    """Parses (:class:`~jobs.lists.supply_rows.SupplyRows`) and writes the rows of one supply-list import."""
 
-    kind = "supply"
-
-    def __init__(self, session: Session | None, vault: Vault | None, source: ListSource, *, today: dt.date,
+    def __init__(self, session: Session, vault: Vault, source: ListSource, *, today: dt.date,
                  table: RegionTable, region: str | None, workstation: Workstation | None,
                  actor: Actor = SYSTEM) -> None:
+        super().__init__(source, today=today, table=table)
         self.session = session
         self.actor = actor
         self.owner = ownership(actor)
         self.vault = vault
-        self.source = source
-        self.today = today
-        self.places = Places(table)
         self.region = region
         self.workstation = workstation
         self.supply_list: SupplyList | None = None
@@ -157,73 +106,8 @@ class _SupplyImport(ListImport[SupplyRow]):
         self._by_code: dict[str, Employer] = {}
         self._by_name: dict[str, list[Employer]] = {}
         self._looked_up: set[str] = set()
-        self._memo: dict[tuple, object] = {}
 
-    # -- parsing ----------------------------------------------------------------------------------
-
-    def parse(self, row: SourceRow) -> SupplyRow:
-        cells = RowReader(self.source, row, self._memo)
-        take = cells.take
-        values = {
-            "row_key": take("row_key", lambda raw: clean_text(raw, limit=32, label="序号")),
-            "employer_name": take("employer", self._employer, remember=True),
-            "credit_code": take("credit_code", self._credit_code, remember=True),
-            "title": take("title", self._title, remember=True),
-            "place": take("place", self._place, remember=True),
-            "headcount": take("headcount", parse_headcount, remember=True),
-            "wage": take("wage", lambda raw: parse_wage(raw, label="月薪"), remember=True),
-            "age": take("age", parse_age_range, remember=True),
-            "education": take("education", parse_education, remember=True),
-            "skills": take("skills", lambda raw: clean_text(raw, label="技能要求")),
-            "intensity": take("intensity", parse_labour_intensity, remember=True),
-            "board": take("board", parse_board, remember=True),
-            "contract_months": take("contract", parse_contract_months, remember=True),
-            "contact_name": take("contact_name", lambda raw: clean_name(raw, limit=64, label="联系人")),
-            "contact_phone": take("contact_phone", self._contact_phone),
-            "closing_date": take("closing_date", lambda raw: parse_date(raw, label="截止日期"), remember=True),
-            "notes": take("notes", lambda raw: clean_text(raw, label="备注")),
-        }
-        cells.check()
-        return SupplyRow(**values)
-
-    @staticmethod
-    def _credit_code(raw: object) -> str | None:
-        return None if is_nothing(raw) else normalise_credit_code(raw)
-
-    @staticmethod
-    def _contact_phone(raw: object) -> str | None:
-        if is_nothing(raw):
-            return None
-        if isinstance(raw, str) and MASKED.search(raw):
-            raise CellError(f"联系电话“{raw.strip()}”是遮盖后的号码，无法导入：请填写完整的电话号码。")
-        return normalise_contact_phone(raw)
-
-    @staticmethod
-    def _employer(raw: object) -> str:
-        name = clean_name(raw, limit=128, label="用人单位")
-        if name is None:
-            raise CellError("用人单位为空，请填写用人单位全称。")
-        return name
-
-    @staticmethod
-    def _title(raw: object) -> str:
-        title = clean_text(raw, limit=128, label="岗位名称")
-        if title is None:
-            raise CellError("岗位名称为空，请填写岗位名称。")
-        return title
-
-    def _place(self, raw: object) -> Place:
-        text = clean_text(raw, limit=256, label="工作地点")
-        if text is None:
-            raise CellError("工作地点为空，请填写工作地点，至少写到县（市、区）。")
-        return self.places.workplace(text, label="工作地点")
-
-    def identity(self, row: SupplyRow) -> tuple[tuple[str, str, str], str, str, str]:
-        return ((row.employer_key, row.title, row.place.code), header_of("supply", "title"), row.title,
-                "岗位（同一用人单位、同一岗位名称、同一工作地点）")
-
-    def describe(self, row: SupplyRow) -> str:
-        return f"{row.employer_name} {row.title}"
+    # -- writing ----------------------------------------------------------------------------------
 
     def stored_list(self) -> tuple[int | None, str | None]:
         if self.supply_list is None:
@@ -237,8 +121,6 @@ class _SupplyImport(ListImport[SupplyRow]):
         self._by_code.clear()
         self._by_name.clear()
         self._looked_up.clear()
-
-    # -- writing ----------------------------------------------------------------------------------
 
     def write(self, batch: list[Parsed[SupplyRow]]) -> list[Outcome | Updated | RowRejected]:
         supply_list = self._supply_list(batch[0].data)
@@ -472,11 +354,3 @@ def _workstation_option(session: Session, name: str | None) -> Workstation | Non
     if station is None:
         raise ListOptionError(f"没有名为“{name}”的劳务工作站。")
     return station
-
-
-def supply_parser(source: ListSource, *, today: dt.date) -> tuple[Callable[[SourceRow], SupplyRow], Callable]:
-    """The row parser and identity of a supply-list import, without a database (e.g. to match two files):
-    rows are validated exactly as :func:`import_supply` validates them."""
-    importer = _SupplyImport(None, None, source, today=today, table=region_table(), region=None,
-                             workstation=None)
-    return importer.parse, importer.identity

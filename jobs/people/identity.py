@@ -82,23 +82,33 @@ _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
 _DASH_TABLE = str.maketrans(_DASHES, "-" * len(_DASHES))
 
 
-@lru_cache(maxsize=1)
-def _text_table() -> dict[int, str | None]:
+class _TextTable(dict):
     """Translation table: drop whitespace and invisible format characters, fold width variants.
 
     Only characters whose Unicode compatibility decomposition is ``<wide>`` or ``<narrow>`` are folded
     (full-width digits, letters, punctuation): that is the part of NFKC that is safe for codes. Other NFKC
     foldings (circled digits, superscripts, fractions) would turn junk into plausible digits, so those
-    characters are kept and reported as illegal by the parsers.
+    characters are kept and reported as illegal by the parsers. Each character's entry is worked out when the
+    character is first seen (a process sees a few hundred, not the 65,000 of the Basic Multilingual Plane);
+    characters outside the BMP and the tag block are left as they are.
     """
-    table: dict[int, str | None] = {}
-    for cp in list(range(0x10000)) + list(range(0xE0000, 0xE0080)):
+
+    def __missing__(self, cp: int) -> str | None:
         ch = chr(cp)
-        if ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc"):
-            table[cp] = None
-        elif unicodedata.decomposition(ch).startswith(("<wide>", "<narrow>")):
-            table[cp] = unicodedata.normalize("NFKC", ch)
-    return table
+        value: str | None = ch
+        if cp < 0x10000 or 0xE0000 <= cp < 0xE0080:
+            if ch.isspace() or unicodedata.category(ch) in ("Cf", "Cc"):
+                value = None
+            elif unicodedata.decomposition(ch).startswith(("<wide>", "<narrow>")):
+                value = unicodedata.normalize("NFKC", ch)
+        self[cp] = value
+        return value
+
+
+@lru_cache(maxsize=1)
+def _text_table() -> dict[int, str | None]:
+    """The one :class:`_TextTable` of the process."""
+    return _TextTable()
 
 
 def normalise_text(raw: object) -> str:

@@ -7,65 +7,17 @@ whether anything changed, so re-importing a list is a no-op.
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from jobs.storage.crypto import Vault
-from jobs.storage.enums import EmploymentStatus, LabourAbility, PersonCategory, Sex
-from jobs.people.identity import IdNumber, mask_id, mask_phone
+from jobs.storage.enums import Sex
+from jobs.people.identity import mask_id, mask_phone
+from jobs.people.person_data import PLAIN_FIELDS as _PLAIN_FIELDS
+from jobs.people.person_data import Outcome, PersonData
 from jobs.storage.models import Person, WantedOccupation, WantedRegion, utcnow
-
-
-class Outcome(enum.StrEnum):
-    CREATED = "created"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class PersonData:
-    """Validated, normalised facts about one worker (what a demand-list row says)."""
-
-    name: str
-    id_number: IdNumber
-    household_region_code: str
-    category: PersonCategory
-    labour_ability: LabourAbility = LabourAbility.FULL
-    phone: str | None = None
-    household_address: str | None = None
-    education: str | None = None
-    skills: str | None = None
-    employment_status: EmploymentStatus = EmploymentStatus.UNEMPLOYED
-    employment_place: str | None = None
-    employment_intent: bool = True
-    training_intent: bool = False
-    wanted_occupations: tuple[tuple[str, str | None], ...] = field(default=())
-    wanted_regions: tuple[tuple[str, str | None], ...] = field(default=())
-    expected_wage_min: int | None = None
-    expected_wage_max: int | None = None
-    notes: str | None = None
-
-
-_PLAIN_FIELDS = (
-    "name",
-    "household_region_code",
-    "category",
-    "labour_ability",
-    "household_address",
-    "education",
-    "skills",
-    "employment_status",
-    "employment_place",
-    "employment_intent",
-    "training_intent",
-    "expected_wage_min",
-    "expected_wage_max",
-    "notes",
-)
 
 
 def find_person(session: Session, vault: Vault, id_number: str) -> Person | None:

@@ -11,18 +11,17 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from jobs.people.persons import birth_date_of
 from jobs.people.regions import region_table
-from jobs.storage.crypto import Vault
 from jobs.storage.enums import PostStatus
-from jobs.storage.models import Person, Post
 from matching import ANY
 from matching import Post as EnginePost
 from matching import Seeker as EngineSeeker
 
-if TYPE_CHECKING:
-    from jobs.lists.supply import SupplyRow
-    from jobs.people.persons import PersonData
+if TYPE_CHECKING:  # the file-to-file match translates list rows with this module and imports no ORM
+    from jobs.lists.supply_rows import SupplyRow
+    from jobs.people.person_data import PersonData
+    from jobs.storage.crypto import Vault
+    from jobs.storage.models import Person, Post
 
 
 def seeker(
@@ -69,6 +68,8 @@ def post(key: str, *, region_code: str, **facts) -> EnginePost:
 def seeker_of(person: Person, vault: Vault) -> EngineSeeker:
     """A stored worker (its wanted occupations and places loaded). Post age limits need the exact age, so the
     birth date comes from the decrypted ID number (it is not stored in clear)."""
+    from jobs.people.persons import birth_date_of  # the stored side only: no ORM for list rows
+
     return seeker(
         str(person.id),
         household_region_code=person.household_region_code,

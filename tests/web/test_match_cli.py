@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -20,6 +24,7 @@ SUPPLY_HEADERS = ["序号", "用人单位", "统一社会信用代码", "岗位�
 WELDER = generate_id_number("430124", dt.date(1990, 3, 15), 451)
 NANNY = generate_id_number("341524", dt.date(1975, 6, 2), 342)
 ELECTRICIAN = generate_id_number("230522", dt.date(1995, 1, 9), 111)
+ROOT = Path(__file__).resolve().parents[2]
 BAD_CHECKSUM = WELDER[:-1] + ("0" if WELDER[-1] != "0" else "1")
 
 
@@ -130,3 +135,17 @@ def test_match_output_holds_no_live_formula_and_an_unwritable_path_is_refused(ru
     result = runner.invoke(cli, ["match", str(supply_list(tmp_path)), str(supply_list(tmp_path)),
                                  "-o", str(blocked / "out.csv")])
     assert result.exit_code == 2 and "无法创建输出文件夹" in result.stderr
+
+
+def test_matching_two_files_imports_no_database_layer_web_framework_or_scipy(runner, lists, tmp_path):
+    demand, supply = lists
+    first = runner.invoke(cli, ["match", str(demand), str(supply), "-o", str(tmp_path / "first.csv")])
+    assert first.exit_code == 0, first.output  # the first use fills the cache folder (classifier, relation table)
+    env = {**os.environ, "PYTHONPROFILEIMPORTTIME": "1"}  # the cache folder of this test run is inherited
+    done = subprocess.run([sys.executable, "-m", "web.cli", "match", str(demand), str(supply), "-o",
+                           str(tmp_path / "out.csv")], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    imported = {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in done.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert {"jobs", "matching", "numpy"} <= imported  # the import times were recorded
+    assert {"sqlalchemy", "flask", "werkzeug", "scipy", "sklearn"} & imported == set()
