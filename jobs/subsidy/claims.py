@@ -479,9 +479,16 @@ def _transition(session: Session, claim: SubsidyClaim, target: ClaimStatus, *, a
 
 def approve_claim(session: Session, claim_id: int, *, actor: Actor) -> SubsidyClaim:
     """Approve an eligible claim (已审核), by the county office of the worker (see
-    :mod:`jobs.access.permissions`). The approver must not belong to the claimant broker's organisation."""
+    :mod:`jobs.access.permissions`). The approver must not belong to the claimant broker's organisation, nor be
+    the user whose evaluation found the claim eligible (four eyes: who prepares a payment does not approve it)."""
     claim = _locked(session, claim_id, actor, Action.APPROVE_CLAIM)
     _require_status(claim, (ClaimStatus.ELIGIBLE,), "审核")
+    found_eligible_by = session.scalar(
+        select(ClaimEvent.by_user_id).where(ClaimEvent.claim_id == claim.id, ClaimEvent.to_status ==
+                                            ClaimStatus.ELIGIBLE.value).order_by(ClaimEvent.id.desc()).limit(1))
+    if actor.id is not None and found_eligible_by == actor.id:
+        deny(session, actor, Forbidden("四眼原则：该补贴由您核算认定为符合条件，须由另一位工作人员审核"),
+             action=Action.APPROVE_CLAIM, obj=claim, reason="four_eyes")
     if claim.beneficiary_broker_id is not None and actor.organisation_id is not None:
         broker = session.get(Broker, claim.beneficiary_broker_id)
         if broker is not None and broker.organisation_id == actor.organisation_id:

@@ -186,6 +186,20 @@ def test_the_approver_must_not_belong_to_the_claimant_brokers_organisation(sessi
         approve_claim(session, claim.id, actor=insider)
 
 
+def test_whoever_found_a_claim_eligible_may_not_approve_it_four_eyes(session, vault) -> None:
+    claim, _ = _eligible_referral(session, vault)
+    clerk = make_user(session, name="clerk")
+    claim.status = ClaimStatus.PENDING  # found eligible again, this time by a clerk's own evaluation run
+    session.flush()
+    evaluate_claims(session, vault=vault, as_of=AS_OF, actor=clerk)
+    assert claim.status is ClaimStatus.ELIGIBLE and claim.events[-1].by_user_id == clerk.id
+    with pytest.raises(Forbidden, match="四眼"):
+        approve_claim(session, claim.id, actor=clerk)
+    second = make_user(session, name="second")
+    approve_claim(session, claim.id, actor=second)
+    assert claim.approved_by_id == second.id
+
+
 def test_a_broker_cannot_decide_on_its_own_claims(session, vault) -> None:
     claim, broker = _eligible_referral(session, vault)
     with pytest.raises(Forbidden, match="无权审核该补贴申领"):
