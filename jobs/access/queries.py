@@ -657,6 +657,8 @@ class ClaimRow:
     policy: str | None
     fund: str | None
     reason: str
+    payment_reference: str | None = None  # once paid (defaulted: the API's claim schema does not carry it)
+    paid_on: dt.date | None = None
 
 
 def _claim_row(found, vault: Vault) -> ClaimRow:
@@ -665,7 +667,8 @@ def _claim_row(found, vault: Vault) -> ClaimRow:
     claim, person = found
     return ClaimRow(claim.id, claim.placement_id, person.id, person.name, masked_id_number(person, vault),
                     kind_label(claim.kind), claim.instalment, claim.status.label, _money(claim.amount),
-                    claim.milestone_date, claim.document_number, claim.fund, claim.reason)
+                    claim.milestone_date, claim.document_number, claim.fund, claim.reason,
+                    claim.payment_reference, claim.paid_on)
 
 
 def claims(session: Session, user: Actor, *, vault: Vault, status: ClaimStatus | None = None,
