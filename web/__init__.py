@@ -66,7 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
 
     from web import admin, api, auth, broker, county, errors, navigation, pages, people, seeker, station, tasks
-    from web import alerts, dispatching, inbox_pages, service_pages
+    from web import alerts, dispatching, inbox_pages, placement_pages, service_pages
 
     @app.before_request
     def _lookup_key_guard() -> None:
@@ -88,6 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(station.blueprint)
     app.register_blueprint(broker.blueprint)
     app.register_blueprint(dispatching.blueprint)
+    app.register_blueprint(placement_pages.blueprint)
     app.register_blueprint(alerts.blueprint)
     app.register_blueprint(inbox_pages.blueprint)
     app.register_blueprint(service_pages.blueprint)

@@ -31,11 +31,13 @@ from jobs.storage.enums import (
     Channel,
     CheckEvidence,
     EmploymentStatus,
+    EmploymentType,
     EndReason,
     LabourAbility,
     OrganisationKind,
     OutboxStatus,
     PersonCategory,
+    PlacementStatus,
     PostStatus,
     Role,
     RunStatus,
@@ -334,3 +336,34 @@ class PostForm(Form):
     lodging = BooleanField("包住")
     notes = TextAreaField("备注", validators=[Optional(), Length(max=2000, message="备注过长")])
     submit = SubmitField("保存")
+
+
+class PlacementFilterForm(Form):
+    """A read-only filter asked with GET: no CSRF token since nothing changes."""
+
+    class Meta:
+        csrf = False
+
+    text = StringField("查找", validators=[Optional(), Length(max=64, message="查找内容过长")],
+                       description="姓名、用人单位或岗位")
+    status = SelectField("安置状态", choices=_choices(PlacementStatus), validators=[Optional()])
+    submit = SubmitField("筛选")
+
+
+class HireForm(Form):
+    """录用: the names are the use case's, so its field errors land next to the fields."""
+
+    start_date = DateField("上岗日期", validators=[InputRequired(message="请填写上岗日期")], format="%Y-%m-%d")
+    contract_months = IntegerField("劳动合同期限（月）", validators=[Optional()], description="未签合同可不填")
+    employment_type = SelectField("用工方式", choices=[SelectChoice(t.value, t.label) for t in EmploymentType])
+    social_insurance = BooleanField("已参加社会保险")
+    round_trip_cost = DecimalField("往返交通费（元）", places=2, validators=[Optional()],
+                                   description="申领交通补贴时填写，如 460 或 460.50")
+    round_trip_evidence = StringField("交通费凭证", validators=[Optional(), Length(max=256, message="不能超过 256 个字")],
+                                      description="如 车票号、包车发票号")
+    submit = SubmitField("录用")
+
+
+class CancelPlacementForm(Form):
+    reason = StringField("取消原因", validators=[required("取消原因"), Length(max=200, message="原因不能超过 200 个字")])
+    submit = SubmitField("取消安置")

@@ -364,6 +364,10 @@ class PlacementRow:
     start_date: dt.date | None
     end_date: dt.date | None
     broker: str | None
+    # The status itself (``status`` is its label, as the API gives it) and the dispatch the worker travelled
+    # with, for the placement pages; defaulted so that rows made elsewhere keep working.
+    state: PlacementStatus | None = None
+    dispatch_id: int | None = None
 
 
 def _placement_row(placement: Placement, vault: Vault) -> PlacementRow:
@@ -372,7 +376,8 @@ def _placement_row(placement: Placement, vault: Vault) -> PlacementRow:
         id_masked=masked_id_number(placement.person, vault), employer=placement.employer.name,
         title=placement.post.title if placement.post else None, place=_place(placement.job_region_code),
         status=placement.status.label, start_date=placement.start_date, end_date=placement.end_date,
-        broker=placement.broker.name if placement.broker else None,
+        broker=placement.broker.name if placement.broker else None, state=placement.status,
+        dispatch_id=placement.dispatch_id,
     )
 
 
@@ -381,13 +386,20 @@ _PLACEMENT_LOADS = (selectinload(Placement.person), selectinload(Placement.emplo
 
 
 def placements(session: Session, user: Actor, *, vault: Vault, status: PlacementStatus | None = None,
-               person_id: int | None = None, page: int = 1, per_page: int = 50) -> Page[PlacementRow]:
-    """The placements ``user`` may see, newest first; optionally one status or one person's."""
+               person_id: int | None = None, text: str | None = None, page: int = 1,
+               per_page: int = 50) -> Page[PlacementRow]:
+    """The placements ``user`` may see, newest first; optionally one status, one person's, or those whose
+    worker's name, employer or post title contains ``text``."""
     query = select(Placement).where(scope(user, Placement))
     if status is not None:
         query = query.where(Placement.status == status)
     if person_id is not None:
         query = query.where(Placement.person_id == person_id)
+    if text and text.strip():
+        pattern = f"%{text.strip()}%"
+        query = query.where(or_(Placement.person.has(Person.name.like(pattern)),
+                                Placement.employer.has(Employer.name.like(pattern)),
+                                Placement.post.has(Post.title.like(pattern))))
     query = query.options(*_PLACEMENT_LOADS).order_by(Placement.start_date.desc(), Placement.id.desc())
     return _paginate(session, query, page, per_page, lambda placement: _placement_row(placement, vault))
 
@@ -395,6 +407,40 @@ def placements(session: Session, user: Actor, *, vault: Vault, status: Placement
 def placement(session: Session, user: Actor, placement_id: int, *, vault: Vault) -> PlacementRow:
     """One placement ``user`` may see (NotFound outside the scope)."""
     return _placement_row(visible(session, user, Placement, placement_id), vault)
+
+
+@dataclass(frozen=True)
+class PlacementDetail:
+    """One placement as its page shows it: the row, the terms of the hire, the dispatch and the checks."""
+
+    row: PlacementRow
+    contract_months: int | None
+    employment_type: str | None
+    social_insurance: bool
+    round_trip_cost: Decimal | None
+    end_reason: str | None
+    dispatch: str | None
+    checks: list[tuple[dt.date, bool, str | None]]
+    may_change: bool  # whether ``user`` may hire, start or cancel it (the permission module's rule)
+
+
+def placement_detail(session: Session, user: Actor, placement_id: int, *, vault: Vault) -> PlacementDetail:
+    """One placement ``user`` may see with its terms, dispatch and checks (NotFound outside the scope)."""
+    found = visible(session, user, Placement, placement_id)
+    trip = found.dispatch
+    return PlacementDetail(
+        row=_placement_row(found, vault), contract_months=found.contract_months,
+        employment_type=found.employment_type.label if found.employment_type and found.start_date else None,
+        social_insurance=found.social_insurance, round_trip_cost=found.round_trip_cost,
+        end_reason=found.end_reason.label if found.end_reason else None,
+        dispatch=None if trip is None else
+        f"{trip.external_key or f'批次 {trip.id}'}（{trip.departure_date} {_place(trip.origin_region_code)}→"
+        f"{_place(trip.destination_region_code)}）",
+        checks=[(c.check_date, c.employed, c.evidence.label if c.evidence else None)
+                for c in sorted(found.checks, key=lambda c: c.check_date)],
+        may_change=session.scalar(select(Placement.id).where(
+            Placement.id == placement_id, permitted(user, Action.CHANGE_PLACEMENT, Placement))) is not None,
+    )
 
 
 @dataclass(frozen=True)
@@ -515,6 +561,7 @@ class ArrivalRow:
     dispatch_status: str
     arrival: str
     expected: bool
+    placement_id: int | None = None  # the job the traveller goes to, when the broker tied one
 
 
 def arrivals(session: Session, user: Actor, *, vault: Vault, expected_only: bool = False, page: int = 1,
@@ -535,7 +582,7 @@ def arrivals(session: Session, user: Actor, *, vault: Vault, expected_only: bool
         return ArrivalRow(member.id, dispatch.id, person.id, person.name, masked_id_number(person, vault),
                           _place(dispatch.origin_region_code), _place(dispatch.destination_region_code),
                           dispatch.departure_date, dispatch.status.label, member.arrival.label,
-                          member.arrival is ArrivalStatus.EXPECTED)
+                          member.arrival is ArrivalStatus.EXPECTED, member.placement_id)
 
     return _paginate(session, query, page, per_page, row)
 
@@ -610,6 +657,8 @@ class ClaimRow:
     policy: str | None
     fund: str | None
     reason: str
+    payment_reference: str | None = None  # once paid (defaulted: the API's claim schema does not carry it)
+    paid_on: dt.date | None = None
 
 
 def _claim_row(found, vault: Vault) -> ClaimRow:
@@ -618,7 +667,8 @@ def _claim_row(found, vault: Vault) -> ClaimRow:
     claim, person = found
     return ClaimRow(claim.id, claim.placement_id, person.id, person.name, masked_id_number(person, vault),
                     kind_label(claim.kind), claim.instalment, claim.status.label, _money(claim.amount),
-                    claim.milestone_date, claim.document_number, claim.fund, claim.reason)
+                    claim.milestone_date, claim.document_number, claim.fund, claim.reason,
+                    claim.payment_reference, claim.paid_on)
 
 
 def claims(session: Session, user: Actor, *, vault: Vault, status: ClaimStatus | None = None,

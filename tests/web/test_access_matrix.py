@@ -104,6 +104,12 @@ ACCESS: dict[str, dict] = {
     "dispatch.remove_passenger": workspace(404, Role.BROKER),
     "dispatch.depart_now": workspace(404, Role.BROKER),
     "alerts.index": workspace(200, Role.COUNTY_STAFF),
+    # The placements workspace is shared by the three roles that move a placement along.
+    "placements.index": workspace(200, Role.COUNTY_STAFF, Role.BROKER, Role.WORKSTATION_STAFF),
+    "placements.detail": workspace(404, Role.COUNTY_STAFF, Role.BROKER, Role.WORKSTATION_STAFF),  # no such placement
+    "placements.hire": workspace(404, Role.COUNTY_STAFF, Role.BROKER, Role.WORKSTATION_STAFF),
+    "placements.start": workspace(404, Role.COUNTY_STAFF, Role.BROKER, Role.WORKSTATION_STAFF),
+    "placements.cancel": workspace(404, Role.COUNTY_STAFF, Role.BROKER, Role.WORKSTATION_STAFF),
     # Every staff role has an inbox; seekers read theirs on their own pages.
     "inbox.index": workspace(200, Role.COUNTY_STAFF, Role.BROKER, Role.WORKSTATION_STAFF),
     "inbox.read": workspace(404, Role.COUNTY_STAFF, Role.BROKER, Role.WORKSTATION_STAFF),  # no such message
@@ -166,6 +172,7 @@ QUERIES = {
     "people.search": "?name=李&status=unemployed&id_tail=12X4",
     "county.claims": "?view=pay&page=2",
     "station.arrivals": "?all=1",
+    "placements.index": "?status=hired&text=李&page=2",
     "station.posts": "?text=焊&status=closed&list=3&employer=x&page=2",
     "station.employers": "?text=东莞",
     "station.supply_lists": "?text=2026&page=9",
