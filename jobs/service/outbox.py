@@ -178,8 +178,9 @@ class DeliverySummary:
 
 
 def deliver_due(db: Database, channels: Channels, *, now: dt.datetime, limit: int | None = None) -> DeliverySummary:
-    """Send every message due at ``now``: in-app messages in small batches, SMS and e-mail one per transaction
-    (so a crash can repeat at most the one message whose provider had already taken it)."""
+    """Send every message due at ``now``: messages that stay on this machine (in-app, and SMS or e-mail with
+    the embedded senders) in small batches, messages to a real provider one per transaction (so a crash can
+    repeat at most the one message whose provider had already taken it)."""
     summary = DeliverySummary()
     with db.session() as session:
         query = (
@@ -192,27 +193,56 @@ def deliver_due(db: Database, channels: Channels, *, now: dt.datetime, limit: in
         due = session.execute(query).all()
     batches: list[tuple[bool, list[int]]] = []
     for message_id, channel in due:
-        in_app = channel is Channel.APP
-        if in_app and batches and batches[-1][0] and len(batches[-1][1]) < DELIVERY_BATCH:
+        local = stays_local(channels, channel)
+        if local and batches and batches[-1][0] and len(batches[-1][1]) < DELIVERY_BATCH:
             batches[-1][1].append(message_id)
         else:
-            batches.append((in_app, [message_id]))
-    for _in_app, ids in batches:
+            batches.append((local, [message_id]))
+    for _local, ids in batches:
         with db.transaction() as session:
+            messages = {message.id: message for message in session.scalars(_due_query(session, ids))}
+            people = {m.person_id for m in messages.values() if m.channel is Channel.SMS and m.person_id}
+            if people:  # loaded once for the batch; the sender finds them in the session
+                session.scalars(select(Person).where(Person.id.in_(people))).all()
             for message_id in ids:
-                deliver_one(session, channels, message_id=message_id, now=now, summary=summary)
+                if message_id in messages:
+                    _attempt(session, channels, messages[message_id], now=now, summary=summary)
     return summary
+
+
+def stays_local(channels: Channels, channel: Channel) -> bool:
+    """Whether delivering on ``channel`` leaves this machine: in-app messages never do, SMS and e-mail only
+    with a real gateway or SMTP server (the embedded senders keep them in the outbox)."""
+    if channel is Channel.APP:
+        return True
+    sender = channels.sms if channel is Channel.SMS else channels.mail
+    return isinstance(sender, (EmbeddedSmsGateway, EmbeddedMailSender))
+
+
+def _due_query(session: Session, ids: list[int]):
+    query = select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return query
 
 
 def deliver_one(
     session: Session, channels: Channels, *, message_id: int, now: dt.datetime, summary: DeliverySummary | None = None
 ) -> OutboxMessage | None:
     """Try one message once, if it is still due (another process may have sent it meanwhile)."""
-    query = select(OutboxMessage).where(OutboxMessage.id == message_id)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    message = session.scalar(query)
-    if message is None or message.status is not OutboxStatus.PENDING or _aware(message.next_attempt_at) > now:
+    message = session.scalar(_due_query(session, [message_id]))
+    if message is None:
+        return None
+    attempted = _attempt(session, channels, message, now=now, summary=summary)
+    session.flush()
+    return attempted
+
+
+def _attempt(
+    session: Session, channels: Channels, message: OutboxMessage, *, now: dt.datetime,
+    summary: DeliverySummary | None = None,
+) -> OutboxMessage | None:
+    if message.status is not OutboxStatus.PENDING or _aware(message.next_attempt_at) > now:
         return None
     if message.channel is Channel.SMS:
         later = next_sending_time(now)
@@ -238,7 +268,6 @@ def deliver_one(
         message.last_error = result.error
         message.next_attempt_at = now + backoff(message.attempts)
         summary.retrying += 1
-    session.flush()
     return message
 
 

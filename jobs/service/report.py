@@ -12,9 +12,10 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import extract, func, select
+from sqlalchemy import extract, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from jobs.access.permissions import Actor, in_area, scope
 from jobs.people.regions import region_table
 from jobs.rendering.xlsx import append_row
 from jobs.people.persons import masked_id_number
@@ -33,12 +34,13 @@ def report_day(year: int, today: dt.date | None = None) -> dt.date:
     return min(dt.date(year, 12, 31), today) if year >= today.year else dt.date(year, 12, 31)
 
 
-def service_report(session: Session, *, vault: Vault, year: int, county: str | None = None,
+def service_report(session: Session, *, vault: Vault, year: int, actor: Actor, county: str | None = None,
                    today: dt.date | None = None) -> dict[str, Any]:
-    """The report as the JSON contract of ``bangfu service report`` states it."""
+    """The report as the JSON contract of ``bangfu service report`` states it, over the people ``actor`` may
+    see (county staff: their county's, city's or province's people; the system and administrators: everyone)."""
     day = report_day(year, today)
     standards = Standards.load(session)
-    covered = covered_today(session, standards, day, vault)
+    covered = covered_today(session, standards, day, vault, visible=scope(actor, Person))
     homes = dict(session.execute(
         select(Person.id, Person.household_region_code).where(Person.id.in_([pid for pid, _ in covered]))
     ).all()) if covered else {}
@@ -81,8 +83,9 @@ def pushes_by_month(session: Session, *, year: int, person_ids: list[int]) -> di
     return {(PushKind(kind).value, int(m)): n for kind, m, n in rows}
 
 
-def report_xlsx(session: Session, report: dict[str, Any]) -> bytes:
-    """The report for a county: a summary sheet, the laggards, and pushes by month."""
+def report_xlsx(session: Session, report: dict[str, Any], *, actor: Actor) -> bytes:
+    """The report for a county: a summary sheet, the laggards, and pushes by month to the people of the
+    report's counties that ``actor`` may see."""
     book = Workbook()
     summary = book.active
     summary.title = "达标情况"
@@ -102,7 +105,12 @@ def report_xlsx(session: Session, report: dict[str, Any]) -> bytes:
         ids += [row["person_id"] for row in c["laggards"]]
     months = book.create_sheet("按月推送")
     append_row(months, ("月份", "岗位信息", "培训信息", "职业指导"))
-    everyone = list(session.scalars(select(Push.person_id).where(Push.service_year == report["year"]).distinct()))
+    counties = [c["county"] for c in report["counties"]]
+    everyone = list(session.scalars(select(Push.person_id).where(
+        Push.service_year == report["year"], scope(actor, Push),
+        Push.person_id.in_(select(Person.id).where(
+            or_(false(), *(in_area(Person.household_region_code, code) for code in counties)))),
+    ).distinct()))
     by_month = pushes_by_month(session, year=report["year"], person_ids=everyone)
     for m in range(1, 13):
         append_row(months, (f"{report['year']}-{m:02d}", *(by_month.get((k, m), 0) for k in KINDS)))
