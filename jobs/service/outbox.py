@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobs.service.mail import EmbeddedMailSender, Mail, MailSender, SmtpMailSender, SmtpSettings
+from jobs.service.mail import EMBEDDED_REFERENCE, EmbeddedMailSender, Mail, MailSender, SmtpMailSender, SmtpSettings
 from jobs.service.sms import EmbeddedSmsGateway, HttpSmsGateway, SendResult, SmsGateway, next_sending_time, sms_parts
 from jobs.people.persons import masked_id_number, masked_phone
 from jobs.storage.crypto import Vault
@@ -323,6 +323,9 @@ def message_view(message: OutboxMessage, recipient: str) -> dict[str, Any]:
         "body": message.body,
         "parts": sms_parts(message.body) if message.channel is Channel.SMS else None,
         "status": message.status.value,
+        # Sent by the embedded senders: kept in the outbox only, since no gateway or SMTP server is configured.
+        "stored_only": message.channel is not Channel.APP and bool(message.provider_ref)
+        and message.provider_ref.startswith(EMBEDDED_REFERENCE),
         "attempts": message.attempts,
         "next_attempt_at": _aware(message.next_attempt_at).isoformat(),
         "created_at": _aware(message.created_at).isoformat(),
