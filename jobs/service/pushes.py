@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from jobs.people.regions import region_table
 from jobs.service.outbox import notify_person
 from jobs.service.runs import RunContext
-from jobs.service.standards import Standard, Standards, of_working_age
+from jobs.service.standards import Standard, Standards, employed_on, employment_spans, of_working_age
 from jobs.storage.crypto import Vault
 from jobs.storage.clock import CHINA
 from jobs.storage.enums import EmploymentStatus, LabourAbility, MatchStatus, OrganisationKind, PostStatus, PushKind
@@ -58,6 +58,50 @@ def due_job_pushes(total: int, month: int) -> int:
 # -- who ---------------------------------------------------------------------------------------------------------
 
 
+def required_by(standard: Standard, last_covered: dt.date) -> dict[str, int]:
+    """What the pacing asks of a seeker whose last day under the standard in the year is ``last_covered``:
+    the job pushes due by that month, and training and guidance if they were covered once those fall due."""
+    month = last_covered.month
+    return {"job": due_job_pushes(standard.job, month),
+            "training": standard.training if month >= TRAINING_FROM_MONTH else 0,
+            "guidance": standard.guidance if month >= GUIDANCE_FROM_MONTH else 0}
+
+
+def covered_in_year(session: Session, standards: Standards, year: int, until: dt.date, vault: Vault, *,
+                    visible: ColumnElement[bool] | None = None) -> list[tuple[int, Standard, dt.date]]:
+    """(person id, standard, last day covered) for every seeker a standard covered on at least one day of
+    ``year`` up to ``until``, judged day by day (see :func:`jobs.service.standards.employed_on`)."""
+    query = select(Person.id, Person.household_region_code, Person.category, Person.employment_status,
+                   Person.birth_year, Person.id_number_encrypted).where(
+        Person.employment_intent.is_(True), Person.labour_ability != LabourAbility.NONE).order_by(Person.id)
+    if visible is not None:
+        query = query.where(visible)
+    spans = employment_spans(session)
+    days = [until - dt.timedelta(days=n) for n in range((until - dt.date(year, 1, 1)).days + 1)]
+    counties: dict[str, str | None] = {}
+    result = []
+    for person_id, home, category, status, birth_year, encrypted in session.execute(query):
+        if home not in counties:
+            try:
+                counties[home] = region_table().current(home).code
+            except (KeyError, ValueError):
+                counties[home] = None
+        county = counties[home]
+        held = spans.get(person_id, [])
+        if county is None or (status is EmploymentStatus.EMPLOYED and not held):
+            continue  # no county to govern, or employed all along as far as anyone knows
+        for day in days:  # from the last day backwards: the first covered day found is the last one
+            if employed_on(status, held, day):
+                continue
+            standard = standards.for_county(county, day)
+            if standard is None or category.value not in standard.categories:
+                continue
+            if of_working_age(birth_year, encrypted, day, vault):
+                result.append((person_id, standard, day))
+                break
+    return result
+
+
 # -- the jobs ----------------------------------------------------------------------------------------------------
 
 
@@ -65,18 +109,28 @@ def covered_today(session: Session, standards: Standards, day: dt.date,
                   vault: Vault, *, visible: ColumnElement[bool] | None = None) -> list[tuple[int, Standard]]:
     """(person id, standard) for every seeker a standard covers on ``day``, read as plain columns (cheap);
     ``visible``: only these people (a user's scope)."""
-    query = select(Person.id, Person.household_region_code, Person.category, Person.birth_year,
-                   Person.id_number_encrypted).where(
-        Person.employment_status == EmploymentStatus.UNEMPLOYED,
+    result = []
+    for person_id, standard, status, birth_year, encrypted, spans in _candidates(session, standards, day,
+                                                                                visible):
+        if not employed_on(status, spans, day) and of_working_age(birth_year, encrypted, day, vault):
+            result.append((person_id, standard))
+    return result
+
+
+def _candidates(session: Session, standards: Standards, day: dt.date, visible: ColumnElement[bool] | None):
+    """Seekers who want work and can work, in the target groups of the standard governing their county on
+    ``day``, with what decides the rest: (id, standard, status now, birth year, encrypted ID, placements)."""
+    query = select(Person.id, Person.household_region_code, Person.category, Person.employment_status,
+                   Person.birth_year, Person.id_number_encrypted).where(
         Person.employment_intent.is_(True),
         Person.labour_ability != LabourAbility.NONE,
     ).order_by(Person.id)
     if visible is not None:
         query = query.where(visible)
     rows = session.execute(query).all()
+    spans = employment_spans(session)
     counties: dict[str, str | None] = {}
-    result = []
-    for person_id, home, category, birth_year, encrypted in rows:
+    for person_id, home, category, status, birth_year, encrypted in rows:
         if home not in counties:
             try:
                 counties[home] = region_table().current(home).code
@@ -86,9 +140,7 @@ def covered_today(session: Session, standards: Standards, day: dt.date,
         standard = standards.for_county(county, day) if county else None
         if standard is None or category.value not in standard.categories:
             continue
-        if of_working_age(birth_year, encrypted, day, vault):
-            result.append((person_id, standard))
-    return result
+        yield person_id, standard, status, birth_year, encrypted, spans.get(person_id, [])
 
 
 def _counts(session: Session, kind: PushKind, year: int) -> dict[int, int]:
