@@ -94,10 +94,16 @@ def enqueue(
     attachment_name: str | None = None,
     attachment: bytes | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    flush: bool = True,
 ) -> OutboxMessage | None:
-    """Write one message in the caller's transaction; None when a message with this ``dedupe_key`` exists."""
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
+    """Write one message in the caller's transaction; None when a message with this ``dedupe_key`` exists
+    (stored, or added in this session and not yet flushed). ``flush=False`` leaves the message pending
+    (no id yet) so that one flush writes all of an item's rows."""
+    if any(isinstance(pending, OutboxMessage) and pending.dedupe_key == dedupe_key for pending in session.new):
         return None
+    with session.no_autoflush:
+        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
+            return None
     due = next_sending_time(now) if channel is Channel.SMS else now
     message = OutboxMessage(
         channel=channel, kind=kind, dedupe_key=dedupe_key, body=body, subject=subject, person_id=person_id,
@@ -105,7 +111,8 @@ def enqueue(
         attachment=attachment, max_attempts=max_attempts, next_attempt_at=due, created_at=now,
     )
     session.add(message)
-    session.flush()
+    if flush:
+        session.flush()
     return message
 
 
@@ -113,7 +120,8 @@ def sms_enabled(session: Session, person: Person) -> bool:
     """A seeker gets SMS when they have a phone and have not turned SMS off (on by default)."""
     if not person.phone_encrypted:
         return False
-    preference = session.get(ChannelPreference, person.id)
+    with session.no_autoflush:
+        preference = session.get(ChannelPreference, person.id)
     return preference is None or preference.sms
 
 
@@ -136,11 +144,11 @@ def notify_person(
     """Tell a seeker: always in the app, by SMS too when they allow it. Returns the channels used."""
     used = []
     if enqueue(session, channel=Channel.APP, kind=kind, dedupe_key=f"{key}:app", subject=title, body=body,
-               person_id=person.id, push_id=push_id, now=now) is not None:
+               person_id=person.id, push_id=push_id, now=now, flush=False) is not None:
         used.append(Channel.APP)
     if sms_enabled(session, person) and enqueue(
         session, channel=Channel.SMS, kind=kind, dedupe_key=f"{key}:sms", body=sms_text, person_id=person.id,
-        push_id=push_id, now=now,
+        push_id=push_id, now=now, flush=False,
     ) is not None:
         used.append(Channel.SMS)
     return used
@@ -154,11 +162,11 @@ def notify_staff(
     used = []
     if enqueue(session, channel=Channel.APP, kind=kind, dedupe_key=f"{key}:app:{user.id}", subject=title,
                body=body, user_id=user.id, now=now, attachment_name=attachment_name,
-               attachment=attachment) is not None:
+               attachment=attachment, flush=False) is not None:
         used.append(Channel.APP)
     if user.email and enqueue(
         session, channel=Channel.EMAIL, kind=kind, dedupe_key=f"{key}:email:{user.id}", subject=title, body=body,
-        user_id=user.id, now=now, attachment_name=attachment_name, attachment=attachment,
+        user_id=user.id, now=now, attachment_name=attachment_name, attachment=attachment, flush=False,
     ) is not None:
         used.append(Channel.EMAIL)
     return used

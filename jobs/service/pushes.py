@@ -287,7 +287,7 @@ def push_job_information(session: Session, *, person: Person, key: str, now: dt.
         session.add(PushPost(push_id=push.id, person_id=person.id, post_id=offer.post.id, rank=rank))
     if not fallback:
         # Only a proposed match moves: interest, refusal or placement are the seeker's own decisions.
-        for match in session.scalars(select(Match).where(
+        for match in session.scalars(select(Match).execution_options(autoflush=False).where(
             Match.person_id == person.id, Match.post_id.in_([o.post.id for o in offers]),
             Match.status == MatchStatus.PROPOSED,
         )):
@@ -295,8 +295,7 @@ def push_job_information(session: Session, *, person: Person, key: str, now: dt.
     used = notify_person(session, person=person, kind="job", key=key, title="岗位信息", body=body, sms_text=sms,
                          now=now, push_id=push.id)
     push.channel = ",".join(channel.value for channel in used) or "app"
-    session.flush()
-    return JobPush(push, offers, fallback)
+    return JobPush(push, offers, fallback)  # the item's commit writes its rows in one flush
 
 
 def _open_post_filter(day: dt.date):
