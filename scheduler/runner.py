@@ -76,15 +76,17 @@ def simulate(*, db: Database, vault: Vault, start: dt.date, end: dt.date,
     channels = channels or Channels(vault=vault)
     chosen = [job for job in JOBS if only is None or job.name in only]
     result = Simulation()
+    first = dt.datetime.combine(start, dt.time(0), tzinfo=CHINA)
+    last = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=CHINA)
+    by_day: dict[dt.date, list[tuple[dt.datetime, int, JobDefinition]]] = {}
+    for index, job in enumerate(chosen):  # the triggers are read once for the whole range
+        for moment in fire_times(job, first, last):
+            by_day.setdefault(moment.astimezone(CHINA).date(), []).append((moment, index, job))
     day = start
     while day <= end:
         if on_month is not None and (day.day == 1 or day == start):
             on_month(day)
-        begin = dt.datetime.combine(day, dt.time(0), tzinfo=CHINA)
-        stop = begin + dt.timedelta(days=1)
-        moments = sorted((moment, index, job) for index, job in enumerate(chosen)
-                         for moment in fire_times(job, begin, stop))
-        for moment, _index, job in moments:
+        for moment, _index, job in sorted(by_day.get(day, ()), key=lambda entry: entry[:2]):
             result.runs.append(run_at(job, db=db, vault=vault, moment=moment))
             delivered = deliver_due(db, channels, now=moment.astimezone(dt.UTC))
             for key, value in delivered.as_dict().items():

@@ -30,7 +30,7 @@ COMMANDS: dict[str, Entry] = {
     "audit": Entry("web.commands.audit:audit_group", "审计日志：核对哈希链，发现被改动、删除的记录。"),
     "claims": Entry("web.commands.claims:claims_group", "补贴：按政策文件评估、台账、公示名单、风险提示。"),
     "db": Entry("web.commands.db:db_group", "数据库：升级结构、查看版本。"),
-    "demo": Entry("web.commands.demo:demo", "生成演示数据（四个输出地县、劳务工作站、劳动力、岗位、经纪人、输出批次、就业安置），并完成匹配和补贴评估。"),
+    "demo": Entry("web.commands.demo:demo", "生成演示数据（四个输出地县、劳务工作站、劳动力、岗位、经纪人、输出批次、就业安置），完成匹配和补贴评估，并模拟调度器运行去年一整年。"),
     "export": Entry("web.commands.lists:export_group", "导出清单为 .xlsx：身份证号和电话默认遮盖，加 --reveal 显示完整号码（记入审计日志）。"),
     "import": Entry("web.commands.lists:import_group", "导入清单（.xlsx，或 UTF-8 / GB18030 编码的 CSV）：逐行校验，有问题的行单独列出，其余照常导入。"),
     "jobs": Entry("web.commands.jobs:jobs_group", "定时任务：查看、立即运行、按日期模拟运行。"),

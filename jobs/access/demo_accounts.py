@@ -21,6 +21,9 @@ STAFF = [
 ]
 SEEKERS = 3
 SEEKER_COUNTY = "430182"
+#: Staff e-mail addresses of the demo: the reserved top-level domain .invalid (RFC 2606) never resolves, so
+#: even a configured SMTP server could not deliver them to anyone; with none configured they stay in the outbox.
+DEMO_MAIL_DOMAIN = "example.invalid"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ def create_demo_accounts(session: Session, vault: Vault) -> list[DemoAccount]:
     for username, role, organisation_name, display in STAFF:
         organisation = organisation_named(session, organisation_name)
         new = add_user(session, vault, username=username, role=role, organisation=organisation, display_name=display)
+        new.user.email = f"{username}@{DEMO_MAIL_DOMAIN}"
         created.append(DemoAccount(username, role, organisation.name, new.generated_password or ""))
     # Seekers with offers to look at first: people of the demo county who have matches, then anyone there.
     # Each with a phone of their own (a shared number signs in as the first person who has it).

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from jobs.people.persons import masked_id_number
 from jobs.people.regions import region_table
@@ -173,7 +173,9 @@ def run_job_loss(ctx: RunContext) -> None:
 def checks_due(session: Session, day: dt.date) -> list[tuple[Placement, int, dt.date, bool]]:
     """(placement, months, milestone date, overdue) for every milestone due within a week without a check."""
     placements = session.scalars(select(Placement).where(Placement.status.in_(HOLDING),
-                                                         Placement.start_date.is_not(None)))
+                                                         Placement.start_date.is_not(None))
+                                 .options(selectinload(Placement.checks), selectinload(Placement.person),
+                                          selectinload(Placement.employer)))
     found = []
     for placement in placements:
         checked = [c.check_date for c in placement.checks if c.employed]
@@ -199,9 +201,12 @@ def run_checks_digest(ctx: RunContext) -> None:
         by_workstation: dict[int, list[str]] = {}
         by_county: dict[str, list[str]] = {}
         workstations = list(session.scalars(select(Workstation)))
+        masked: dict[int, str] = {}  # a worker with several placements is decrypted once
         for placement, months, milestone, overdue in due:
             person = placement.person
-            line = (f"{person.name}（{masked_id_number(person, ctx.vault)}），{placement.employer.name}，"
+            if person.id not in masked:
+                masked[person.id] = masked_id_number(person, ctx.vault)
+            line = (f"{person.name}（{masked[person.id]}），{placement.employer.name}，"
                     f"上岗{placement.start_date.isoformat()}，{months}个月稳岗核实{'已逾期' if overdue else '到期'}"
                     f"（{milestone.isoformat()}）")
             origin = _county(person.household_region_code)

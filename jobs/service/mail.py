@@ -13,6 +13,8 @@ from typing import Protocol
 from jobs.service.sms import SendResult
 
 SECURITY_MODES = ("none", "starttls", "ssl")
+#: The provider reference of a message the embedded senders kept (nothing left the machine).
+EMBEDDED_REFERENCE = "embedded"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class EmbeddedMailSender:
     name = "embedded"
 
     def send(self, mail: Mail) -> SendResult:
-        return SendResult(ok=True, status="stored")
+        return SendResult(ok=True, status="stored", reference=EMBEDDED_REFERENCE)
 
 
 class SmtpMailSender:

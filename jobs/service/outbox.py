@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobs.service.mail import EmbeddedMailSender, Mail, MailSender, SmtpMailSender, SmtpSettings
+from jobs.service.mail import EMBEDDED_REFERENCE, EmbeddedMailSender, Mail, MailSender, SmtpMailSender, SmtpSettings
 from jobs.service.sms import EmbeddedSmsGateway, HttpSmsGateway, SendResult, SmsGateway, next_sending_time, sms_parts
 from jobs.people.persons import masked_id_number, masked_phone
 from jobs.storage.crypto import Vault
@@ -97,10 +97,16 @@ def enqueue(
     attachment_name: str | None = None,
     attachment: bytes | None = None,
     max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    flush: bool = True,
 ) -> OutboxMessage | None:
-    """Write one message in the caller's transaction; None when a message with this ``dedupe_key`` exists."""
-    if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
+    """Write one message in the caller's transaction; None when a message with this ``dedupe_key`` exists
+    (stored, or added in this session and not yet flushed). ``flush=False`` leaves the message pending
+    (no id yet) so that one flush writes all of an item's rows."""
+    if any(isinstance(pending, OutboxMessage) and pending.dedupe_key == dedupe_key for pending in session.new):
         return None
+    with session.no_autoflush:
+        if session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None:
+            return None
     due = next_sending_time(now) if channel is Channel.SMS and kind not in ANYTIME_KINDS else now
     message = OutboxMessage(
         channel=channel, kind=kind, dedupe_key=dedupe_key, body=body, subject=subject, person_id=person_id,
@@ -108,7 +114,8 @@ def enqueue(
         attachment=attachment, max_attempts=max_attempts, next_attempt_at=due, created_at=now,
     )
     session.add(message)
-    session.flush()
+    if flush:
+        session.flush()
     return message
 
 
@@ -116,7 +123,8 @@ def sms_enabled(session: Session, person: Person) -> bool:
     """A seeker gets SMS when they have a phone and have not turned SMS off (on by default)."""
     if not person.phone_encrypted:
         return False
-    preference = session.get(ChannelPreference, person.id)
+    with session.no_autoflush:
+        preference = session.get(ChannelPreference, person.id)
     return preference is None or preference.sms
 
 
@@ -139,11 +147,11 @@ def notify_person(
     """Tell a seeker: always in the app, by SMS too when they allow it. Returns the channels used."""
     used = []
     if enqueue(session, channel=Channel.APP, kind=kind, dedupe_key=f"{key}:app", subject=title, body=body,
-               person_id=person.id, push_id=push_id, now=now) is not None:
+               person_id=person.id, push_id=push_id, now=now, flush=False) is not None:
         used.append(Channel.APP)
     if sms_enabled(session, person) and enqueue(
         session, channel=Channel.SMS, kind=kind, dedupe_key=f"{key}:sms", body=sms_text, person_id=person.id,
-        push_id=push_id, now=now,
+        push_id=push_id, now=now, flush=False,
     ) is not None:
         used.append(Channel.SMS)
     return used
@@ -157,11 +165,11 @@ def notify_staff(
     used = []
     if enqueue(session, channel=Channel.APP, kind=kind, dedupe_key=f"{key}:app:{user.id}", subject=title,
                body=body, user_id=user.id, now=now, attachment_name=attachment_name,
-               attachment=attachment) is not None:
+               attachment=attachment, flush=False) is not None:
         used.append(Channel.APP)
     if user.email and enqueue(
         session, channel=Channel.EMAIL, kind=kind, dedupe_key=f"{key}:email:{user.id}", subject=title, body=body,
-        user_id=user.id, now=now, attachment_name=attachment_name, attachment=attachment,
+        user_id=user.id, now=now, attachment_name=attachment_name, attachment=attachment, flush=False,
     ) is not None:
         used.append(Channel.EMAIL)
     return used
@@ -181,8 +189,9 @@ class DeliverySummary:
 
 
 def deliver_due(db: Database, channels: Channels, *, now: dt.datetime, limit: int | None = None) -> DeliverySummary:
-    """Send every message due at ``now``: in-app messages in small batches, SMS and e-mail one per transaction
-    (so a crash can repeat at most the one message whose provider had already taken it)."""
+    """Send every message due at ``now``: messages that stay on this machine (in-app, and SMS or e-mail with
+    the embedded senders) in small batches, messages to a real provider one per transaction (so a crash can
+    repeat at most the one message whose provider had already taken it)."""
     summary = DeliverySummary()
     with db.session() as session:
         query = (
@@ -195,27 +204,56 @@ def deliver_due(db: Database, channels: Channels, *, now: dt.datetime, limit: in
         due = session.execute(query).all()
     batches: list[tuple[bool, list[int]]] = []
     for message_id, channel in due:
-        in_app = channel is Channel.APP
-        if in_app and batches and batches[-1][0] and len(batches[-1][1]) < DELIVERY_BATCH:
+        local = stays_local(channels, channel)
+        if local and batches and batches[-1][0] and len(batches[-1][1]) < DELIVERY_BATCH:
             batches[-1][1].append(message_id)
         else:
-            batches.append((in_app, [message_id]))
-    for _in_app, ids in batches:
+            batches.append((local, [message_id]))
+    for _local, ids in batches:
         with db.transaction() as session:
+            messages = {message.id: message for message in session.scalars(_due_query(session, ids))}
+            people = {m.person_id for m in messages.values() if m.channel is Channel.SMS and m.person_id}
+            if people:  # loaded once for the batch; the sender finds them in the session
+                session.scalars(select(Person).where(Person.id.in_(people))).all()
             for message_id in ids:
-                deliver_one(session, channels, message_id=message_id, now=now, summary=summary)
+                if message_id in messages:
+                    _attempt(session, channels, messages[message_id], now=now, summary=summary)
     return summary
+
+
+def stays_local(channels: Channels, channel: Channel) -> bool:
+    """Whether delivering on ``channel`` leaves this machine: in-app messages never do, SMS and e-mail only
+    with a real gateway or SMTP server (the embedded senders keep them in the outbox)."""
+    if channel is Channel.APP:
+        return True
+    sender = channels.sms if channel is Channel.SMS else channels.mail
+    return isinstance(sender, (EmbeddedSmsGateway, EmbeddedMailSender))
+
+
+def _due_query(session: Session, ids: list[int]):
+    query = select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return query
 
 
 def deliver_one(
     session: Session, channels: Channels, *, message_id: int, now: dt.datetime, summary: DeliverySummary | None = None
 ) -> OutboxMessage | None:
     """Try one message once, if it is still due (another process may have sent it meanwhile)."""
-    query = select(OutboxMessage).where(OutboxMessage.id == message_id)
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    message = session.scalar(query)
-    if message is None or message.status is not OutboxStatus.PENDING or _aware(message.next_attempt_at) > now:
+    message = session.scalar(_due_query(session, [message_id]))
+    if message is None:
+        return None
+    attempted = _attempt(session, channels, message, now=now, summary=summary)
+    session.flush()
+    return attempted
+
+
+def _attempt(
+    session: Session, channels: Channels, message: OutboxMessage, *, now: dt.datetime,
+    summary: DeliverySummary | None = None,
+) -> OutboxMessage | None:
+    if message.status is not OutboxStatus.PENDING or _aware(message.next_attempt_at) > now:
         return None
     if message.channel is Channel.SMS and message.kind not in ANYTIME_KINDS:
         later = next_sending_time(now)
@@ -241,7 +279,6 @@ def deliver_one(
         message.last_error = result.error
         message.next_attempt_at = now + backoff(message.attempts)
         summary.retrying += 1
-    session.flush()
     return message
 
 
@@ -297,6 +334,9 @@ def message_view(message: OutboxMessage, recipient: str) -> dict[str, Any]:
         "body": message.body,
         "parts": sms_parts(message.body) if message.channel is Channel.SMS else None,
         "status": message.status.value,
+        # Sent by the embedded senders: kept in the outbox only, since no gateway or SMTP server is configured.
+        "stored_only": message.channel is not Channel.APP and bool(message.provider_ref)
+        and message.provider_ref.startswith(EMBEDDED_REFERENCE),
         "attempts": message.attempts,
         "next_attempt_at": _aware(message.next_attempt_at).isoformat(),
         "created_at": _aware(message.created_at).isoformat(),

@@ -17,13 +17,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from jobs.people.regions import region_table
 from jobs.service.outbox import notify_person
 from jobs.service.runs import RunContext
-from jobs.service.standards import Standard, Standards, of_working_age
+from jobs.service.standards import Standard, Standards, employed_on, employment_spans, of_working_age
 from jobs.storage.crypto import Vault
 from jobs.storage.clock import CHINA
 from jobs.storage.enums import EmploymentStatus, LabourAbility, MatchStatus, OrganisationKind, PostStatus, PushKind
@@ -58,43 +58,79 @@ def due_job_pushes(total: int, month: int) -> int:
 # -- who ---------------------------------------------------------------------------------------------------------
 
 
-def pushes_in_year(session: Session, person_id: int, kind: PushKind, year: int) -> list[Push]:
-    return list(session.scalars(
-        select(Push).where(Push.person_id == person_id, Push.kind == kind, Push.service_year == year)
-        .order_by(Push.sent_at)
-    ))
+def required_by(standard: Standard, last_covered: dt.date) -> dict[str, int]:
+    """What the pacing asks of a seeker whose last day under the standard in the year is ``last_covered``:
+    the job pushes due by that month, and training and guidance if they were covered once those fall due."""
+    month = last_covered.month
+    return {"job": due_job_pushes(standard.job, month),
+            "training": standard.training if month >= TRAINING_FROM_MONTH else 0,
+            "guidance": standard.guidance if month >= GUIDANCE_FROM_MONTH else 0}
 
 
-def _sent_day(push: Push) -> dt.date:
-    moment = push.sent_at if push.sent_at.tzinfo else push.sent_at.replace(tzinfo=dt.UTC)
-    return moment.astimezone(CHINA).date()
-
-
-def last_job_push_day(session: Session, person_id: int) -> dt.date | None:
-    last = session.scalar(
-        select(Push).where(Push.person_id == person_id, Push.kind == PushKind.JOB).order_by(Push.sent_at.desc())
-        .limit(1)
-    )
-    return _sent_day(last) if last is not None else None
+def covered_in_year(session: Session, standards: Standards, year: int, until: dt.date, vault: Vault, *,
+                    visible: ColumnElement[bool] | None = None) -> list[tuple[int, Standard, dt.date]]:
+    """(person id, standard, last day covered) for every seeker a standard covered on at least one day of
+    ``year`` up to ``until``, judged day by day (see :func:`jobs.service.standards.employed_on`)."""
+    query = select(Person.id, Person.household_region_code, Person.category, Person.employment_status,
+                   Person.birth_year, Person.id_number_encrypted).where(
+        Person.employment_intent.is_(True), Person.labour_ability != LabourAbility.NONE).order_by(Person.id)
+    if visible is not None:
+        query = query.where(visible)
+    spans = employment_spans(session)
+    days = [until - dt.timedelta(days=n) for n in range((until - dt.date(year, 1, 1)).days + 1)]
+    counties: dict[str, str | None] = {}
+    result = []
+    for person_id, home, category, status, birth_year, encrypted in session.execute(query):
+        if home not in counties:
+            try:
+                counties[home] = region_table().current(home).code
+            except (KeyError, ValueError):
+                counties[home] = None
+        county = counties[home]
+        held = spans.get(person_id, [])
+        if county is None or (status is EmploymentStatus.EMPLOYED and not held):
+            continue  # no county to govern, or employed all along as far as anyone knows
+        for day in days:  # from the last day backwards: the first covered day found is the last one
+            if employed_on(status, held, day):
+                continue
+            standard = standards.for_county(county, day)
+            if standard is None or category.value not in standard.categories:
+                continue
+            if of_working_age(birth_year, encrypted, day, vault):
+                result.append((person_id, standard, day))
+                break
+    return result
 
 
 # -- the jobs ----------------------------------------------------------------------------------------------------
 
 
 def covered_today(session: Session, standards: Standards, day: dt.date,
-                  vault: Vault) -> list[tuple[int, Standard]]:
-    """(person id, standard) for every seeker a standard covers on ``day``, read as plain columns (cheap)."""
-    rows = session.execute(
-        select(Person.id, Person.household_region_code, Person.category, Person.birth_year,
-               Person.id_number_encrypted).where(
-            Person.employment_status == EmploymentStatus.UNEMPLOYED,
-            Person.employment_intent.is_(True),
-            Person.labour_ability != LabourAbility.NONE,
-        ).order_by(Person.id)
-    ).all()
-    counties: dict[str, str | None] = {}
+                  vault: Vault, *, visible: ColumnElement[bool] | None = None) -> list[tuple[int, Standard]]:
+    """(person id, standard) for every seeker a standard covers on ``day``, read as plain columns (cheap);
+    ``visible``: only these people (a user's scope)."""
     result = []
-    for person_id, home, category, birth_year, encrypted in rows:
+    for person_id, standard, status, birth_year, encrypted, spans in _candidates(session, standards, day,
+                                                                                visible):
+        if not employed_on(status, spans, day) and of_working_age(birth_year, encrypted, day, vault):
+            result.append((person_id, standard))
+    return result
+
+
+def _candidates(session: Session, standards: Standards, day: dt.date, visible: ColumnElement[bool] | None):
+    """Seekers who want work and can work, in the target groups of the standard governing their county on
+    ``day``, with what decides the rest: (id, standard, status now, birth year, encrypted ID, placements)."""
+    query = select(Person.id, Person.household_region_code, Person.category, Person.employment_status,
+                   Person.birth_year, Person.id_number_encrypted).where(
+        Person.employment_intent.is_(True),
+        Person.labour_ability != LabourAbility.NONE,
+    ).order_by(Person.id)
+    if visible is not None:
+        query = query.where(visible)
+    rows = session.execute(query).all()
+    spans = employment_spans(session)
+    counties: dict[str, str | None] = {}
+    for person_id, home, category, status, birth_year, encrypted in rows:
         if home not in counties:
             try:
                 counties[home] = region_table().current(home).code
@@ -104,9 +140,7 @@ def covered_today(session: Session, standards: Standards, day: dt.date,
         standard = standards.for_county(county, day) if county else None
         if standard is None or category.value not in standard.categories:
             continue
-        if of_working_age(birth_year, encrypted, day, vault):
-            result.append((person_id, standard))
-    return result
+        yield person_id, standard, status, birth_year, encrypted, spans.get(person_id, [])
 
 
 def _counts(session: Session, kind: PushKind, year: int) -> dict[int, int]:
@@ -127,6 +161,7 @@ def run_job_information(ctx: RunContext) -> None:
             select(Push.person_id, func.max(Push.sent_at)).where(Push.kind == PushKind.JOB).group_by(Push.person_id)
         ).all())
     ctx.counts["covered"] = len(covered_now)
+    candidates = OpenPosts(day)
     for person_id, standard in covered_now:
         if done.get(person_id, 0) >= due_job_pushes(standard.job, day.month):
             continue
@@ -138,7 +173,8 @@ def run_job_information(ctx: RunContext) -> None:
             standard = standards.for_person(person, day, ctx.vault)
             if standard is None:
                 continue
-            pushed = push_job_information_if_due(session, person=person, standard=standard, now=ctx.now)
+            pushed = push_job_information_if_due(session, person=person, standard=standard, now=ctx.now,
+                                                 candidates=candidates)
             if pushed is not None:
                 ctx.counts["job_pushes"] += 1
                 ctx.counts["offers"] += len(pushed.offers)
@@ -201,30 +237,35 @@ class JobPush:
 
 
 def push_job_information_if_due(
-    session: Session, *, person: Person, standard: Standard, now: dt.datetime
+    session: Session, *, person: Person, standard: Standard, now: dt.datetime,
+    candidates: OpenPosts | None = None,
 ) -> JobPush | None:
     """The seeker's next job push of the year, if one is due today and the weekly gap allows it."""
     day = now.astimezone(CHINA).date()
-    done = len(pushes_in_year(session, person.id, PushKind.JOB, day.year))
+    done, last = session.execute(
+        select(func.count().filter(Push.service_year == day.year), func.max(Push.sent_at))
+        .where(Push.person_id == person.id, Push.kind == PushKind.JOB)
+    ).one()
     if done >= due_job_pushes(standard.job, day.month):
         return None
-    last = last_job_push_day(session, person.id)
-    if last is not None and day - last < JOB_PUSH_GAP:
+    if last is not None and day - _day_of(last) < JOB_PUSH_GAP:
         return None
-    return push_job_information(session, person=person, key=f"job:{person.id}:{day.year}:{done + 1}", now=now)
+    return push_job_information(session, person=person, key=f"job:{person.id}:{day.year}:{done + 1}", now=now,
+                                candidates=candidates)
 
 
 def push_job_information(session: Session, *, person: Person, key: str, now: dt.datetime,
-                         intro: str | None = None) -> JobPush | None:
+                         intro: str | None = None, candidates: OpenPosts | None = None) -> JobPush | None:
     """Push the best current offers not yet pushed to this seeker (or the nearest open posts); None when the
-    push with this key exists or there is no open post at all."""
+    push with this key exists or there is no open post at all. ``candidates``: the day's open posts, read
+    once for a whole run (see :class:`OpenPosts`)."""
     if session.scalar(select(Push.id).where(Push.dedupe_key == key)) is not None:
         return None
     day = now.astimezone(CHINA).date()
     offers = best_offers(session, person=person, day=day)
     fallback = not offers
     if fallback:
-        offers = nearest_posts(session, person=person, day=day)
+        offers = nearest_posts(session, person=person, day=day, candidates=candidates)
     if not offers:
         return None
     lines = [_offer_line(i, offer) for i, offer in enumerate(offers, start=1)]
@@ -246,7 +287,7 @@ def push_job_information(session: Session, *, person: Person, key: str, now: dt.
         session.add(PushPost(push_id=push.id, person_id=person.id, post_id=offer.post.id, rank=rank))
     if not fallback:
         # Only a proposed match moves: interest, refusal or placement are the seeker's own decisions.
-        for match in session.scalars(select(Match).where(
+        for match in session.scalars(select(Match).execution_options(autoflush=False).where(
             Match.person_id == person.id, Match.post_id.in_([o.post.id for o in offers]),
             Match.status == MatchStatus.PROPOSED,
         )):
@@ -254,8 +295,7 @@ def push_job_information(session: Session, *, person: Person, key: str, now: dt.
     used = notify_person(session, person=person, kind="job", key=key, title="岗位信息", body=body, sms_text=sms,
                          now=now, push_id=push.id)
     push.channel = ",".join(channel.value for channel in used) or "app"
-    session.flush()
-    return JobPush(push, offers, fallback)
+    return JobPush(push, offers, fallback)  # the item's commit writes its rows in one flush
 
 
 def _open_post_filter(day: dt.date):
@@ -288,27 +328,54 @@ def best_offers(session: Session, *, person: Person, day: dt.date, limit: int = 
     return [Offer(post, employer, float(match.score), match.reasons) for match, post, employer in rows]
 
 
-def nearest_posts(session: Session, *, person: Person, day: dt.date, limit: int = OFFERS_PER_PUSH) -> list[Offer]:
-    """For a seeker with no match: open posts in the wanted places and nearest to the wanted jobs."""
-    posts = session.execute(
-        select(Post, Employer).join(Employer, Employer.id == Post.employer_id)
-        .where(*_open_post_filter(day), Post.id.not_in(_already_pushed(person.id)))
-        .order_by(Post.created_at.desc(), Post.id.desc())
-        .limit(2000)
-    ).all()
+#: How many of the newest open posts a seeker without a match is offered the nearest of.
+NEAREST_POOL = 2000
+
+
+@dataclass
+class OpenPosts:
+    """The open posts of a day, newest first, as plain rows (id, occupation code, title, region): read once
+    for a whole run, since a job push changes no post. The posts finally chosen are read again with the open
+    filter, so a post closed meanwhile is never offered."""
+
+    day: dt.date
+    rows: list[tuple[int, str | None, str, str]] | None = None
+
+    def load(self, session: Session) -> list[tuple[int, str | None, str, str]]:
+        if self.rows is None:
+            self.rows = [tuple(row) for row in session.execute(
+                select(Post.id, Post.occupation_code, Post.title, Post.region_code)
+                .where(*_open_post_filter(self.day)).order_by(Post.created_at.desc(), Post.id.desc())
+            )]
+        return self.rows
+
+
+def nearest_posts(session: Session, *, person: Person, day: dt.date, limit: int = OFFERS_PER_PUSH,
+                  candidates: OpenPosts | None = None) -> list[Offer]:
+    """For a seeker with no match: of the newest open posts not yet pushed to them, those in the wanted
+    places and nearest to the wanted jobs."""
+    source = candidates if candidates is not None and candidates.day == day else OpenPosts(day)
+    pushed = set(session.scalars(_already_pushed(person.id)))
+    pool = [row for row in source.load(session) if row[0] not in pushed][:NEAREST_POOL]
     wanted_codes = {w.occupation_code for w in person.wanted_occupations if w.occupation_code}
     wanted_texts = [w.text for w in person.wanted_occupations if w.text]
     areas = [w.region_code for w in person.wanted_regions if w.region_code]
 
     def closeness(row) -> tuple[int, int]:
-        post = row[0]
-        occupation = 2 if post.occupation_code and post.occupation_code in wanted_codes else (
-            1 if any(t in post.title or post.title in t for t in wanted_texts) else 0)
-        place = 1 if not areas or any(post.region_code.startswith(a) for a in areas) else 0
+        _id, code, title, region = row
+        occupation = 2 if code and code in wanted_codes else (
+            1 if any(t in title or title in t for t in wanted_texts) else 0)
+        place = 1 if not areas or any(region.startswith(a) for a in areas) else 0
         return (-occupation, -place)
 
-    ranked = sorted(posts, key=closeness)[:limit]
-    return [Offer(post, employer, None, None) for post, employer in ranked]
+    chosen = [row[0] for row in sorted(pool, key=closeness)[:limit]]
+    found = {post.id: (post, employer) for post, employer in session.execute(
+        select(Post, Employer).join(Employer, Employer.id == Post.employer_id)
+        .where(Post.id.in_(chosen), *_open_post_filter(day))
+    )}
+    if len(found) < len(chosen):  # a post closed or filled since the run began: rank afresh
+        return nearest_posts(session, person=person, day=day, limit=limit)
+    return [Offer(*found[post_id], None, None) for post_id in chosen]
 
 
 def _offer_line(index: int, offer: Offer) -> str:

@@ -1,8 +1,10 @@
 """The service-standard report: per origin county and year, who is covered, who met the standard, who is behind.
 
-Covered means covered on the report's day (the year's last day, or today for the running year): unemployed,
-wanting work, in the governing standard's target groups and of working age. Someone placed during the year is
-no longer owed the standard and is not counted.
+Covered means covered on at least one day of the year up to the report's day (the year's last day, or today for
+the running year), judged day by day: without work that day (from the placements), wanting work, in the
+governing standard's target groups and of working age. What is owed is what the pacing asks by the last day a
+worker was covered (``jobs.service.pushes.required_by``): someone placed in June owes the job pushes due by May
+(two of "311"), and training and guidance as they fell due; someone who found work in December owes all of it.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
-from sqlalchemy import extract, func, select
+from sqlalchemy import extract, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from jobs.access.permissions import Actor, in_area, scope
 from jobs.people.regions import region_table
 from jobs.rendering.xlsx import append_row
 from jobs.people.persons import masked_id_number
-from jobs.service.pushes import count_by_kind, covered_today
+from jobs.service.pushes import count_by_kind, covered_in_year, required_by
 from jobs.storage.crypto import Vault
 from jobs.service.standards import Standards
 from jobs.storage.clock import china_today
@@ -33,22 +36,24 @@ def report_day(year: int, today: dt.date | None = None) -> dt.date:
     return min(dt.date(year, 12, 31), today) if year >= today.year else dt.date(year, 12, 31)
 
 
-def service_report(session: Session, *, vault: Vault, year: int, county: str | None = None,
+def service_report(session: Session, *, vault: Vault, year: int, actor: Actor, county: str | None = None,
                    today: dt.date | None = None) -> dict[str, Any]:
-    """The report as the JSON contract of ``bangfu service report`` states it."""
+    """The report as the JSON contract of ``bangfu service report`` states it, over the people ``actor`` may
+    see (county staff: their county's, city's or province's people; the system and administrators: everyone)."""
     day = report_day(year, today)
     standards = Standards.load(session)
-    covered = covered_today(session, standards, day, vault)
+    covered = covered_in_year(session, standards, year, day, vault, visible=scope(actor, Person))
+    ids = [pid for pid, _standard, _last in covered]
     homes = dict(session.execute(
-        select(Person.id, Person.household_region_code).where(Person.id.in_([pid for pid, _ in covered]))
+        select(Person.id, Person.household_region_code).where(Person.id.in_(ids))
     ).all()) if covered else {}
     table = region_table()
     prefix = table.resolve(county).code if county else None
-    counts = count_by_kind(session, [pid for pid, _ in covered], year)
+    counts = count_by_kind(session, ids, year)
     masked = {person.id: masked_id_number(person, vault) for person in session.scalars(
-        select(Person).where(Person.id.in_([pid for pid, _ in covered])))} if covered else {}
+        select(Person).where(Person.id.in_(ids)))} if covered else {}
     counties: dict[str, dict[str, Any]] = {}
-    for person_id, standard in covered:
+    for person_id, standard, last in covered:
         code = table.current(homes[person_id]).code
         if prefix and not code.startswith(prefix):
             continue
@@ -61,7 +66,8 @@ def service_report(session: Session, *, vault: Vault, year: int, county: str | N
         entry["job_pushes"] += got["job"]
         entry["training_pushes"] += got["training"]
         entry["guidance"] += got["guidance"]
-        missing = {kind: max(standard.required()[kind] - got[kind], 0) for kind in KINDS}
+        required = required_by(standard, last)
+        missing = {kind: max(required[kind] - got[kind], 0) for kind in KINDS}
         if any(missing.values()):
             entry["laggards"].append({"person_id": person_id, "id_number": masked[person_id], "missing": missing})
         else:
@@ -81,8 +87,9 @@ def pushes_by_month(session: Session, *, year: int, person_ids: list[int]) -> di
     return {(PushKind(kind).value, int(m)): n for kind, m, n in rows}
 
 
-def report_xlsx(session: Session, report: dict[str, Any]) -> bytes:
-    """The report for a county: a summary sheet, the laggards, and pushes by month."""
+def report_xlsx(session: Session, report: dict[str, Any], *, actor: Actor) -> bytes:
+    """The report for a county: a summary sheet, the laggards, and pushes by month to the people of the
+    report's counties that ``actor`` may see."""
     book = Workbook()
     summary = book.active
     summary.title = "达标情况"
@@ -102,7 +109,12 @@ def report_xlsx(session: Session, report: dict[str, Any]) -> bytes:
         ids += [row["person_id"] for row in c["laggards"]]
     months = book.create_sheet("按月推送")
     append_row(months, ("月份", "岗位信息", "培训信息", "职业指导"))
-    everyone = list(session.scalars(select(Push.person_id).where(Push.service_year == report["year"]).distinct()))
+    counties = [c["county"] for c in report["counties"]]
+    everyone = list(session.scalars(select(Push.person_id).where(
+        Push.service_year == report["year"], scope(actor, Push),
+        Push.person_id.in_(select(Person.id).where(
+            or_(false(), *(in_area(Person.household_region_code, code) for code in counties)))),
+    ).distinct()))
     by_month = pushes_by_month(session, year=report["year"], person_ids=everyone)
     for m in range(1, 13):
         append_row(months, (f"{report['year']}-{m:02d}", *(by_month.get((k, m), 0) for k in KINDS)))

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from jobs.storage.clock import CHINA
@@ -35,6 +35,7 @@ class RunContext:
     now: dt.datetime
     dry_run: bool = False
     counts: Counter[str] = field(default_factory=Counter)
+    run_id: int | None = None
 
     @property
     def day(self) -> dt.date:
@@ -43,10 +44,14 @@ class RunContext:
 
     @contextlib.contextmanager
     def item(self) -> Iterator[Session]:
-        """One item's transaction; in a dry run it is rolled back, so nothing changes."""
+        """One item's transaction; in a dry run it is rolled back, so nothing changes. The run's counts so far
+        are written to its row in the same transaction: the job-run table shows the progress, and a rerun after
+        a kill goes on counting from exactly the items that were kept."""
         if not self.dry_run:
             with self.db.transaction() as session:
                 yield session
+                if self.run_id is not None:
+                    session.execute(update(JobRun).where(JobRun.id == self.run_id).values(counts=dict(self.counts)))
             return
         with self.db.writer() as session:
             session.begin()
@@ -89,9 +94,12 @@ def execute(
     if ctx.dry_run:
         body(ctx)
         return RunOutcome(job, period, DRY_RUN, dict(ctx.counts))
-    run_id = _start(ctx.db, job=job, period=period, now=ctx.now)
-    if run_id is None:
+    started = _start(ctx.db, job=job, period=period, now=ctx.now)
+    if started is None:
         return RunOutcome(job, period, ALREADY_DONE, {})
+    run_id, before = started
+    ctx.run_id = run_id
+    ctx.counts.update(before)  # an attempt killed or failed before: its kept items count for the period
     try:
         body(ctx)
     except Exception as error:
@@ -112,11 +120,14 @@ def execute(
     return RunOutcome(job, period, RunStatus.DONE.value, dict(ctx.counts))
 
 
-def _start(db: Database, *, job: str, period: str, now: dt.datetime) -> int | None:
+def _start(db: Database, *, job: str, period: str, now: dt.datetime) -> tuple[int, dict[str, int]] | None:
+    """The run row of (job, period), started or restarted, with the counts of earlier attempts; None when
+    that period is done."""
     with db.transaction() as session:
         run = session.scalar(select(JobRun).where(JobRun.job == job, JobRun.period == period))
         if run is not None and run.status is RunStatus.DONE:
             return None
+        before = dict(run.counts or {}) if run is not None else {}
         if run is None:
             run = JobRun(job=job, period=period, status=RunStatus.RUNNING, started_at=now, counts={})
             session.add(run)
@@ -125,7 +136,7 @@ def _start(db: Database, *, job: str, period: str, now: dt.datetime) -> int | No
             run.attempts += 1
             run.started_at = now
         session.flush()
-        return run.id
+        return run.id, before
 
 
 def is_done(session: Session, *, job: str, period: str) -> bool:

@@ -6,6 +6,11 @@ Youyi 2022 (友人社联发〔2022〕1号) art. 27, "一对一": for each 脱贫
 job informations and 1 free training. The counts and groups are data (``service_standards`` of kind
 ``pushes`` in each pack); this module only reads them. The governing pack decides (the most specific pack in
 force for the worker's origin county on the day); an expired pack is never stretched.
+
+Coverage is judged day by day, on the worker's situation that day: the placements say when they held a job
+(:func:`employed_on`), so a year replayed after the fact, and the report of a past year, neither ask for pushes
+while a worker was employed nor forget one who was without work for most of the year and found work in December.
+Wanting work, labour ability and the target group have no history: they are read as they are now.
 """
 
 from __future__ import annotations
@@ -13,13 +18,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session
 
 from jobs.people.regions import RegionError, region_table
 from jobs.storage.clock import age_on
 from jobs.storage.crypto import Vault
-from jobs.storage.enums import EmploymentStatus, LabourAbility
-from jobs.storage.models import Person
+from jobs.storage.enums import EmploymentStatus, LabourAbility, PlacementStatus
+from jobs.storage.models import Person, Placement
 from jobs.subsidy.packs import governing_pack
 from jobs.subsidy.policy_store import active_packs
 from jobs.subsidy.schema import Pack
@@ -120,13 +126,54 @@ def of_working_age(birth_year: int, encrypted_id: str, day: dt.date, vault: Vaul
     return low <= age_on(birth, day) <= high
 
 
-def covered(person: Person, standard: Standard, day: dt.date, vault: Vault) -> bool:
-    """Unemployed, wants work, able to work, in the standard's target groups and of working age."""
-    low, high = WORKING_AGE
+Span = tuple[dt.date, dt.date | None]
+
+#: Placements that say when a worker held a job: from the start date, until the end date (the day the job was
+#: lost or left counts as a day without work, as the job-loss follow-up treats it).
+_HELD = (PlacementStatus.HIRED, PlacementStatus.ACTIVE, PlacementStatus.ENDED)
+
+
+def employment_spans(session: Session, person_ids: list[int] | None = None) -> dict[int, list[Span]]:
+    """Per worker, the (start, end or None) of every placement that held: the employment history the
+    platform knows."""
+    query = select(Placement.person_id, Placement.start_date, Placement.end_date).where(
+        Placement.status.in_(_HELD), Placement.start_date.is_not(None)).order_by(Placement.person_id,
+                                                                               Placement.start_date)
+    if person_ids is not None:
+        query = query.where(Placement.person_id.in_(person_ids))
+    spans: dict[int, list[Span]] = {}
+    for person_id, start, end in session.execute(query):
+        spans.setdefault(person_id, []).append((start, end))
+    return spans
+
+
+def employed_on(status: EmploymentStatus, spans: list[Span], day: dt.date) -> bool:
+    """Whether a worker held a job on ``day``, from the placements and the current status.
+
+    Inside a placement: employed. A worker unemployed now was unemployed outside their placements. A worker
+    employed now through a placement that still holds was unemployed before it (a placement in June means
+    January to May without work); one employed now without such a placement (found work on their own, or
+    recorded employed by a list) is taken as employed since their last placement ended, or all along.
+    """
+    if any(start <= day and (end is None or day < end) for start, end in spans):
+        return True
+    if status is not EmploymentStatus.EMPLOYED or any(end is None for _start, end in spans):
+        return False
+    ends = [end for _start, end in spans if end is not None]
+    return not ends or day >= max(ends)
+
+
+def covered(person: Person, standard: Standard, day: dt.date, vault: Vault,
+            spans: list[Span] | None = None) -> bool:
+    """Without work on ``day`` (see :func:`employed_on`), wants work, able to work, in the standard's target
+    groups and of working age. ``spans``: the worker's placements, read from the database when not given."""
+    if spans is None:
+        session = object_session(person)
+        spans = employment_spans(session, [person.id]).get(person.id, []) if session is not None else []
     return (
-        person.employment_status is EmploymentStatus.UNEMPLOYED
-        and person.employment_intent
+        person.employment_intent
         and person.labour_ability is not LabourAbility.NONE
         and person.category.value in standard.categories
+        and not employed_on(person.employment_status, spans, day)
         and of_working_age(person.birth_year, person.id_number_encrypted, day, vault)
     )

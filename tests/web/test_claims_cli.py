@@ -12,7 +12,7 @@ from tests.web.clirun import json_of, succeeded
 
 @pytest.fixture
 def demo_world(runner, frozen_clock):
-    result = runner.invoke(cli, ["demo", "--workers", "300", "--posts", "60"])
+    result = runner.invoke(cli, ["demo", "--workers", "300", "--posts", "60", "--no-simulate"])
     assert result.exit_code == 0, result.output
 
 

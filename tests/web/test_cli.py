@@ -13,8 +13,11 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 
 import web.commands
+from jobs.storage.enums import Role
+from jobs.storage.models import User
 from tests.web.clirun import json_of, succeeded
 from web.cli import COMMANDS, cli, load_command
 
@@ -122,7 +125,7 @@ def test_db_upgrade_reports_the_newest_version(runner):
 
 
 def test_demo_builds_a_believable_world_once(runner, runtime, frozen_clock):
-    result = runner.invoke(cli, ["demo", "--workers", "300", "--posts", "60", "--format", "json"])
+    result = runner.invoke(cli, ["demo", "--workers", "300", "--posts", "60", "--no-simulate", "--format", "json"])
     assert result.exit_code == 0, result.output
     summary = json_of(result)
     assert summary["created"] is True
@@ -157,14 +160,30 @@ def test_match_run_reports_in_chinese_and_refuses_an_unknown_origin(runner):
 
 @pytest.mark.slow
 def test_demo_replays_the_past_year_so_the_service_standard_is_met_at_once(runner, runtime, frozen_clock):
-    result = runner.invoke(cli, ["demo", "--workers", "40", "--posts", "20", "--simulate-year", "2025",
-                                 "--format", "json"])
+    result = runner.invoke(cli, ["demo", "--workers", "40", "--posts", "20", "--format", "json"])
     assert result.exit_code == 0, result.output
     summary = json_of(result)
     assert summary["simulation"]["failed"] == [] and summary["simulation"]["runs"] > 365
     report = summary["service_report"]
-    assert report["year"] == 2025 and report["counties"]
+    assert report["year"] == 2025 and report["counties"]  # the last whole year before today (2026-11-24)
     for county in report["counties"]:
         assert county["met"] == county["eligible"] > 0 and county["laggards"] == []
     outbox = json_of(runner.invoke(cli, ["outbox", "list", "--channel", "sms", "--format", "json"]))
-    assert outbox and all(message["status"] == "sent" for message in outbox)
+    assert outbox and all(message["status"] == "sent" and message["stored_only"] for message in outbox)
+    # Demo staff have addresses under the reserved .invalid domain: their alerts and digests exercise the e-mail
+    # channel, kept in the outbox since no SMTP server is configured, and say so.
+    mail = json_of(runner.invoke(cli, ["outbox", "list", "--channel", "email", "--format", "json"]))
+    assert mail and all(message["stored_only"] for message in mail)
+    assert {m["kind"] for m in mail} >= {"checks_due"}
+    with runtime.db.session() as session:
+        addresses = set(session.scalars(select(User.email).where(User.role != Role.SEEKER)))
+    assert addresses and all(address.endswith("@example.invalid") for address in addresses)
+    text = succeeded(runner.invoke(cli, ["outbox", "list", "--channel", "email", "--limit", "1"]))
+    assert "未配置短信网关或邮件服务器，未真正发出" in text.stdout
+
+
+def test_demo_without_the_year_only_builds_the_world(runner, runtime, frozen_clock):
+    summary = json_of(runner.invoke(cli, ["demo", "--workers", "40", "--posts", "20", "--no-simulate",
+                                          "--format", "json"]))
+    assert summary["created"] is True and summary["simulation"] is None and summary["service_report"] is None
+    assert json_of(runner.invoke(cli, ["outbox", "list", "--format", "json"])) == []

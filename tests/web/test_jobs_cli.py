@@ -7,6 +7,9 @@ import json
 import pytest
 from openpyxl import load_workbook
 
+from jobs.storage.enums import OrganisationKind, Role
+from jobs.storage.models import Organisation, User
+from tests.factories import make_person
 from tests.jobs.service.world import build_world
 from web.cli import cli
 
@@ -86,3 +89,46 @@ def test_simulate_then_report_then_outbox(runner, world, tmp_path):
 def test_the_report_for_a_year_without_a_pack_in_force_is_empty(runner, world):
     report = _json(runner.invoke(cli, ["service", "report", "--year", "2026", "--format", "json"]))
     assert report == {"year": 2026, "counties": []}
+
+
+def _staff(runtime, username: str, region: str) -> None:
+    with runtime.db.transaction() as session:
+        office = Organisation(name=f"{region}人社局", kind=OrganisationKind.COUNTY_OFFICE, region_code=region)
+        session.add(User(username=username, display_name=username, role=Role.COUNTY_STAFF, organisation=office))
+
+
+def test_the_report_for_a_user_counts_only_the_people_in_that_users_scope(runner, runtime, world):
+    with runtime.db.transaction() as session:  # a seeker of 湘潭县, covered by the same "311" standard
+        make_person(session, runtime.vault, name="周湘潭", household_region_code="430321",
+                    issuing_code="430321")
+    _json(runner.invoke(cli, ["jobs", "simulate", "--from", "2025-01-01", "--to", "2025-01-31", "--format", "json"]))
+    _staff(runtime, "changsha", "4301")  # a city-level office sees its counties
+    _staff(runtime, "xiangtan", "430321")
+
+    def counties(*options):
+        report = _json(runner.invoke(cli, ["service", "report", "--year", "2025", "--format", "json", *options]))
+        return {c["county"]: c["eligible"] for c in report["counties"]}
+
+    assert counties() == {"430182": 4, "430321": 1}  # the system sees everyone
+    assert counties("--user", "ningxiang") == {"430182": 4}
+    assert counties("--user", "changsha") == {"430182": 4}
+    assert counties("--user", "xiangtan") == {"430321": 1}
+    assert counties("--user", "xiangtan", "--county", "宁乡市") == {}  # another county's people stay unseen
+
+
+def test_the_report_workbook_for_a_user_counts_the_pushes_of_their_people_only(runner, runtime, world, tmp_path):
+    with runtime.db.transaction() as session:
+        make_person(session, runtime.vault, name="周湘潭", household_region_code="430321",
+                    issuing_code="430321")
+    _json(runner.invoke(cli, ["jobs", "run", "job-information", "--as-of", "2025-01-06", "--format", "json"]))
+    _staff(runtime, "xiangtan", "430321")
+    output = tmp_path / "湘潭.xlsx"
+    _json(runner.invoke(cli, ["service", "report", "--year", "2025", "--user", "xiangtan", "--format", "json",
+                              "-o", str(output)]))
+    months = load_workbook(output)["按月推送"]
+    assert [row[1] for row in months.iter_rows(min_row=2, max_row=2, values_only=True)] == [1]
+
+
+def test_the_report_for_an_unknown_user_is_bad_usage(runner, world):
+    result = runner.invoke(cli, ["service", "report", "--year", "2025", "--user", "nobody"])
+    assert result.exit_code == 2 and "没有名为“nobody”的有效用户" in result.stderr

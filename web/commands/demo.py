@@ -26,12 +26,13 @@ from web.cli_support import FORMAT_OPTION, emit_json, runtime
 @click.option("--posts", default=200, show_default=True, type=click.IntRange(5, 20_000), help="岗位数")
 @click.option("--seed", default=20240220, show_default=True, type=int, help="随机种子（同一种子生成同样的数据）")
 @click.option("--simulate-year", "year", type=click.IntRange(2000, 2100), default=None,
-              help="再模拟调度器运行这一整年（岗位信息、培训信息、职业指导推送等；短信、邮件只存入待发消息）。"
-                   "较慢：2000 人约需数分钟以上")
+              help="生成后模拟调度器运行的年度（默认去年）：岗位信息、培训信息、职业指导推送等，"
+                   "短信、邮件只存入待发消息")
+@click.option("--no-simulate", "skip_year", is_flag=True, help="不模拟调度器运行一年（只生成数据）")
 @FORMAT_OPTION
 @with_appcontext
-def demo(workers: int, posts: int, seed: int, year: int | None, output_format: str) -> None:
-    """生成演示数据（四个输出地县、劳务工作站、劳动力、岗位、经纪人、输出批次、就业安置），并完成匹配和补贴评估。"""
+def demo(workers: int, posts: int, seed: int, year: int | None, skip_year: bool, output_format: str) -> None:
+    """生成演示数据（四个输出地县、劳务工作站、劳动力、岗位、经纪人、输出批次、就业安置），完成匹配和补贴评估，并模拟调度器运行去年一整年。"""
     rt = runtime()
     today = china_today()
     click.echo("正在生成演示数据……", err=True)
@@ -49,8 +50,10 @@ def demo(workers: int, posts: int, seed: int, year: int | None, output_format: s
         accounts = create_demo_accounts(session, rt.vault)
     simulated = report = None
     seconds = None
-    # Replaying a year is opt-in: at the default size it takes far longer than building the world.
-    if summary.created and year is not None:
+    if year is None:
+        year = today.year - 1  # the last whole year
+    # A new user sees pushes, messages and the service report at once: the past year is replayed by default.
+    if summary.created and not skip_year:
         click.echo(f"正在模拟调度器运行{year}年全年（岗位信息、培训信息、职业指导推送，就业转失业跟进，月度台账）……",
                    err=True)
         began = time.perf_counter()
@@ -59,7 +62,7 @@ def demo(workers: int, posts: int, seed: int, year: int | None, output_format: s
                              only=SERVICE_JOBS, on_month=lambda d: click.echo(f"  {d:%Y-%m}……", err=True))
         seconds = round(time.perf_counter() - began, 1)
         with rt.db.session() as session:
-            report = service_report(session, vault=rt.vault, year=year, today=today)
+            report = service_report(session, vault=rt.vault, year=year, today=today, actor=system_actor("demo"))
     if output_format == "json":
         emit_json({
             **dataclasses.asdict(summary),

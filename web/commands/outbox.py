@@ -39,6 +39,8 @@ def list_outbox(channel: str | None, status: str | None, limit: int, output_form
         click.echo("没有消息")
     for view in views:
         label = OutboxStatus(view["status"]).label
+        if view["stored_only"]:
+            label = "仅存入待发消息（未配置短信网关或邮件服务器，未真正发出）"
         click.echo(f"#{view['id']} [{Channel(view['channel']).label}] {label} → {view['recipient']}："
                    f"{(view['subject'] or '')} {view['body'][:60]}")
         if view["last_error"]:

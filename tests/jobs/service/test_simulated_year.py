@@ -8,6 +8,7 @@ from collections import defaultdict
 import pytest
 from sqlalchemy import func, select
 
+from jobs.access.permissions import SYSTEM
 from jobs.service.report import service_report
 from jobs.service.sms import in_quiet_hours
 from jobs.storage.clock import CHINA
@@ -57,7 +58,7 @@ def year(tmp_path_factory, database_url):
 
 def test_every_covered_seeker_meets_three_one_one(year):
     with year["db"].session() as session:
-        report = service_report(session, vault=year["vault"], year=2025, today=dt.date(2026, 11, 24))
+        report = service_report(session, vault=year["vault"], year=2025, today=dt.date(2026, 11, 24), actor=SYSTEM)
     assert [c["county"] for c in report["counties"]] == ["430182"]
     county = report["counties"][0]
     assert county["eligible"] == len(year["ids"]["covered"])
