@@ -14,6 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from jobs.access import queries
 from jobs.errors import DomainError, InvalidInput
 from jobs.service.housekeeping import work_status_ledger
+from jobs.service.report import service_report
 from jobs.service.tasks import start_rematch
 from jobs.storage.clock import china_today
 from jobs.storage.enums import ClaimStatus, Role
@@ -38,17 +39,18 @@ def bar(value: int, largest: int) -> str:
 
 @blueprint.get("/")
 def dashboard():
-    """Counts of the user's area by the areas one level below, with bar charts, and subsidies by fund and
-    status."""
+    """Counts of the user's area by the areas one level below, with bar charts, the year's progress on the
+    service standard ("311"/"一对一") by county, and subsidies by fund and status."""
     with runtime().db.session() as db:
         rows = queries.dashboard_counts(db, actor())
         funds = ledger(db, actor=actor())
         open_losses = queries.job_losses(db, actor(), vault=runtime().vault, open_only=True, per_page=10)
+        standard = service_report(db, vault=runtime().vault, year=china_today().year, actor=actor())
     totals = {key: sum(getattr(r, key) for r in rows)
               for key in ("people", "unemployed", "placements_this_year", "claims_eligible", "job_losses_open")}
     largest = {key: max((getattr(r, key) for r in rows), default=0) for key in totals}
     return render_template("county/dashboard.html", rows=rows, totals=totals, largest=largest, bar=bar,
-                           funds=funds, losses=open_losses, year=china_today().year)
+                           funds=funds, losses=open_losses, year=china_today().year, standard=standard)
 
 
 # -- subsidy review ---------------------------------------------------------------------------------------

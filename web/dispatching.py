@@ -59,6 +59,7 @@ def new():
                     departure_at=_moment(form.departure_date.data, form.departure_time.data),
                     transport=TransportMode(form.transport.data),
                     vehicle=form.vehicle.data or None, escort=form.escort.data or None,
+                    meeting_point=form.meeting_point.data or None,
                     total_cost=form.total_cost.data, external_key=form.external_key.data or None, actor=actor())
                 made_id = made.id
         except InvalidInput as error:

@@ -252,8 +252,10 @@ class DispatchForm(Form):
     destination_region_code = StringField("目的地", validators=[required("目的地")],
                                           description="行政区划代码或名称，如 441900 或 东莞市")
     transport = SelectField("交通方式", choices=[SelectChoice(t.value, t.label) for t in TransportMode])
-    vehicle = StringField("车辆或车次及集合地点", validators=[Optional(), Length(max=128, message="不能超过 128 个字")],
-                          description="如 湘A·12345 大巴，宁乡汽车站集合；或 G1234 次列车")
+    vehicle = StringField("车辆或车次", validators=[Optional(), Length(max=128, message="不能超过 128 个字")],
+                          description="如 湘A·12345 大巴；或 G1234 次列车")
+    meeting_point = StringField("集合地点", validators=[Optional(), Length(max=128, message="不能超过 128 个字")],
+                                description="如 宁乡汽车站东广场；出行人员在手机上可以看到")
     escort = StringField("带队人及联系电话", validators=[Optional(), Length(max=128, message="不能超过 128 个字")],
                          description="如 刘建国 138****5678，出行人员可联系此人")
     total_cost = DecimalField("包车总费用（元）", places=2, validators=[Optional()],

@@ -874,6 +874,7 @@ class DispatchDetail:
     total_cost: str | None
     broker: str | None
     passengers: list[PassengerRow] = field(default_factory=list)
+    meeting_point: str | None = None
 
     @property
     def planned(self) -> bool:
@@ -894,7 +895,7 @@ def dispatch_detail(session: Session, user: Actor, dispatch_id: int, *, vault: V
     return DispatchDetail(
         dispatch=_dispatch_row(found), status=found.status, departure_at=found.departure_at, transport=found.transport.label, vehicle=found.vehicle,
         escort=found.escort, total_cost=_money(found.total_cost),
-        broker=found.organiser_broker.name if found.organiser_broker else None,
+        broker=found.organiser_broker.name if found.organiser_broker else None, meeting_point=found.meeting_point,
         passengers=[PassengerRow(m.id, p.id, p.name, masked_id_number(p, vault), m.placement_id,
                                  f"{m.placement.employer.name} · {m.placement.status.label}" if m.placement else None,
                                  m.arrival.label, m.arrival is ArrivalStatus.EXPECTED, m.checked_in_at,

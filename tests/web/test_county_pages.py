@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from jobs.access.permissions import SYSTEM
 from jobs.people.persons import reveal_id_number
+from jobs.storage.clock import CHINA
 from jobs.placements.placements import record_check
 from jobs.storage.enums import CheckEvidence, ClaimStatus, Role
 from jobs.storage.models import AuditEvent, Organisation, SubsidyClaim
@@ -81,6 +83,25 @@ def test_the_dashboard_counts_the_area_with_bar_charts_and_no_inline_style(count
     assert 'class="bar w100"' in page  # the county's own row is the longest bar
     assert "style=" not in page and "<script" not in page
     assert f"<td>{ClaimStatus.ELIGIBLE.label}</td>" in page  # subsidies by fund and status
+
+
+def test_the_dashboard_shows_the_years_service_standard_progress_for_the_area(county, signed_in, runtime,
+                                                                              frozen_clock):
+    # In 2025 湘人社规〔2021〕10号 governs 宁乡市: an unemployed 脱贫人口 wanting work is owed "311" that year.
+    frozen_clock.move_to(dt.datetime(2025, 6, 2, 10, 0, tzinfo=CHINA))
+    with runtime.db.transaction() as session:
+        make_person(session, runtime.vault, name="赵六", household_region_code="430182")
+        make_person(session, runtime.vault, name="湘潭人", household_region_code="430321",
+                    issuing_code="430321", phone="13800138001")
+    signed_in(Role.COUNTY_STAFF)
+    page = county.get("/county/").get_data(as_text=True)
+    table = page[page.index('id="service-standard"'):]
+    table = table[:table.index("</table>")]
+    assert "服务标准进度（2025 年" in page
+    row = re.search(r"<td>宁乡市</td><td>(\d+)</td><td>(\d+)</td>.*?<td>(\d+)</td></tr>", table, re.S)
+    eligible, met, behind = map(int, row.groups())
+    assert eligible >= 1 and met == 0 and behind == eligible  # 赵六 (and the seeker of the fixture) owed, none served
+    assert "湘潭县" not in table  # another county's people are not the user's to count
 
 
 def test_people_are_searched_by_name_village_and_id_tail_within_the_county(county, runtime, claims_world):

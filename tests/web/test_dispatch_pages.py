@@ -67,7 +67,8 @@ def post(client, url: str, data: dict | None = None, *, page: str):
 
 TRIP = {"organiser_broker_id": "", "departure_date": "2026-12-05", "departure_time": "07:30",
         "origin_region_code": "430182",
-        "destination_region_code": "东莞市", "transport": "chartered_coach", "vehicle": "湘A·12345 大巴，宁乡汽车站集合",
+        "destination_region_code": "东莞市", "transport": "chartered_coach", "vehicle": "湘A·12345 大巴",
+        "meeting_point": "宁乡汽车站东广场",
         "escort": "刘建国 138****5678", "total_cost": "3600", "external_key": "NX-2026-12"}
 
 
@@ -100,7 +101,7 @@ def test_a_wrong_form_keeps_what_was_typed_and_says_what_is_wrong_in_chinese(bro
     page = bad.get_data(as_text=True)
     assert bad.status_code == 422
     assert "日期格式应为" in page and "应填写金额数字" in page and "时间格式应为" in page
-    assert "湘A·12345 大巴，宁乡汽车站集合" in page and "NX-2026-12" in page
+    assert "湘A·12345 大巴" in page and "宁乡汽车站东广场" in page and "NX-2026-12" in page
     unknown = post(broker, "/broker/dispatches/new",
                    {**TRIP, "organiser_broker_id": world.broker_id, "destination_region_code": "火星市"},
                    page="/broker/dispatches/new")
@@ -201,6 +202,7 @@ def test_the_workflow_from_recommendation_to_arrival(app, broker, runtime, world
     dispatch_id = create(broker, world)
     trip = f"/broker/dispatches/{dispatch_id}"
     choices = broker.get(trip).get_data(as_text=True)
+    assert "宁乡汽车站东广场" in choices  # the meeting point, which the passengers see on their phones too
     assert f'value="{world.worker_id}:{placement_id}"' in choices and "已录用" in choices
     taken = post(broker, f"{trip}/passengers", {"choice": f"{world.worker_id}:{placement_id}"}, page=trip)
     assert taken.status_code == 302
