@@ -86,6 +86,10 @@ ACCESS: dict[str, dict] = {
         "api_people.person_offers", "api_posts.list_posts", "api_posts.get_post", "api_placements.list_placements",
         "api_placements.get_placement", "api_claims.list_claims", "api_claims.get_claim", "api_claims.approve",
         "api_claims.reject", "api_claims.pay", "api_dispatches.list_dispatches", "api_dispatches.get_dispatch")},
+    # The API's staff lists and actions (web/api/staff.py); per-role answers in tests/web/api/test_api_staff.py.
+    **{endpoint: {role: 401 for role in EVERYONE} for endpoint in (
+        "api_matches.list_matches", "api_pushes.list_pushes", "api_training_courses.list_training_courses",
+        "api_people.reveal", "api_claims.revoke")},
 }
 
 # Values for the routes' variables, from the accounts of every role.

@@ -32,7 +32,7 @@ class BangfuApi(Api):
 
 
 def init_app(app: Flask) -> None:
-    from web.api import docs, views
+    from web.api import docs, staff, views
     from web.security import csrf
 
     app.config.setdefault("API_TITLE", "bangfu 就业帮扶接口")
@@ -48,7 +48,7 @@ def init_app(app: Flask) -> None:
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
     api = BangfuApi(app)
-    for blueprint in views.BLUEPRINTS:
+    for blueprint in (*views.BLUEPRINTS, *staff.BLUEPRINTS):
         api.register_blueprint(blueprint, url_prefix=PREFIX + blueprint.url_prefix)
         csrf.exempt(blueprint)
         blueprint_name = blueprint.name

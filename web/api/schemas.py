@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from jobs.storage.enums import ClaimStatus, DispatchStatus, EmploymentStatus, LabourAbility, PersonCategory, \
-    PlacementStatus, PostStatus
+from jobs.people.reveal import Revealable
+from jobs.storage.enums import ClaimStatus, DispatchStatus, EmploymentStatus, LabourAbility, MatchStatus, \
+    PersonCategory, PlacementStatus, PostStatus, PushKind
 
 MAX_PER_PAGE = 100
 
@@ -199,3 +200,91 @@ class Problem(Schema):
     status = fields.Integer(required=True)
     detail = fields.String()
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Staff lists and actions: matches, pushes, the training catalogue, revealing numbers, revoking claims
+
+
+class MatchArgs(PageArgs):
+    person_id = fields.Integer(validate=validate.Range(min=1))
+    post_id = fields.Integer(validate=validate.Range(min=1))
+    status = fields.Enum(MatchStatus, by_value=True)
+
+
+class PushArgs(PageArgs):
+    person_id = fields.Integer(validate=validate.Range(min=1))
+    kind = fields.Enum(PushKind, by_value=True)
+    date_from = fields.Date(metadata={"description": "发送日期起（含，北京时间）"})
+    date_to = fields.Date(metadata={"description": "发送日期止（含，北京时间）"})
+
+
+class CourseArgs(PageArgs):
+    region = fields.String(validate=validate.Length(min=2, max=12))
+    occupation = fields.String(validate=validate.Length(max=16))
+    starting_from = fields.Date(metadata={"description": "开班日期不早于"})
+
+
+class RevealBody(Input):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500),
+                           metadata={"description": "查看完整号码的原因（记入审计日志）"})
+    fields_ = fields.List(fields.Enum(Revealable, by_value=True), data_key="fields",
+                          load_default=lambda: [Revealable.PHONE],
+                          validate=validate.Length(min=1, max=2),
+                          metadata={"description": "要查看的号码：id_number、phone（默认 phone）"})
+
+
+class RevokeBody(Input):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class MatchOut(Schema):
+    id = fields.Integer(required=True)
+    person_id = fields.Integer(required=True)
+    person = fields.String()
+    post_id = fields.Integer(required=True)
+    title = fields.String()
+    employer = fields.String()
+    place = fields.String()
+    score = fields.Decimal(as_string=True)
+    reasons = fields.String()
+    status = fields.String()
+
+
+class PushOut(Schema):
+    id = fields.Integer(required=True)
+    person_id = fields.Integer(required=True)
+    person = fields.String()
+    kind = fields.String()
+    post_id = fields.Integer(allow_none=True)
+    content = fields.String()
+    channel = fields.String()
+    sent_on = fields.Date()
+    done = fields.Boolean()
+
+
+class CourseOut(Schema):
+    id = fields.Integer(required=True)
+    course = fields.String()
+    provider = fields.String()
+    place = fields.String()
+    address = fields.String(allow_none=True)
+    start_date = fields.Date()
+    end_date = fields.Date()
+    occupation = fields.String(allow_none=True)
+    occupation_code = fields.String(allow_none=True)
+    cost = fields.String(allow_none=True, metadata={"description": "培训费用（元）"})
+    subsidy = fields.String(allow_none=True, metadata={"description": "培训补贴（元）"})
+    capacity = fields.Integer(allow_none=True)
+    contact = fields.String(allow_none=True)
+
+
+class RevealedOut(Schema):
+    person_id = fields.Integer(required=True)
+    id_number = fields.String(allow_none=True, metadata={"description": "完整身份证号（未请求时为空）"})
+    phone = fields.String(allow_none=True, metadata={"description": "完整电话（未请求或未登记时为空）"})
+
+
+MatchPage = page_of(MatchOut, "MatchPage")
+PushPage = page_of(PushOut, "PushPage")
+CoursePage = page_of(CourseOut, "CoursePage")
