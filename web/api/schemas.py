@@ -13,6 +13,18 @@ from jobs.storage.enums import ClaimStatus, DispatchStatus, EmploymentStatus, La
 MAX_PER_PAGE = 100
 
 
+#: The media type of every error answer (RFC 9457).
+PROBLEM_JSON = "application/problem+json"
+
+
+class DecimalText(fields.Decimal):
+    """A decimal written as text (``"90.0"``): exact, unlike a JSON number. Documented as a string (see
+    :func:`web.api.init_app`), which is what it is on the wire."""
+
+    def __init__(self, **kwargs):
+        super().__init__(as_string=True, **kwargs)
+
+
 class Input(Schema):
     class Meta:
         unknown = RAISE
@@ -108,7 +120,7 @@ class OfferOut(Schema):
     employer = fields.String()
     place = fields.String()
     wage = fields.String()
-    score = fields.Decimal(as_string=True)
+    score = DecimalText(metadata={"description": "匹配度（0–100，一位小数）", "example": "90.0"})
     reasons = fields.String()
     status = fields.String()
 
@@ -246,7 +258,7 @@ class MatchOut(Schema):
     title = fields.String()
     employer = fields.String()
     place = fields.String()
-    score = fields.Decimal(as_string=True)
+    score = DecimalText(metadata={"description": "匹配度（0–100，一位小数）", "example": "90.0"})
     reasons = fields.String()
     status = fields.String()
 
