@@ -118,6 +118,40 @@ def _columns(connection, table: str) -> list[str]:
         "ORDER BY ordinal_position"), {"t": table}).scalars())
 
 
+class _IndexesSetAside:
+    """A bulk load's usual trick: the secondary indexes (and unique constraints) of ``tables`` are dropped before
+    the inserts and built again, each in one sorted pass, afterwards."""
+
+    def __init__(self, connection, tables: tuple[str, ...]) -> None:
+        from sqlalchemy import text
+
+        self.connection, self.text = connection, text
+        self.constraints = list(connection.execute(text(
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+            "WHERE c.contype = 'u' AND c.conrelid::regclass::text = ANY(:tables)"), {"tables": list(tables)}))
+        backing = {name for _table, name, _definition in self.constraints}
+        self.indexes = [(name, definition) for name, definition in connection.execute(text(
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i JOIN pg_class c ON c.relname = i.indexname "
+            "JOIN pg_index x ON x.indexrelid = c.oid WHERE i.tablename = ANY(:tables) AND NOT x.indisprimary"),
+            {"tables": list(tables)}) if name not in backing]
+
+    def __enter__(self) -> _IndexesSetAside:
+        for table, name, _definition in self.constraints:
+            self.connection.execute(self.text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+        for name, _definition in self.indexes:
+            self.connection.execute(self.text(f'DROP INDEX "{name}"'))
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if exc_info[0] is not None:
+            return
+        self.connection.execute(self.text("SET LOCAL maintenance_work_mem = '256MB'"))
+        for _name, definition in self.indexes:
+            self.connection.execute(self.text(definition))
+        for table, name, definition in self.constraints:
+            self.connection.execute(self.text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
+
+
 def grow(url: str, *, workers: int, posts: int, per_worker: int) -> dict[str, float]:
     """Bulk rows in SQL only: workers and posts copied from the demo's (with the values that must be unique made
     unique), and ``per_worker`` matches for every new worker on distinct new posts, mostly live offers."""
@@ -126,58 +160,68 @@ def grow(url: str, *, workers: int, posts: int, per_worker: int) -> dict[str, fl
     engine = create_engine(url)
     timings: dict[str, float] = {}
     with engine.begin() as connection:
-        person_cols = _columns(connection, "person")
-        base = connection.execute(text("SELECT min(id), count(*) FROM person")).one()
-        last_person = connection.execute(text("SELECT max(id) FROM person")).scalar_one()
-        last_post = connection.execute(text("SELECT max(id) FROM post")).scalar_one()
-        replaced = {"id_number_hash": "'bench-' || g", "phone_hash": "NULL", "organisation_id": "t.organisation_id"}
-        select_cols = ", ".join(replaced.get(c, f"t.{c}") for c in person_cols)
-        start = time.perf_counter()
-        connection.execute(text(
-            f"INSERT INTO person ({', '.join(person_cols)}) SELECT {select_cols} "
-            f"FROM generate_series(1, CAST(:n AS integer)) AS g JOIN person AS t ON t.id = :first + (g % :count)"),
-            {"n": workers, "first": base[0], "count": base[1]})
-        timings["workers"] = time.perf_counter() - start
-
-        post_cols = _columns(connection, "post")
-        base = connection.execute(text("SELECT min(id), count(*) FROM post")).one()
-        replaced = {"title": "t.title || ' #' || g", "row_key": "NULL", "supply_list_id": "NULL",
-                    "status": "CASE WHEN g % 20 = 0 THEN 'closed' ELSE 'open' END", "filled": "0"}
-        select_cols = ", ".join(replaced.get(c, f"t.{c}") for c in post_cols)
-        start = time.perf_counter()
-        connection.execute(text(
-            f"INSERT INTO post ({', '.join(post_cols)}) SELECT {select_cols} "
-            f"FROM generate_series(1, CAST(:n AS integer)) AS g JOIN post AS t ON t.id = :first + (g % :count)"),
-            {"n": posts, "first": base[0], "count": base[1]})
-        timings["posts"] = time.perf_counter() - start
-
-        new_people = connection.execute(text("SELECT min(id), max(id) FROM person WHERE id > :last"),
-                                        {"last": last_person}).one()
-        new_posts = connection.execute(text("SELECT min(id), max(id) - min(id) + 1 FROM post WHERE id > :last"),
-                                       {"last": last_post}).one()
-        template = connection.execute(text("SELECT components, reasons FROM match LIMIT 1")).one()
-        start = time.perf_counter()
-        # The k-th offer of worker p is post (p·7919 + k·104729) mod P: distinct for k < 10 (104729 is prime).
-        connection.execute(text(
-            "INSERT INTO match (person_id, post_id, score, components, reasons, status, withdrawn_reason, "
-            "created_at, updated_at) "
-            "SELECT p, :post0 + ((p::bigint * 7919 + k::bigint * 104729) % :posts), "
-            "40 + ((p * 31 + k * 17) % 600) / 10.0, CAST(:components AS json), :reasons, "
-            "CASE WHEN (p + k) % 10 < 6 THEN 'proposed' WHEN (p + k) % 10 < 8 THEN 'pushed' "
-            "     WHEN (p + k) % 10 = 8 THEN 'declined' ELSE 'withdrawn' END, "
-            "CASE WHEN (p + k) % 10 = 9 THEN 'post_closed' END, now(), now() "
-            "FROM generate_series(CAST(:p0 AS integer), CAST(:p1 AS integer)) AS p "
-            "CROSS JOIN generate_series(0, CAST(:k AS integer)) AS k"),
-            {"post0": new_posts[0], "posts": new_posts[1], "p0": new_people[0], "p1": new_people[1],
-             "k": per_worker - 1, "components": _json(template[0]), "reasons": template[1]})
-        timings["matches"] = time.perf_counter() - start
-    timings["new workers"] = (new_people[0], new_people[1])
+        with _IndexesSetAside(connection, ("person", "match")):
+            start = _insert_rows(connection, workers=workers, posts=posts, per_worker=per_worker, timings=timings)
+        timings["indexes"] = time.perf_counter() - start
     start = time.perf_counter()
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
     timings["vacuum analyze"] = time.perf_counter() - start
     engine.dispose()
     return timings
+
+
+def _insert_rows(connection, *, workers: int, posts: int, per_worker: int, timings: dict) -> float:
+    """The bulk inserts of :func:`grow`; the time they ended."""
+    from sqlalchemy import text
+
+    person_cols = _columns(connection, "person")
+    base = connection.execute(text("SELECT min(id), count(*) FROM person")).one()
+    last_person = connection.execute(text("SELECT max(id) FROM person")).scalar_one()
+    last_post = connection.execute(text("SELECT max(id) FROM post")).scalar_one()
+    replaced = {"id_number_hash": "'bench-' || g", "phone_hash": "NULL", "organisation_id": "t.organisation_id"}
+    select_cols = ", ".join(replaced.get(c, f"t.{c}") for c in person_cols)
+    start = time.perf_counter()
+    connection.execute(text(
+        f"INSERT INTO person ({', '.join(person_cols)}) SELECT {select_cols} "
+        f"FROM generate_series(1, CAST(:n AS integer)) AS g JOIN person AS t ON t.id = :first + (g % :count)"),
+        {"n": workers, "first": base[0], "count": base[1]})
+    timings["workers"] = time.perf_counter() - start
+
+    post_cols = _columns(connection, "post")
+    base = connection.execute(text("SELECT min(id), count(*) FROM post")).one()
+    replaced = {"title": "t.title || ' #' || g", "row_key": "NULL", "supply_list_id": "NULL",
+                "status": "CASE WHEN g % 20 = 0 THEN 'closed' ELSE 'open' END", "filled": "0"}
+    select_cols = ", ".join(replaced.get(c, f"t.{c}") for c in post_cols)
+    start = time.perf_counter()
+    connection.execute(text(
+        f"INSERT INTO post ({', '.join(post_cols)}) SELECT {select_cols} "
+        f"FROM generate_series(1, CAST(:n AS integer)) AS g JOIN post AS t ON t.id = :first + (g % :count)"),
+        {"n": posts, "first": base[0], "count": base[1]})
+    timings["posts"] = time.perf_counter() - start
+
+    new_people = connection.execute(text("SELECT min(id), max(id) FROM person WHERE id > :last"),
+                                    {"last": last_person}).one()
+    new_posts = connection.execute(text("SELECT min(id), max(id) - min(id) + 1 FROM post WHERE id > :last"),
+                                   {"last": last_post}).one()
+    template = connection.execute(text("SELECT components, reasons FROM match LIMIT 1")).one()
+    start = time.perf_counter()
+    # The k-th offer of worker p is post (p·7919 + k·104729) mod P: distinct for k < 10 (104729 is prime).
+    connection.execute(text(
+        "INSERT INTO match (person_id, post_id, score, components, reasons, status, withdrawn_reason, "
+        "created_at, updated_at) "
+        "SELECT p, :post0 + ((p::bigint * 7919 + k::bigint * 104729) % :posts), "
+        "40 + ((p * 31 + k * 17) % 600) / 10.0, CAST(:components AS json), :reasons, "
+        "CASE WHEN (p + k) % 10 < 6 THEN 'proposed' WHEN (p + k) % 10 < 8 THEN 'pushed' "
+        "     WHEN (p + k) % 10 = 8 THEN 'declined' ELSE 'withdrawn' END, "
+        "CASE WHEN (p + k) % 10 = 9 THEN 'post_closed' END, now(), now() "
+        "FROM generate_series(CAST(:p0 AS integer), CAST(:p1 AS integer)) AS p "
+        "CROSS JOIN generate_series(0, CAST(:k AS integer)) AS k"),
+        {"post0": new_posts[0], "posts": new_posts[1], "p0": new_people[0], "p1": new_people[1],
+         "k": per_worker - 1, "components": _json(template[0]), "reasons": template[1]})
+    timings["matches"] = time.perf_counter() - start
+    timings["new workers"] = (new_people[0], new_people[1])
+    return time.perf_counter()
 
 
 def _json(value) -> str:
@@ -346,17 +390,19 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-def measure(url: str, instance: Path, seekers: Seekers, args) -> dict[str, list[float] | None]:
+def measure(url: str, instance: Path, seekers: Seekers, args) -> dict[tuple[str, int], list[float] | None]:
+    """Latencies per (target, number of concurrent sessions); None for a target the app does not route."""
     server = Server(url, instance, args.threads, args.max_serve_seconds)
     try:
-        found: dict[str, list[float] | None] = {}
+        found: dict[tuple[str, int], list[float] | None] = {}
         for label, (path, auth) in TARGETS.items():
-            if path not in server.routes or auth != "bearer":
-                found[label] = None
-                continue
-            load(server.port, path, seekers.tokens, requests=min(200, args.requests), concurrency=args.concurrency)
-            found[label] = load(server.port, path, seekers.tokens, requests=args.requests,
-                                concurrency=args.concurrency)
+            for concurrency in args.concurrency:
+                if path not in server.routes or auth != "bearer":
+                    found[label, concurrency] = None
+                    continue
+                load(server.port, path, seekers.tokens, requests=min(200, args.requests), concurrency=concurrency)
+                found[label, concurrency] = load(server.port, path, seekers.tokens, requests=args.requests,
+                                                 concurrency=concurrency)
         return found
     finally:
         server.stop()
@@ -375,7 +421,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--demo-posts", type=int, default=200)
     parser.add_argument("--seekers", type=int, default=200)
     parser.add_argument("--requests", type=int, default=2_000)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=lambda text: [int(n) for n in text.split(",")], default=[1, 8],
+                        help="concurrent sessions, a comma-separated list (default 1,8)")
     parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
     parser.add_argument("--max-serve-seconds", type=float, default=900)
     parser.add_argument("--keep", action="store_true", help="keep the two databases (dropped by default)")
@@ -429,23 +476,25 @@ def _counts(url: str) -> dict[str, int]:
 
 def _report(args, counts, demo_seekers, large_seekers, results, plan, seconds) -> None:
     print()
-    print(f"# GET offers of a seeker — PostgreSQL, waitress ({args.threads} threads), {args.concurrency} concurrent "
-          f"sessions, {args.requests:,} requests per database after 200 warm-up; {len(large_seekers.tokens)} "
-          f"seekers each; run {seconds / 60:.1f} min")
+    print(f"# GET offers of a seeker — PostgreSQL, waitress ({args.threads} threads), {args.requests:,} requests per "
+          f"database and concurrency after 200 warm-up; {len(large_seekers.tokens)} seekers each; "
+          f"run {seconds / 60:.1f} min")
     print(f"large: {counts['person']:,} workers, {counts['post']:,} posts, {counts['match']:,} matches; "
           f"demo: {args.demo_workers:,} workers, {args.demo_posts:,} posts")
     print()
-    print("| target | database | p50 ms | p95 ms | p99 ms | mean ms | ratio p95 large/demo |")
-    print("|---|---|---:|---:|---:|---:|---:|")
+    print("| target | sessions | database | p50 ms | p95 ms | p99 ms | mean ms | ratio p95 large/demo |")
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
     for label in TARGETS:
-        demo, large = results["demo"][label], results["large"][label]
-        if demo is None or large is None:
-            print(f"| {label} | — | not routed on this branch (hook in TARGETS) | | | | |")
-            continue
-        for name, values in (("demo", demo), ("large", large)):
-            ratio = f"{percentile(large, 95) / percentile(demo, 95):.2f}" if name == "large" else ""
-            print(f"| {label} | {name} | {percentile(values, 50):.1f} | {percentile(values, 95):.1f} | "
-                  f"{percentile(values, 99):.1f} | {statistics.fmean(values):.1f} | {ratio} |")
+        for concurrency in args.concurrency:
+            demo, large = results["demo"][label, concurrency], results["large"][label, concurrency]
+            if demo is None or large is None:
+                print(f"| {label} | {concurrency} | — | not routed on this branch (hook in TARGETS) | | | | |")
+                continue
+            for name, values in (("demo", demo), ("large", large)):
+                ratio = f"{percentile(large, 95) / percentile(demo, 95):.2f}" if name == "large" else ""
+                print(f"| {label} | {concurrency} | {name} | {percentile(values, 50):.1f} | "
+                      f"{percentile(values, 95):.1f} | {percentile(values, 99):.1f} | {statistics.fmean(values):.1f} "
+                      f"| {ratio} |")
     print()
     print("Plans on the large database (EXPLAIN ANALYZE of the statements the endpoint's read sends):")
     for line in plan:
