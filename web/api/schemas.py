@@ -4,11 +4,14 @@ never an encrypted column."""
 
 from __future__ import annotations
 
-from marshmallow import RAISE, Schema, fields, validate
+from collections.abc import Mapping
+
+from marshmallow import RAISE, Schema, ValidationError, fields, pre_load, validate
 
 from jobs.people.reveal import Revealable
 from jobs.storage.enums import ClaimStatus, DispatchStatus, EmploymentStatus, LabourAbility, MatchStatus, \
     PersonCategory, PlacementStatus, PostStatus, PushKind
+from web.routing import MAX_ROW_ID
 
 MAX_PER_PAGE = 100
 
@@ -28,6 +31,31 @@ class DecimalText(fields.Decimal):
 class Input(Schema):
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _refuse_nul(self, data, **kwargs):
+        """A NUL character is refused with the field's name: no stored text may hold one (PostgreSQL cannot)."""
+        if isinstance(data, Mapping):
+            wrong = {key: ["不能包含空字符（\\0）"] for key, value in data.items() if _holds_nul(value)}
+            if wrong:
+                raise ValidationError(wrong)
+        return data
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\0" in value
+    if isinstance(value, Mapping):
+        return any(_holds_nul(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+def row_id(**kwargs) -> fields.Integer:
+    """An id filter: in a row id's range (1 to 2³¹−1), so a larger number is refused with its name rather than
+    reaching the database."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ROW_ID), **kwargs)
 
 
 class TokenRequest(Input):
@@ -65,12 +93,12 @@ class PostArgs(PageArgs):
 
 class PlacementArgs(PageArgs):
     status = fields.Enum(PlacementStatus, by_value=True)
-    person_id = fields.Integer(validate=validate.Range(min=1))
+    person_id = row_id()
 
 
 class ClaimArgs(PageArgs):
     status = fields.Enum(ClaimStatus, by_value=True)
-    person_id = fields.Integer(validate=validate.Range(min=1))
+    person_id = row_id()
 
 
 class DispatchArgs(PageArgs):
@@ -219,13 +247,13 @@ class Problem(Schema):
 
 
 class MatchArgs(PageArgs):
-    person_id = fields.Integer(validate=validate.Range(min=1))
-    post_id = fields.Integer(validate=validate.Range(min=1))
+    person_id = row_id()
+    post_id = row_id()
     status = fields.Enum(MatchStatus, by_value=True)
 
 
 class PushArgs(PageArgs):
-    person_id = fields.Integer(validate=validate.Range(min=1))
+    person_id = row_id()
     kind = fields.Enum(PushKind, by_value=True)
     date_from = fields.Date(metadata={"description": "发送日期起（含，北京时间）"})
     date_to = fields.Date(metadata={"description": "发送日期止（含，北京时间）"})
