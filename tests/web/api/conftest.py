@@ -64,7 +64,7 @@ def service_world(api_world, runtime) -> ServiceIds:
     from jobs.service.pushes import push_guidance
     from jobs.service.training import COLUMNS, import_courses
     from jobs.storage.clock import CHINA
-    from jobs.storage.models import Match, Person
+    from jobs.storage.models import Match, Person, TrainingCourse
     from tests.factories import make_employer, make_post
 
     with runtime.db.writer() as session:
@@ -87,8 +87,6 @@ def service_world(api_world, runtime) -> ServiceIds:
         data = io.BytesIO()
         book.save(data)
         assert import_courses(session, data.getvalue()).created == 1
-        from jobs.storage.models import TrainingCourse
-
         course = session.scalar(select(TrainingCourse.id))
         session.commit()
     return ServiceIds(post.id, matches, pushes, course)
