@@ -65,7 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = runtime
     app.json.ensure_ascii = False
 
-    from web import admin, api, auth, broker, county, errors, navigation, pages, people, seeker, station, tasks
+    from web import admin, api, auth, broker, county, errors, navigation, pages, people, routing, seeker, station, tasks
     from web import alerts, dispatching, inbox_pages, placement_pages, service_pages
 
     @app.before_request
@@ -77,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             app.logger.exception("look-up key does not fit the database")
             abort(503)
 
+    routing.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     auth.init_app(app)

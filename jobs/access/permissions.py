@@ -67,6 +67,7 @@ from jobs.storage.models import (
     Push,
     SubsidyClaim,
     SupplyList,
+    TrainingCourse,
     User,
     Workstation,
 )
@@ -389,6 +390,10 @@ def scope(user: Actor, model: type) -> ColumnElement[bool]:
     if model in (Workstation, PolicyPack):
         # Reference information for staff: where workstations are, which policy documents are in force.
         return true() if user.role is not Role.SEEKER else false()
+    if model is TrainingCourse:
+        # The training catalogue is public information pushed to workers (湘人社规〔2021〕10号 第十三条): every
+        # signed-in role reads all of it.
+        return true()
     if model is Organisation:
         return Organisation.id == user.organisation_id
     if model is User:
@@ -650,6 +655,7 @@ _MODEL_LABELS: dict[type, str] = {
     Dispatch: "劳务输出批次",
     DispatchMember: "随行人员",
     SubsidyClaim: "补贴申领",
+    TrainingCourse: "培训课程",
     EmploymentCheck: "稳岗核实",
     JobLoss: "失业登记",
     Broker: "劳务经纪人",

@@ -26,7 +26,7 @@ from jobs.errors import InvalidInput
 from jobs.people.persons import id_tail_digest, masked_id_number, masked_phone
 from jobs.people.regions import RegionError, region_table
 from jobs.storage.crypto import Vault
-from jobs.storage.clock import china_today
+from jobs.storage.clock import CHINA, china_today
 from jobs.storage.enums import (
     ArrivalStatus,
     Channel,
@@ -58,6 +58,7 @@ from jobs.storage.models import (
     Push,
     SubsidyClaim,
     SupplyList,
+    TrainingCourse,
     WantedOccupation,
 )
 from jobs.subsidy.engine import add_months
@@ -70,10 +71,12 @@ __all__ = [
     "CheckDue",
     "CheckRow",
     "ClaimRow",
+    "CourseRow",
     "DashboardRow",
     "DispatchDetail",
     "DispatchRow",
     "JobLossRow",
+    "MatchRow",
     "OfferRow",
     "OutboxRow",
     "Page",
@@ -84,6 +87,7 @@ __all__ = [
     "PersonRow",
     "PlacementRow",
     "PostRow",
+    "PushRow",
     "RunRow",
     "ServedRow",
     "arrivals",
@@ -105,6 +109,7 @@ __all__ = [
     "kept_post",
     "kept_posts",
     "kept_supply_lists",
+    "matches",
     "offers_for_seeker",
     "outbox_messages",
     "overdue_checks",
@@ -117,6 +122,8 @@ __all__ = [
     "placements",
     "post",
     "posts",
+    "pushes",
+    "training_courses",
 ]
 
 T = TypeVar("T")
@@ -1148,3 +1155,132 @@ def kept_post(session: Session, user: Actor, post_id: int) -> KeptPost:
     employer = session.get(Employer, found.employer_id)
     return KeptPost(found.id, employer.id, employer.name, _place(found.region_code), found.status, found.filled,
                     found.wage_text, {name: getattr(found, name) for name in EDITABLE_POST_FIELDS})
+# Matches, pushes and the training catalogue (the REST API's staff lists)
+
+
+@dataclass(frozen=True)
+class MatchRow:
+    """A stored match: which worker, which post, how well and why, and where it stands."""
+
+    id: int
+    person_id: int
+    person: str
+    post_id: int
+    title: str
+    employer: str
+    place: str
+    score: Decimal
+    reasons: str
+    status: str
+
+
+def matches(session: Session, user: Actor, *, person_id: int | None = None, post_id: int | None = None,
+            status: MatchStatus | None = None, page: int = 1, per_page: int = 50) -> Page[MatchRow]:
+    """The matches of the people ``user`` looks after (county: its people; broker: the people it serves; a
+    seeker: their own), optionally for one person, one post or in one state; best first."""
+    query = (
+        select(Match, Person.name, Post, Employer.name)
+        .join(Person, Match.person_id == Person.id).join(Post, Match.post_id == Post.id)
+        .join(Employer, Post.employer_id == Employer.id)
+        .where(scope(user, Match))
+    )
+    if person_id is not None:
+        query = query.where(Match.person_id == person_id)
+    if post_id is not None:
+        query = query.where(Match.post_id == post_id)
+    if status is not None:
+        query = query.where(Match.status == status)
+    query = query.order_by(Match.score.desc(), Match.id)
+
+    def row(found) -> MatchRow:
+        match, name, post, employer = found
+        return MatchRow(match.id, match.person_id, name, post.id, post.title, employer, _place(post.region_code),
+                        match.score, match.reasons, match.status.label)
+
+    return _paginate(session, query, page, per_page, row)
+
+
+@dataclass(frozen=True)
+class PushRow:
+    """A push ("311" service standard): job information, training information or guidance sent to a worker."""
+
+    id: int
+    person_id: int
+    person: str
+    kind: str
+    post_id: int | None
+    content: str
+    channel: str
+    sent_on: dt.date
+    done: bool
+
+
+def _china_midnight_utc(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), tzinfo=CHINA).astimezone(dt.UTC)
+
+
+def pushes(session: Session, user: Actor, *, person_id: int | None = None, kind: Any = None,
+           date_from: dt.date | None = None, date_to: dt.date | None = None, page: int = 1,
+           per_page: int = 50) -> Page[PushRow]:
+    """The pushes sent to the people ``user`` looks after, newest first; optionally for one person, of one kind
+    (:class:`~jobs.storage.enums.PushKind`) or sent between two days (China time, both included)."""
+    if date_from is not None and date_to is not None and date_to < date_from:
+        raise InvalidInput.field("date_to", "截止日期不能早于起始日期")
+    query = select(Push, Person.name).join(Person, Push.person_id == Person.id).where(scope(user, Push))
+    if person_id is not None:
+        query = query.where(Push.person_id == person_id)
+    if kind is not None:
+        query = query.where(Push.kind == kind)
+    if date_from is not None:
+        query = query.where(Push.sent_at >= _china_midnight_utc(date_from))
+    if date_to is not None:
+        query = query.where(Push.sent_at < _china_midnight_utc(date_to + dt.timedelta(days=1)))
+    query = query.order_by(Push.sent_at.desc(), Push.id.desc())
+
+    def row(found) -> PushRow:
+        push, name = found
+        sent = push.sent_at if push.sent_at.tzinfo else push.sent_at.replace(tzinfo=dt.UTC)
+        return PushRow(push.id, push.person_id, name, push.kind.label, push.post_id, push.content, push.channel,
+                       sent.astimezone(CHINA).date(), push.done_at is not None)
+
+    return _paginate(session, query, page, per_page, row)
+
+
+@dataclass(frozen=True)
+class CourseRow:
+    """One course of the training catalogue (职业技能培训)."""
+
+    id: int
+    course: str
+    provider: str
+    place: str
+    address: str | None
+    start_date: dt.date
+    end_date: dt.date
+    occupation: str | None
+    occupation_code: str | None
+    cost: str | None
+    subsidy: str | None
+    capacity: int | None
+    contact: str | None
+
+
+def training_courses(session: Session, user: Actor, *, region: str | None = None, occupation: str | None = None,
+                     starting_from: dt.date | None = None, page: int = 1, per_page: int = 50) -> Page[CourseRow]:
+    """The training catalogue ``user`` may read, by start date; optionally in a region (a code, retired codes
+    resolved), for an occupation code (prefix) or starting on or after a day."""
+    query = select(TrainingCourse).where(scope(user, TrainingCourse))
+    if region:
+        try:
+            code = region_table().current(region).code
+        except RegionError as error:
+            raise InvalidInput.field("region", error.message) from None
+        query = query.where(in_area(TrainingCourse.region_code, code))
+    if occupation:
+        query = query.where(TrainingCourse.occupation_code.startswith(occupation, autoescape=True))
+    if starting_from is not None:
+        query = query.where(TrainingCourse.start_date >= starting_from)
+    query = query.order_by(TrainingCourse.start_date, TrainingCourse.id)
+    return _paginate(session, query, page, per_page, lambda c: CourseRow(
+        c.id, c.course, c.provider, _place(c.region_code), c.address, c.start_date, c.end_date, c.occupation_text,
+        c.occupation_code, _money(c.cost), _money(c.subsidy), c.capacity, c.contact))

@@ -30,6 +30,9 @@ PREFIX = "bf_"
 #: A token obtained with a password lives one day by default; integrations ask an administrator for a longer one.
 DEFAULT_DAYS = 1
 MAX_DAYS = 365
+#: ``last_used_at`` is kept to this resolution: a token used again within it is not written, so a burst of
+#: requests (a seeker's phone paging through offers) costs no write per request.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,8 @@ def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None
     user = row.user
     if not user.active or user.session_version != row.session_version:
         return None
-    row.last_used_at = now
+    if row.last_used_at is None or now - _aware(row.last_used_at) >= LAST_USED_RESOLUTION:
+        row.last_used_at = now
     return user, row
 
 

@@ -144,6 +144,10 @@ ACCESS: dict[str, dict] = {
         "api_placements.get_placement", "api_claims.list_claims", "api_claims.get_claim", "api_claims.approve",
         "api_claims.reject", "api_claims.pay", "api_dispatches.list_dispatches", "api_dispatches.get_dispatch",
         "api_me_seeker.answer", "api_me_seeker.messages", "api_me_seeker.read_message")},
+    # The API's staff lists and actions (web/api/staff.py); per-role answers in tests/web/api/test_api_staff.py.
+    **{endpoint: {role: 401 for role in EVERYONE} for endpoint in (
+        "api_matches.list_matches", "api_pushes.list_pushes", "api_training_courses.list_training_courses",
+        "api_people.reveal", "api_claims.revoke")},
 }
 
 # Values for the routes' variables, from the accounts of every role.

@@ -11,12 +11,13 @@ state-changing request that carries the session cookie and no bearer token is ch
 
 from __future__ import annotations
 
+import http
 from typing import Any
 
 from flask import Flask, current_app, request
 from flask_smorest import Api
 
-from web.api.schemas import Problem
+from web.api.schemas import PROBLEM_JSON, DecimalText, Problem
 
 PREFIX = "/api/v1"
 
@@ -30,9 +31,22 @@ class BangfuApi(Api):
     def _register_error_handlers(self) -> None:
         return None
 
+    def _register_responses(self) -> None:
+        """flask-smorest's shared error responses (``DEFAULT_ERROR``, one per HTTP status, used by every
+        operation's ``default`` and by the 422 of its arguments), documented with the media type they are
+        answered with: ``application/problem+json``."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if not 100 <= status < 200 and status not in (204, 304):
+                response["content"] = {PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}}
+            self.spec.components.response(status.name, response, lazy=True)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, {
+            "description": "错误（RFC 9457）", "content": {PROBLEM_JSON: {"schema": self.ERROR_SCHEMA}},
+        }, lazy=True)
+
 
 def init_app(app: Flask) -> None:
-    from web.api import docs, seeker_api, views
+    from web.api import docs, seeker_api, staff, views
     from web.security import csrf
 
     app.config.setdefault("API_TITLE", "bangfu 就业帮扶接口")
@@ -48,7 +62,8 @@ def init_app(app: Flask) -> None:
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     })
     api = BangfuApi(app)
-    for blueprint in (*views.BLUEPRINTS, *seeker_api.BLUEPRINTS):
+    api.register_field(DecimalText, "string", "decimal")
+    for blueprint in (*views.BLUEPRINTS, *seeker_api.BLUEPRINTS, *staff.BLUEPRINTS):
         api.register_blueprint(blueprint, url_prefix=PREFIX + blueprint.url_prefix)
         csrf.exempt(blueprint)
         blueprint_name = blueprint.name

@@ -51,6 +51,13 @@ class StrictParser(FlaskParser):
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = StrictParser()
 
+    def alt_response(self, status_code, *, schema=None, content_type=None, **kwargs):
+        """An error answer (a :class:`~web.api.schemas.Problem`) is documented as ``application/problem+json``,
+        the media type ``web.errors`` answers it with."""
+        if schema is s.Problem and content_type is None:
+            content_type = s.PROBLEM_JSON
+        return super().alt_response(status_code, schema=schema, content_type=content_type, **kwargs)
+
 
 def _blueprint(name: str, prefix: str, description: str, *, authenticated: bool = True) -> Blueprint:
     blueprint = Blueprint(f"api_{name}", __name__, url_prefix=prefix, description=description)

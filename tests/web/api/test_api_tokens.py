@@ -104,3 +104,26 @@ def test_a_bearer_request_needs_no_csrf_token_even_next_to_a_session_cookie(clie
     assert csrf_token(client.get("/account/password").get_data(as_text=True))
     answer = client.post("/api/v1/claims/999/approve", json={}, headers=_bearer(token))
     assert answer.status_code == 404  # past CSRF and authentication: the claim does not exist
+
+
+def test_a_token_s_last_use_is_kept_to_the_minute_without_a_write_per_request(client, runtime, people_of_every_role,
+                                                                             frozen_clock):
+    from jobs.access.tokens import LAST_USED_RESOLUTION
+
+    token = _token(client, people_of_every_role[Role.SEEKER])
+
+    def last_used() -> dt.datetime | None:
+        with runtime.db.session() as session:
+            found = session.scalars(select(ApiToken.last_used_at)).one()
+        return found if found is None or found.tzinfo else found.replace(tzinfo=dt.UTC)
+
+    assert last_used() is None
+    client.get("/api/v1/me", headers=_bearer(token))
+    first = last_used()
+    assert first == dt.datetime.now(dt.UTC)
+    frozen_clock.shift(LAST_USED_RESOLUTION - dt.timedelta(seconds=1))
+    client.get("/api/v1/me", headers=_bearer(token))
+    assert last_used() == first  # within the resolution: not written again
+    frozen_clock.shift(dt.timedelta(seconds=1))
+    client.get("/api/v1/me", headers=_bearer(token))
+    assert last_used() == dt.datetime.now(dt.UTC)
