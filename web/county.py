@@ -37,6 +37,14 @@ def bar(value: int, largest: int) -> str:
     return f"w{max(1, round(value * BAR_STEPS / largest)) * 100 // BAR_STEPS}"
 
 
+def _standard_year() -> int:
+    """The year whose service-standard progress the dashboard shows: ``?year=`` (2016, the first year of the
+    policies bangfu carries, up to this year), else this year."""
+    this_year = china_today().year
+    asked = request.args.get("year", type=int)
+    return asked if asked is not None and 2016 <= asked <= this_year else this_year
+
+
 @blueprint.get("/")
 def dashboard():
     """Counts of the user's area by the areas one level below, with bar charts, the year's progress on the
@@ -45,7 +53,7 @@ def dashboard():
         rows = queries.dashboard_counts(db, actor())
         funds = ledger(db, actor=actor())
         open_losses = queries.job_losses(db, actor(), vault=runtime().vault, open_only=True, per_page=10)
-        standard = service_report(db, vault=runtime().vault, year=china_today().year, actor=actor())
+        standard = service_report(db, vault=runtime().vault, year=_standard_year(), actor=actor())
     totals = {key: sum(getattr(r, key) for r in rows)
               for key in ("people", "unemployed", "placements_this_year", "claims_eligible", "job_losses_open")}
     largest = {key: max((getattr(r, key) for r in rows), default=0) for key in totals}

@@ -102,6 +102,9 @@ def test_the_dashboard_shows_the_years_service_standard_progress_for_the_area(co
     eligible, met, behind = map(int, row.groups())
     assert eligible >= 1 and met == 0 and behind == eligible  # 赵六 (and the seeker of the fixture) owed, none served
     assert "湘潭县" not in table  # another county's people are not the user's to count
+    earlier = county.get("/county/?year=2024").get_data(as_text=True)
+    assert "服务标准进度（2024 年" in earlier and "回到本年" in earlier
+    assert "服务标准进度（2025 年" in county.get("/county/?year=1999").get_data(as_text=True)  # out of range
 
 
 def test_people_are_searched_by_name_village_and_id_tail_within_the_county(county, runtime, claims_world):
