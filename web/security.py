@@ -26,6 +26,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from jobs.access import accounts
+from jobs.storage import audit
 from jobs.storage.clock import now_utc
 from jobs.storage.enums import Role
 from jobs.storage.models import User
@@ -139,6 +140,8 @@ def init_app(app: Flask) -> None:
         flash(login_manager.login_message, "info")
         return redirect(url_for("auth.login", next=_local_path(request.full_path)))
 
+    app.before_request(_note_origin)
+    app.teardown_request(_forget_origin)
     app.before_request(_enforce_session_limits)
     app.before_request(_enforce_password_change)
     app.after_request(_security_headers)
@@ -169,6 +172,17 @@ def limiter_of(app: Flask) -> Limiter:
 def remote_addr() -> str | None:
     """The client's address as this app sees it (after ProxyFix when proxies are configured)."""
     return request.remote_addr
+
+
+def _note_origin() -> None:
+    """Every audit event written while serving this request records the client's address."""
+    g.bangfu_audit_origin = audit.set_origin(remote_addr())
+
+
+def _forget_origin(_error: BaseException | None) -> None:
+    token = g.pop("bangfu_audit_origin", None)
+    if token is not None:
+        audit.reset_origin(token)
 
 
 def start_session() -> None:

@@ -14,7 +14,9 @@ import threading
 from flask import Blueprint, current_app, render_template
 
 from jobs.service.tasks import run_task, task_view
+from jobs.storage import audit
 from jobs.storage.enums import Role
+from web.security import remote_addr
 from web.workspace import actor, only, runtime
 
 blueprint = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -29,8 +31,13 @@ def start(task_id: int) -> None:
     if current_app.config.get("TASKS_INLINE", current_app.testing):
         run_task(rt.db, rt.vault, task_id)
         return
-    threading.Thread(target=run_task, args=(rt.db, rt.vault, task_id), name=f"bangfu-task-{task_id}",
-                     daemon=True).start()
+    address = remote_addr()  # a new thread starts with no request: its audit events keep the requester's address
+
+    def work() -> None:
+        with audit.origin(address):
+            run_task(rt.db, rt.vault, task_id)
+
+    threading.Thread(target=work, name=f"bangfu-task-{task_id}", daemon=True).start()
 
 
 def bar_class(percent: int) -> str:

@@ -16,6 +16,8 @@ changed its own rows: the head is then the last lock it takes, and two use cases
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import hashlib
 import json
@@ -37,6 +39,29 @@ GENESIS = "0" * 64
 CHAIN_VERSION = "bangfu-audit-v1"
 _HEAD_ID = 1
 
+#: Where the current request comes from (the client's address), set by the web layer around each request so that
+#: every event a use case records while serving it says from where, without the domain knowing about HTTP.
+_ORIGIN: contextvars.ContextVar[str | None] = contextvars.ContextVar("bangfu_audit_origin", default=None)
+
+
+@contextlib.contextmanager
+def origin(address: str | None) -> Iterator[None]:
+    """Record ``address`` as the origin of every event written inside the block (unless one is given)."""
+    token = _ORIGIN.set(address)
+    try:
+        yield
+    finally:
+        _ORIGIN.reset(token)
+
+
+def set_origin(address: str | None) -> contextvars.Token:
+    """The same as :func:`origin` for frameworks with separate before/after hooks; undo with :func:`reset_origin`."""
+    return _ORIGIN.set(address)
+
+
+def reset_origin(token: contextvars.Token) -> None:
+    _ORIGIN.reset(token)
+
 
 def record(
     session: Session,
@@ -53,7 +78,8 @@ def record(
 ) -> AuditEvent:
     """Add one audit event to the session's transaction (it commits or rolls back with the change itself).
 
-    The event is chained to the previous one here, under the chain head's row lock.
+    The event is chained to the previous one here, under the chain head's row lock. Without ``remote_addr`` the
+    event takes the origin of the request being served (:func:`origin`), if any.
     """
     last_seq, last_hash = _locked_head(session)
     event = AuditEvent(
@@ -66,7 +92,7 @@ def record(
         # Stored as the JSON it will read back as, so that the hash covers exactly what is stored.
         before=_as_stored_json(before),
         after=_as_stored_json(after),
-        remote_addr=remote_addr,
+        remote_addr=remote_addr if remote_addr is not None else _ORIGIN.get(),
         chain_seq=last_seq + 1,
     )
     event.chain_hash = chain_digest(last_hash, event)

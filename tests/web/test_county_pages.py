@@ -158,6 +158,10 @@ def test_the_review_queue_approves_refuses_conflicts_rejects_and_pays(county, ru
     rejected = post(county, f"/county/claims/{claims_world.own_claim_id}/reject", {"reason": "材料不全"})
     assert rejected.status_code == 302 and claim_status(runtime, claims_world.own_claim_id) is ClaimStatus.REJECTED
     assert post(county, f"/county/claims/{claims_world.outside_claim_id}/approve", {}).status_code == 404
+    with runtime.db.session() as session:  # who, when, from where, before and after
+        approval = session.scalars(select(AuditEvent).where(AuditEvent.action == "claim.approve")).one()
+        assert (approval.object_id, approval.remote_addr, approval.before["status"], approval.after["status"]) == (
+            str(claims_world.claim_id), "127.0.0.1", "eligible", "approved")
 
     to_pay = county.get("/county/claims?view=pay").get_data(as_text=True)
     assert "王五" in to_pay and "支付凭证号" in to_pay

@@ -163,3 +163,13 @@ def test_concurrent_writers_extend_one_unbroken_chain(runtime):
     with runtime.db.session() as session:
         report = audit.verify_chain(session)
         assert report.intact and report.checked >= threads * per_thread
+
+
+def test_events_written_while_serving_a_request_say_where_it_came_from(session, frozen_clock):
+    outside = audit.record(session, action="test.outside", object_type="x", object_id=1)
+    with audit.origin("203.0.113.7"):
+        inside = audit.record(session, action="test.inside", object_type="x", object_id=2)
+        given = audit.record(session, action="test.given", object_type="x", object_id=3, remote_addr="198.51.100.2")
+    after = audit.record(session, action="test.after", object_type="x", object_id=4)
+    assert [e.remote_addr for e in (outside, inside, given, after)] == [None, "203.0.113.7", "198.51.100.2", None]
+    assert audit.verify_chain(session).intact  # the address is part of what the chain covers
