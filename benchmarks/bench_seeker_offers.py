@@ -16,7 +16,12 @@ each with a keep-alive connection and a random seeker's token) send ``--requests
 p50/p95/p99 in milliseconds and the ratio large/demo. The query plans of the endpoint's statements on the large
 database (EXPLAIN ANALYZE of the SQL the read side really sends, captured in process) are printed too.
 
-The seeker's phone offers page (``/m/offers``) is measured the same way once it exists: see ``TARGETS``.
+The seeker's phone offers page (``/m/``, 我的岗位推荐) is measured the same way, with a session cookie instead of a
+token: each benchmark seeker's person is given a phone number of their own (through the vault, as the person
+use cases store it) and signs in through the real pages over HTTP (the phone on ``/m/login`` with its CSRF token,
+then the code, read from the benchmark database's outbox, on ``/m/login/code``). The server process's sign-in
+rate limit per address is raised through its environment only (``BANGFU_LOGIN_LIMIT_PER_ADDRESS``), since every
+sign-in comes from 127.0.0.1. Every answer must be 200 and the offers page itself (not the sign-in page).
 
     .venv/bin/python benchmarks/bench_seeker_offers.py                       # 10^5 workers, 10^4 posts, 10^6 matches
     .venv/bin/python benchmarks/bench_seeker_offers.py --workers 1000000 --posts 100000   # the issue's scale
@@ -29,6 +34,7 @@ import datetime as dt
 import http.client
 import os
 import random
+import re
 import statistics
 import subprocess
 import sys
@@ -46,13 +52,16 @@ SECRET = "bench-secret-for-a-throw-away-database-only"
 LOOKUP = "bench-lookup-key-for-a-throw-away-database-only"
 DEFAULT_ADMIN_URL = os.environ.get("BANGFU_BENCH_ADMIN_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 
-#: What is measured: label → (path, how the session authenticates). The phone offers page of issue 11 goes here
-#: as ("/m/ offers page", "/m/offers", "cookie") once it exists; a target whose path the app does not route is
-#: reported as skipped, and "cookie" needs a seeker sign-in by code (see ``_session_cookie``).
+#: What is measured: label → (path, how the session authenticates: "bearer" token or "cookie" from the sign-in by
+#: code, see ``_session_cookie``). A target whose path the app does not route is reported as skipped.
 TARGETS: dict[str, tuple[str, str]] = {
     "GET /api/v1/me/offers": ("/api/v1/me/offers", "bearer"),
-    "/m/ offers page": ("/m/offers", "cookie"),
+    "GET /m/ (phone offers page)": ("/m/", "cookie"),
 }
+#: What the phone offers page must contain (the sign-in page and every other page do not).
+OFFERS_PAGE_MARK = "<h1>我的岗位推荐</h1>".encode()
+#: The benchmark server's sign-in limit per address (every sign-in comes from 127.0.0.1); its environment only.
+SERVER_ENV = {"BANGFU_LOGIN_LIMIT_PER_ADDRESS": "100000 per minute"}
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -234,18 +243,20 @@ def _json(value) -> str:
 class Seekers:
     tokens: list[str]
     person_ids: list[int]
+    phones: list[str]
 
 
 def make_seekers(url: str, instance: Path, count: int, *, among: tuple[int, int] | None = None,
                  seed: int = 7) -> Seekers:
     """``count`` seeker accounts tied to workers with live offers, each with a bearer token from the token use
-    case. (The accounts are inserted directly: the bulk workers' ID numbers are copies, so the account use case,
-    which finds the person by ID number, cannot tell them apart.)"""
+    case and a phone number no other person has (for the sign-in by code). (The accounts are inserted directly:
+    the bulk workers' ID numbers are copies, so the account use case, which finds the person by ID number, cannot
+    tell them apart.)"""
     from sqlalchemy import select
 
     from jobs.access import passwords, tokens
     from jobs.storage.enums import MatchStatus, Role
-    from jobs.storage.models import Match, User
+    from jobs.storage.models import Match, Person, User
 
     runtime = _runtime(url, instance)
     rng = random.Random(seed)
@@ -257,46 +268,74 @@ def make_seekers(url: str, instance: Path, count: int, *, among: tuple[int, int]
         people = sorted(session.scalars(query))
         chosen = rng.sample(people, min(count, len(people)))
         password_hash = passwords.hash_password(f"Bench-{rng.random()}-password!")
+        phones = _unused_phones(session, runtime.vault, len(chosen))
         found = []
-        for person_id in chosen:
+        for person_id, phone in zip(chosen, phones, strict=True):
+            _give_phone(session.get(Person, person_id), phone, runtime.vault)
             user = User(username=f"bench-seeker-{person_id}", display_name="求职者", password_hash=password_hash,
                         role=Role.SEEKER, person_id=person_id, active=True, must_change_password=False)
             session.add(user)
             session.flush()
             found.append(tokens.issue_token(session, user=user, days=1, label="bench").token)
     runtime.db.dispose()
-    return Seekers(found, chosen)
+    return Seekers(found, chosen, phones)
+
+
+def _unused_phones(session, vault, count: int) -> list[str]:
+    """``count`` mobile numbers (199…) that no person of the database has (looked up by their keyed hash)."""
+    from sqlalchemy import select
+
+    from jobs.people.identity import normalise_mobile
+    from jobs.storage.models import Person
+
+    candidates = [normalise_mobile(f"1998{n:07d}") for n in range(2 * count + 10)]
+    taken = set(session.scalars(select(Person.phone_hash).where(
+        Person.phone_hash.in_([vault.digest(number) for number in candidates]))))
+    return [number for number in candidates if vault.digest(number) not in taken][:count]
+
+
+def _give_phone(person, phone: str, vault) -> None:
+    """Store ``phone`` on ``person`` as the person use cases do (``jobs.people.persons``): the keyed hash the
+    sign-in finds the person by, and the number encrypted by the vault."""
+    person.phone_hash = vault.digest(phone)
+    person.phone_encrypted = vault.encrypt(phone)
 
 
 def explain(url: str, instance: Path, person_id: int) -> list[str]:
-    """EXPLAIN ANALYZE of every statement the read side sends for one seeker's offers (captured, then replayed)."""
+    """EXPLAIN ANALYZE of every statement each target's read sends for one seeker's offers (captured, then
+    replayed): ``jobs.access.queries.offers_for_seeker`` for the API, ``jobs.access.mine.my_offers`` for the page."""
     from sqlalchemy import event, select, text
 
-    from jobs.access import queries
+    from jobs.access import mine, queries
     from jobs.storage.models import User
 
     runtime = _runtime(url, instance)
-    captured: list[tuple[str, object]] = []
-
-    def capture(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001 - SQLAlchemy's hook
-        captured.append((statement, parameters))
-
+    reads = {"GET /api/v1/me/offers (queries.offers_for_seeker)":
+             lambda session, user: queries.offers_for_seeker(session, user, person_id),
+             "GET /m/ (mine.my_offers)": lambda session, user: mine.my_offers(session, user)}
     lines: list[str] = []
-    with runtime.db.session() as session:
-        user = session.scalars(select(User).where(User.person_id == person_id)).one()
-        engine = session.get_bind()
-        event.listen(engine, "before_cursor_execute", capture)
-        try:
-            queries.offers_for_seeker(session, user, person_id)
-        finally:
-            event.remove(engine, "before_cursor_execute", capture)
-        connection = session.connection()
-        for statement, parameters in captured:
-            cursor = connection.connection.driver_connection.cursor()
-            cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + statement, parameters)
-            lines.append(statement.split("\n")[0][:100] + " …")
-            lines.extend("    " + row[0] for row in cursor.fetchall())
-        session.execute(text("SELECT 1"))
+    for label, read in reads.items():
+        captured: list[tuple[str, object]] = []
+
+        def capture(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001 - SQLAlchemy's hook
+            captured.append((statement, parameters))
+
+        lines.append(f"## {label}")
+        with runtime.db.session() as session:
+            user = session.scalars(select(User).where(User.person_id == person_id)).one()
+            engine = session.get_bind()
+            event.listen(engine, "before_cursor_execute", capture)
+            try:
+                read(session, user)
+            finally:
+                event.remove(engine, "before_cursor_execute", capture)
+            connection = session.connection()
+            for statement, parameters in captured:
+                cursor = connection.connection.driver_connection.cursor()
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS OFF) " + statement, parameters)
+                lines.append(statement.split("\n")[0][:100] + " …")
+                lines.extend("    " + row[0] for row in cursor.fetchall())
+            session.execute(text("SELECT 1"))
     runtime.db.dispose()
     return lines
 
@@ -332,7 +371,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, __file__, "--serve", url, "--instance", str(instance), "--threads", str(threads),
              "--max-serve-seconds", str(max_seconds)],
-            stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+            stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT), **SERVER_ENV})
         self.port = int(self.process.stdout.readline().split()[1])
         self.routes = set(self.process.stdout.readline().split()[1:])
 
@@ -341,14 +380,70 @@ class Server:
         self.process.wait(timeout=30)
 
 
-def _session_cookie(port: int, seeker_index: int) -> str:
-    """Hook for the /m/ pages: a seeker's session cookie from the sign-in by code (phone number, then the code
-    from the outbox). The sign-in does not exist on this branch yet."""
-    raise NotImplementedError("seeker sign-in by code is not built yet")
+def _session_cookie(port: int, phone: str, code_of) -> str:
+    """A seeker's session cookie (``name=value``) from the sign-in by code through the real pages: the phone
+    number on ``/m/login`` (with the form's CSRF token), then the code that ``code_of(phone)`` reads from the
+    outbox, on ``/m/login/code``; the redirects are followed and the last page must be the offers page."""
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    base = f"http://127.0.0.1:{port}"
+
+    def post(path: str, page: bytes, fields: dict[str, str]) -> tuple[str, bytes]:
+        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"|'
+                          rb'type="hidden" name="csrf_token" value="([^"]+)"|'
+                          rb'name="csrf_token" value="([^"]+)"', page)
+        if token is None:
+            raise RuntimeError(f"no CSRF token on {path}")
+        data = urllib.parse.urlencode({"csrf_token": next(g for g in token.groups() if g).decode(),
+                                       **fields}).encode()
+        with opener.open(base + path, data=data, timeout=60) as response:
+            return response.geturl(), response.read()
+
+    with opener.open(base + "/m/login", timeout=60) as response:
+        page = response.read()
+    where, page = post("/m/login", page, {"phone": phone})
+    if not where.endswith("/m/login/code"):
+        raise RuntimeError(f"the phone {phone} was not taken: {where}")
+    where, page = post("/m/login/code", page, {"code": code_of(phone)})
+    if not where.endswith("/m/") or OFFERS_PAGE_MARK not in page:
+        raise RuntimeError(f"the sign-in of {phone} ended on {where}, not on the offers page")
+    cookie = next(c for c in jar if c.name == "bangfu_session")
+    return f"{cookie.name}={cookie.value}"
 
 
-def load(port: int, path: str, tokens: list[str], *, requests: int, concurrency: int, seed: int = 11) -> list[float]:
-    """``requests`` GETs of ``path`` from ``concurrency`` sessions; each answer must be 200. Latencies in ms."""
+def sign_in(url: str, port: int, seekers: Seekers, *, workers: int = 4) -> list[str]:
+    """Each seeker's session cookie, signed in by code through the server on ``port``; the code is read from the
+    newest sign-in SMS of the seeker's person in the outbox of the database at ``url`` (the embedded SMS default
+    leaves the SMS there, its text in ``body``)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url, pool_size=workers)
+    person_of = dict(zip(seekers.phones, seekers.person_ids, strict=True))
+
+    def code_of(phone: str) -> str:
+        with engine.connect() as connection:
+            body = connection.execute(text(
+                "SELECT body FROM outbox_message WHERE kind = 'login_code' AND person_id = :person "
+                "ORDER BY id DESC LIMIT 1"), {"person": person_of[phone]}).scalar_one()
+        return re.search(r"\d{6}", body).group()
+
+    try:
+        with ThreadPoolExecutor(workers) as pool:
+            return list(pool.map(lambda phone: _session_cookie(port, phone, code_of), seekers.phones))
+    finally:
+        engine.dispose()
+
+
+def load(port: int, path: str, credentials: list[dict[str, str]], *, requests: int, concurrency: int,
+         mark: bytes | None = None, seed: int = 11) -> list[float]:
+    """``requests`` GETs of ``path`` from ``concurrency`` sessions, each request with the headers of a random
+    seeker (``credentials``); each answer must be 200 (and contain ``mark`` if given). Latencies in ms."""
     latencies: list[float] = []
     lock = threading.Lock()
     remaining = [requests]
@@ -363,13 +458,13 @@ def load(port: int, path: str, tokens: list[str], *, requests: int, concurrency:
                 if remaining[0] <= 0 or failures:
                     break
                 remaining[0] -= 1
-            token = rng.choice(tokens)
+            headers = rng.choice(credentials)
             start = time.perf_counter()
-            connection.request("GET", path, headers={"Authorization": f"Bearer {token}"})
+            connection.request("GET", path, headers=headers)
             response = connection.getresponse()
             body = response.read()
             mine.append((time.perf_counter() - start) * 1000)
-            if response.status != 200:
+            if response.status != 200 or (mark is not None and mark not in body):
                 failures.append(f"{response.status}: {body[:200]!r}")
         connection.close()
         with lock:
@@ -396,13 +491,21 @@ def measure(url: str, instance: Path, seekers: Seekers, args) -> dict[tuple[str,
     try:
         found: dict[tuple[str, int], list[float] | None] = {}
         for label, (path, auth) in TARGETS.items():
+            if path not in server.routes:
+                found.update({(label, concurrency): None for concurrency in args.concurrency})
+                continue
+            if auth == "bearer":
+                credentials, mark = [{"Authorization": f"Bearer {token}"} for token in seekers.tokens], None
+            else:
+                start = time.perf_counter()
+                credentials = [{"Cookie": cookie} for cookie in sign_in(url, server.port, seekers)]
+                mark = OFFERS_PAGE_MARK
+                print(f"{len(credentials)} seekers signed in by code: {time.perf_counter() - start:.1f} s", flush=True)
             for concurrency in args.concurrency:
-                if path not in server.routes or auth != "bearer":
-                    found[label, concurrency] = None
-                    continue
-                load(server.port, path, seekers.tokens, requests=min(200, args.requests), concurrency=concurrency)
-                found[label, concurrency] = load(server.port, path, seekers.tokens, requests=args.requests,
-                                                 concurrency=concurrency)
+                load(server.port, path, credentials, requests=min(200, args.requests), concurrency=concurrency,
+                     mark=mark)
+                found[label, concurrency] = load(server.port, path, credentials, requests=args.requests,
+                                                 concurrency=concurrency, mark=mark)
         return found
     finally:
         server.stop()
@@ -496,7 +599,7 @@ def _report(args, counts, demo_seekers, large_seekers, results, plan, seconds) -
                       f"{percentile(values, 95):.1f} | {percentile(values, 99):.1f} | {statistics.fmean(values):.1f} "
                       f"| {ratio} |")
     print()
-    print("Plans on the large database (EXPLAIN ANALYZE of the statements the endpoint's read sends):")
+    print("Plans on the large database (EXPLAIN ANALYZE of the statements each target's read sends):")
     for line in plan:
         print(line)
 
