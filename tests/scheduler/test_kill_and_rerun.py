@@ -130,6 +130,7 @@ def _wait(condition, what: str, log: Path) -> None:
 @pytest.mark.slow
 def test_a_simulation_killed_mid_job_and_run_again_ends_as_an_uninterrupted_one(
         env, database_url, app_database_url, vault, tmp_path, monkeypatch):
+    _fresh(database_url, app_database_url)  # both worlds start from the same empty database, ids included
     _world(app_database_url, vault, monkeypatch)
     _simulate(env)
     uninterrupted = final_state(app_database_url)

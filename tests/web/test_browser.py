@@ -70,16 +70,31 @@ def served(app, demo_accounts) -> Iterator[str]:
     """The app on a free loopback port over plain HTTP, as the local demo is (so the cookie is not Secure)."""
     app.config["SESSION_COOKIE_SECURE"] = False
     server = waitress.create_server(app, host="127.0.0.1", port=free_port(), threads=4, ident="bangfu-test")
-    thread = threading.Thread(target=server.run, name="bangfu-test-server", daemon=True)
+    stopping = threading.Event()
+
+    def run() -> None:
+        try:
+            server.run()
+        except OSError:
+            # Closing the sockets from another thread can interrupt the loop's select() with EBADF; that is
+            # the stop asked for, anything else is a real failure.
+            if not stopping.is_set():
+                raise
+
+    def stop() -> None:
+        stopping.set()
+        server.close()
+
+    thread = threading.Thread(target=run, name="bangfu-test-server", daemon=True)
     thread.start()
-    stopper = threading.Timer(SERVER_DEADLINE_SECONDS, server.close)
+    stopper = threading.Timer(SERVER_DEADLINE_SECONDS, stop)
     stopper.daemon = True
     stopper.start()
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
         stopper.cancel()
-        server.close()
+        stop()
         thread.join(timeout=10)
 
 
