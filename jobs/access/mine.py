@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from jobs.access.permissions import Actor, scope, visible
 from jobs.access.queries import Page, _paginate, _place, _wage
@@ -169,8 +169,9 @@ def _wage_words(person: Person, post: Post) -> str:
 
 def my_offers(session: Session, user: Actor, *, page: int = 1, per_page: int = 10) -> Page[MyOffer]:
     """The seeker's live offers on open posts, best first, each with its reasons in plain words."""
-    person = own_person(session, user, options=(selectinload(Person.wanted_occupations),
-                                                selectinload(Person.wanted_regions)))
+    # One query for the person and the few jobs and places they want (rather than one for each).
+    person = own_person(session, user, options=(joinedload(Person.wanted_occupations),
+                                                joinedload(Person.wanted_regions)))
     query = (
         select(Match, Post, Employer)
         .join(Post, Match.post_id == Post.id).join(Employer, Post.employer_id == Employer.id)

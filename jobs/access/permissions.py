@@ -563,7 +563,7 @@ def visible(session: Session, user: Actor, model: type[M], object_id: Any, *, fo
         query = query.options(*options)
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
-    found = session.scalars(query).one_or_none()
+    found = session.scalars(query).unique().one_or_none()
     if found is not None:
         return found
     error = NotFound(f"{what or _MODEL_LABELS.get(model, '记录')}{object_id}不存在")
