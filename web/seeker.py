@@ -224,7 +224,7 @@ def offers():
     page = requested_page(OFFERS_PER_PAGE)
     with _runtime().db.session() as db:
         found = mine.my_offers(db, current_user.user, page=page.number, per_page=page.per_page)
-        g.setdefault(UNREAD, inbox.unread_count(db, user=current_user.user))
+        setattr(g, UNREAD, inbox.unread_count(db, user=current_user.user))
     page.items, page.total = found.items, found.total
     return render_template("seeker/offers.html", page=page, form=AnswerForm(formdata=None))
 

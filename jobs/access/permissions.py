@@ -553,7 +553,7 @@ def visible(session: Session, user: Actor, model: type[M], object_id: Any, *, fo
     A row outside the scope is reported as missing (audited as a denial). ``for_update`` locks the row
     (``SELECT … FOR UPDATE``) and reads it afresh, for the workflow steps that change it. With ``action`` the
     scope is the rows ``user`` may take that action on (e.g. the posts a workstation keeps, for its edit pages):
-    another one is reported as missing too. ``options`` are loader options for the row (e.g. ``selectinload``),
+    another one is reported as missing too. ``options`` are loader options for the row (e.g. ``joinedload``),
     so that a caller needing its collections reads it once.
     """
     key = model.__mapper__.primary_key[0]
