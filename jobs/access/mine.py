@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from jobs.access.permissions import Actor, scope, visible
 from jobs.access.queries import Page, _paginate, _place, _wage
@@ -41,11 +42,12 @@ from jobs.storage.models import (
 LIVE = (MatchStatus.PROPOSED, MatchStatus.PUSHED, MatchStatus.INTERESTED)
 
 
-def own_person(session: Session, user: Actor) -> Person:
-    """The signed-in seeker's person record (NotFound for an account without one)."""
+def own_person(session: Session, user: Actor, *, options: tuple[Any, ...] = ()) -> Person:
+    """The signed-in seeker's person record (NotFound for an account without one), read with the loader
+    ``options`` given."""
     if user.person_id is None:
         raise NotFound("该账号没有对应的劳动力信息")
-    return visible(session, user, Person, user.person_id)
+    return visible(session, user, Person, user.person_id, options=options)
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -167,8 +169,9 @@ def _wage_words(person: Person, post: Post) -> str:
 
 def my_offers(session: Session, user: Actor, *, page: int = 1, per_page: int = 10) -> Page[MyOffer]:
     """The seeker's live offers on open posts, best first, each with its reasons in plain words."""
-    person = session.scalar(select(Person).where(Person.id == own_person(session, user).id)
-                            .options(selectinload(Person.wanted_occupations), selectinload(Person.wanted_regions)))
+    # One query for the person and the few jobs and places they want (rather than one for each).
+    person = own_person(session, user, options=(joinedload(Person.wanted_occupations),
+                                                joinedload(Person.wanted_regions)))
     query = (
         select(Match, Post, Employer)
         .join(Post, Match.post_id == Post.id).join(Employer, Post.employer_id == Employer.id)

@@ -547,20 +547,23 @@ def require(user: Actor, action: Action | str, obj: object, *, reason: str | Non
 
 
 def visible(session: Session, user: Actor, model: type[M], object_id: Any, *, for_update: bool = False,
-            what: str | None = None, action: Action = Action.VIEW) -> M:
+            what: str | None = None, action: Action = Action.VIEW, options: tuple[Any, ...] = ()) -> M:
     """The ``model`` row with this id, if ``user`` may see it; else :class:`~jobs.errors.NotFound`.
 
     A row outside the scope is reported as missing (audited as a denial). ``for_update`` locks the row
     (``SELECT … FOR UPDATE``) and reads it afresh, for the workflow steps that change it. With ``action`` the
     scope is the rows ``user`` may take that action on (e.g. the posts a workstation keeps, for its edit pages):
-    another one is reported as missing too.
+    another one is reported as missing too. ``options`` are loader options for the row (e.g. ``joinedload``),
+    so that a caller needing its collections reads it once.
     """
     key = model.__mapper__.primary_key[0]
     condition = scope(user, model) if action is Action.VIEW else permitted(user, action, model)
     query = select(model).where(key == object_id, condition)
+    if options:
+        query = query.options(*options)
     if for_update:
         query = query.with_for_update().execution_options(populate_existing=True)
-    found = session.scalars(query).one_or_none()
+    found = session.scalars(query).unique().one_or_none()
     if found is not None:
         return found
     error = NotFound(f"{what or _MODEL_LABELS.get(model, '记录')}{object_id}不存在")

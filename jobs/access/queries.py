@@ -156,9 +156,13 @@ def _bounds(page: int, per_page: int) -> tuple[int, int]:
 
 def _paginate(session: Session, query: Select, page: int, per_page: int, row: Callable[[Any], T]) -> Page[T]:
     page, per_page = _bounds(page, per_page)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    found = session.execute(query.limit(per_page).offset((page - 1) * per_page))
+    offset = (page - 1) * per_page
+    found = session.execute(query.limit(per_page).offset(offset))
     items = [row(r) for r in (found.scalars() if len(query.column_descriptions) == 1 else found)]
+    if len(items) < per_page and (items or offset == 0):
+        total = offset + len(items)  # the last page: the rows before it and on it are all there are
+    else:
+        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     return Page(items, total, page, per_page)
 
 

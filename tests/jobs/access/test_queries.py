@@ -28,6 +28,17 @@ def test_people_are_searched_within_the_scope_and_paginated(session, vault, worl
     assert [row.name for row in village.items] == ["宁乡1号"]
 
 
+def test_the_total_is_the_same_on_a_full_page_the_last_page_and_past_the_end(session, vault, world):
+    # The total of a page that is not full is counted from its rows; any other page asks the database.
+    for number in range(4):
+        make_person(session, vault, name=f"宁乡{number}号", household_region_code="430182")
+    pages = [queries.people(session, world.county, queries.PeopleFilters(name="宁乡"), page=page, per_page=per_page,
+                            vault=vault) for page, per_page in ((1, 2), (3, 2), (4, 2), (1, 10), (2, 5), (3, 5))]
+    assert [(found.total, len(found.items)) for found in pages] == [(5, 2), (5, 1), (5, 0), (5, 5), (5, 0), (5, 0)]
+    assert queries.people(session, world.other_county, queries.PeopleFilters(name="宁乡"), page=2,
+                          vault=vault).total == 0
+
+
 def test_people_filters_by_id_tail_status_and_wanted_job(session, vault, world):
     tail = reveal_id_number(world.ningxiang, vault)[-4:]
     found = queries.people(session, world.county, queries.PeopleFilters(id_tail=tail, wanted="电焊",
