@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from jobs.access import accounts
@@ -24,7 +24,7 @@ from jobs.storage.clock import now_utc
 from jobs.storage.models import ApiToken, User
 
 __all__ = ["DEFAULT_DAYS", "MAX_DAYS", "IssuedToken", "issue_token", "revoke_token", "token_for_password",
-           "user_for_token"]
+           "note_token_use", "token_use_due", "user_for_token"]
 
 PREFIX = "bf_"
 #: A token obtained with a password lives one day by default; integrations ask an administrator for a longer one.
@@ -94,9 +94,22 @@ def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None
     user = row.user
     if not user.active or user.session_version != row.session_version:
         return None
-    if row.last_used_at is None or now - _aware(row.last_used_at) >= LAST_USED_RESOLUTION:
-        row.last_used_at = now
     return user, row
+
+
+def token_use_due(row: ApiToken, now: dt.datetime) -> bool:
+    """Whether ``row``'s last use is older than :data:`LAST_USED_RESOLUTION` (so :func:`note_token_use` writes)."""
+    return row.last_used_at is None or now - _aware(row.last_used_at) >= LAST_USED_RESOLUTION
+
+
+def note_token_use(session: Session, *, token_id: int, now: dt.datetime) -> None:
+    """Record that a token was used at ``now``, to :data:`LAST_USED_RESOLUTION`. Kept apart from
+    :func:`user_for_token` so that authenticating a read is a read (no SQLite write lock) and only the
+    once-a-minute note takes a short write transaction of its own."""
+    session.execute(update(ApiToken).where(
+        ApiToken.id == token_id,
+        or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at <= now - LAST_USED_RESOLUTION),
+    ).values(last_used_at=now))
 
 
 def revoke_token(session: Session, *, token_id: int, actor: Actor, remote_addr: str | None = None) -> ApiToken:

@@ -11,6 +11,7 @@ from webargs.flaskparser import FlaskParser
 
 from jobs.access import accounts, queries, tokens
 from jobs.errors import DomainError, Forbidden
+from jobs.storage.clock import now_utc
 from jobs.storage.enums import Role
 from jobs.subsidy import claims as claim_cases
 from web import runtime_of
@@ -32,12 +33,19 @@ def _authenticate() -> None:
     token = bearer_token()
     if token is None:
         raise Unauthorized("缺少接口令牌：请在请求头中提供 Authorization: Bearer <令牌>")
-    with _runtime().db.transaction() as db:
+    database = _runtime().db
+    # A read session (begins deferred: never SQLite's write lock); closing it keeps what was loaded.
+    with database.session() as db:
         found = tokens.user_for_token(db, token)
         if found is None:
             raise Unauthorized("接口令牌无效、已过期或已撤销，请重新申请")
         user, row = found
         g.api_token_id, g.api_token_expires = row.id, row.expires_at
+        now = now_utc()
+        due = tokens.token_use_due(row, now)
+    if due:  # at most once a minute per token
+        with database.transaction() as db:
+            tokens.note_token_use(db, token_id=row.id, now=now)
     g.api_user = user
 
 
