@@ -114,11 +114,11 @@ def stages(demand: Path, supply: Path, out: Path) -> dict[str, float]:
     timings["read both files"] = read
     timings["validate the rows"] = validate
 
-    from matching import PostIndex, SeekerIndex, match
+    from matching import PostIndex, SeekerIndex, match_table
 
     start = clock()
     found = files.FileMatch(seekers=len(lists["demand"]), posts=len(lists["supply"]))
-    found.matches = match(SeekerIndex(lists["demand"]), PostIndex(lists["supply"]), today=TODAY, top_k=10)
+    found.matches = match_table(SeekerIndex(lists["demand"]), PostIndex(lists["supply"]), today=TODAY, top_k=10)
     timings["match (indexes, scores, reasons)"] = clock() - start
 
     start = clock()

@@ -5,7 +5,16 @@ No Flask, no SQLAlchemy, no ``jobs`` or ``web`` imports.
 """
 
 from matching.blocking import PostIndex, SeekerIndex
-from matching.engine import MatchStats, iter_matches, match, match_one_post, match_one_seeker, score_matrix
+from matching.engine import (
+    MatchStats,
+    MatchTable,
+    iter_matches,
+    match,
+    match_one_post,
+    match_one_seeker,
+    match_table,
+    score_matrix,
+)
 from matching.model import ANY, Match, Post, Seeker
 from matching.normalise import JobText, normalise_title, split_titles
 from matching.occupations import Classification, Occupation, classify, classify_many, group_of, occupation
@@ -16,6 +25,7 @@ __all__ = [
     "JobText",
     "Match",
     "MatchStats",
+    "MatchTable",
     "Occupation",
     "Post",
     "PostIndex",
@@ -28,6 +38,7 @@ __all__ = [
     "match",
     "match_one_post",
     "match_one_seeker",
+    "match_table",
     "normalise_title",
     "occupation",
     "score_matrix",

@@ -54,8 +54,8 @@ from matching.scoring import (
     wage_component,
 )
 
-__all__ = ["CHUNK_OWNERS", "MatchStats", "iter_matches", "match", "match_one_post", "match_one_seeker",
-           "score_matrix"]
+__all__ = ["CHUNK_OWNERS", "MatchStats", "MatchTable", "iter_matches", "match", "match_one_post",
+           "match_one_seeker", "match_table", "score_matrix"]
 
 CHUNK_OWNERS = 10_000  # seekers (or posts) whose Match objects iter_matches builds at once
 _PASS_OWNERS = 100_000  # seekers (or posts) whose candidates one pass of the engine keeps at once
@@ -584,6 +584,22 @@ def _by_post(ctx: _Context, k: int, exhaustive: bool, subset: np.ndarray | None 
 # ----------------------------------------------------------------------------------------------- public API
 
 
+@dataclass(frozen=True)
+class MatchTable:
+    """Ranked matches as columns, without an object per pair (:func:`match_table`): row ``i`` is the match of
+    seeker ``seeker_keys[i]`` and post ``post_keys[i]``, with the rank, displayed score and reasons that the
+    :class:`Match` of :func:`match` has for the pair."""
+
+    seeker_keys: list[str]
+    post_keys: list[str]
+    rank: list[int]
+    score: list[float]
+    reasons: list[str]
+
+    def __len__(self) -> int:
+        return len(self.rank)
+
+
 def _build(ctx: _Context, s: np.ndarray, p: np.ndarray, rank: np.ndarray, with_reasons: bool) -> list[Match]:
     """Match objects for selected pairs, components recomputed for these pairs only (vectorised)."""
     if len(s) == 0:
@@ -656,6 +672,45 @@ def iter_matches(seekers: Sequence[Seeker] | SeekerIndex, posts: Sequence[Post] 
     runs a province in bounded memory; the indexes, the region blocks and the rescan decisions are shared by
     all passes, so the result is exactly the one-pass result.
     """
+    for ctx, s, p, rank in _selected(seekers, posts, today, top_k, by, exhaustive, stats, block):
+        yield _build(ctx, s, p, rank, reasons)
+
+
+def match_table(seekers: Sequence[Seeker] | SeekerIndex, posts: Sequence[Post] | PostIndex, *, today: date,
+                top_k: int = 10, by: Literal["seeker", "post"] = "seeker", reasons: bool = True,
+                stats: MatchStats | None = None) -> MatchTable:
+    """The matches of :func:`match`, in the same order, as one :class:`MatchTable`: no ``Match`` object and no
+    score components per pair. For callers that write many matches at once (a county list gives 10^5 pairs:
+    ``bangfu match DEMAND SUPPLY``); a province run goes block by block through :func:`iter_matches`."""
+    found_s, found_p, found_rank, found_shown, found_reasons = [], [], [], [], []
+    ctx = None
+    for ctx, s, p, rank in _selected(seekers, posts, today, top_k, by, False, stats, CHUNK_OWNERS):
+        sx = ctx.seekers
+        position = _positions(ctx, s, p)
+        at = np.maximum(position, 0)
+        total = _score(ctx, s, p, position, sx.area_len[s, at].astype(np.int64), sx.area_code[s, at])
+        found_s.append(s)
+        found_p.append(p)
+        found_rank.append(rank)
+        found_shown.append(_shown(total))
+        found_reasons.extend(explain_many(sx, ctx.posts, s.tolist(), p.tolist(), position.tolist()) if reasons
+                             else [""] * len(s))
+    if ctx is None:
+        return MatchTable([], [], [], [], [])
+    s, p, rank, shown = (np.concatenate(parts) for parts in (found_s, found_p, found_rank, found_shown))
+    if by == "seeker":  # blocks come region block by region block; the table is in input order
+        order = np.lexsort((rank, s))
+        s, p, rank, shown = s[order], p[order], rank[order], shown[order]
+        found_reasons = np.array(found_reasons, dtype=object)[order].tolist()
+    seeker_keys, post_keys = ctx.seekers.keys, ctx.posts.keys
+    return MatchTable([seeker_keys[i] for i in s.tolist()], [post_keys[i] for i in p.tolist()], rank.tolist(),
+                      (shown / 10).tolist(), found_reasons)
+
+
+def _selected(seekers: Sequence[Seeker] | SeekerIndex, posts: Sequence[Post] | PostIndex, today: date, top_k: int,
+              by: str, exhaustive: bool, stats: MatchStats | None, block: int
+              ) -> Iterator[tuple[_Context, np.ndarray, np.ndarray, np.ndarray]]:
+    """The selected (seeker, post, rank) rows, up to ``block`` whole owners at a time, owners sorted."""
     if top_k < 1:
         raise ValueError("top_k 必须为正整数")
     if by not in ("seeker", "post"):
@@ -675,7 +730,7 @@ def iter_matches(seekers: Sequence[Seeker] | SeekerIndex, posts: Sequence[Post] 
         starts = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]]) if len(owner) else np.empty(0, np.int64)
         bounds = np.r_[starts[::block], len(owner)] if len(owner) else []
         for start, end in zip(bounds[:-1], bounds[1:], strict=False):
-            yield _build(ctx, s[start:end], p[start:end], rank[start:end], reasons)
+            yield ctx, s[start:end], p[start:end], rank[start:end]
 
 
 def _passes(ctx: _Context, by: str, k: int, exhaustive: bool) -> Iterator[tuple[np.ndarray, ...]]:

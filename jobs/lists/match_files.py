@@ -8,26 +8,30 @@ where 序号 is missing) and ``score`` is 0–100.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import os
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from openpyxl import Workbook
 
-from jobs.rendering.csvfile import write_csv
+from jobs.rendering.csvfile import safe_csv_columns, write_csv_body, write_csv_columns
 from jobs.rendering.xlsx import OutputNotWritable, append_row, check_writable, save
 
 from jobs.lists.demand_rows import DemandRow, demand_parser
 from jobs.lists.importing import RowRejected
-from jobs.lists.reading import ListSource, open_list
+from jobs.lists import file_shards
+from jobs.lists.reading import ListSource, SourceRow, open_list
 from jobs.lists.supply_rows import SupplyRow, supply_parser
 from jobs.placements.engine_input import post_of_row, seeker_of_row
-from matching import Match, Post, PostIndex, Seeker, SeekerIndex, match
+from matching import MatchTable, Post, PostIndex, Seeker, SeekerIndex, match_table
 
 OUTPUT_COLUMNS = ("demand_key", "supply_key", "rank", "score", "reasons")
 _PROGRESS_STEP = 100  # rows read between two updates of the caller's progress
+_SHARD_ROWS = 2000  # demand lists shorter than this are matched in one process (a fork costs more than it saves)
 
 
 @dataclass(frozen=True)
@@ -44,13 +48,21 @@ class Skipped:
 
 @dataclass
 class FileMatch:
+    """What a file-to-file match found: counts, the matches (unless they went straight to the output file),
+    and the rows that took no part."""
+
     seekers: int = 0
     posts: int = 0
-    matches: list[Match] = field(default_factory=list)
+    matches: MatchTable = field(default_factory=lambda: MatchTable([], [], [], [], []))
     skipped: list[Skipped] = field(default_factory=list)
+    written: int | None = None  # matches written to the output file by the shards (``matches`` is then empty)
+
+    @property
+    def match_count(self) -> int:
+        return self.written if self.written is not None else len(self.matches)
 
     def summary(self) -> dict[str, object]:
-        return {"seekers": self.seekers, "posts": self.posts, "matches": len(self.matches),
+        return {"seekers": self.seekers, "posts": self.posts, "matches": self.match_count,
                 "skipped": [s.as_dict() for s in self.skipped]}
 
 
@@ -63,59 +75,146 @@ def match_files(
     by: str = "seeker",
     progress: Callable[[int], None] | None = None,
     on_open: Callable[[ListSource], None] | None = None,
+    output: str | Path | None = None,
+    processes: int = 1,
 ) -> FileMatch:
-    """Read both lists, match them, and return the ranked pairs (by seeker or by post) with what was skipped.
+    """Read both lists, match them, and return the ranked pairs (by seeker or by post) with what was skipped;
+    with ``output``, write them there (:func:`write_output`).
+
+    With an ``output`` CSV, matches by seeker and ``processes`` of 2 or more (on a system that can fork), the
+    demand rows are cut into that many consecutive shards, validated, matched and written side by side
+    (:mod:`jobs.lists.file_shards`); the file is the one a single process writes, byte for byte, and the
+    returned ``matches`` table is empty (``written`` counts what the file holds).
 
     Raises ``jobs.lists.reading.NotAList`` when either file is not a list of its kind.
     """
     result = FileMatch()
-    # Wanted jobs stay as written: the engine codes all of them at once (SeekerIndex).
-    seekers = _read(demand_path, "demand", lambda source: demand_parser(source, today=today, occupation_codes=False),
-                    _seeker, result, progress, on_open)
-    posts = _read(supply_path, "supply", lambda source: supply_parser(source, today=today), _post, result,
-                  progress, on_open)
-    result.seekers, result.posts = len(seekers), len(posts)
-    if seekers and posts:
-        result.matches = match(SeekerIndex(seekers), PostIndex(posts), today=today, top_k=top_k, by=by)
+    shard_output = (output is not None and by == "seeker" and processes > 1 and Path(output).suffix.lower() == ".csv"
+                    and file_shards.can_fork())
+    with open_list(demand_path, "demand") as source:
+        if on_open is not None:
+            on_open(source)
+        # Wanted jobs stay as written: the engine codes all of them at once (SeekerIndex).
+        parse_demand, demand_identity = demand_parser(source, today=today, occupation_codes=False)
+        sharded = shard_output and (source.estimated_rows or 0) >= _SHARD_ROWS
+        # One process validates the rows as they are read; shards need them all first.
+        demand_rows = list(source.data_rows()) if sharded else None
+        with open_list(supply_path, "supply") as supply_source:
+            if on_open is not None:
+                on_open(supply_source)
+            parse_supply, supply_identity = supply_parser(supply_source, today=today)
+            posts, supply = _convert_rows(supply_source.data_rows(), parse_supply, supply_identity, _post, progress)
+        result.posts = len(posts)
+        post_index = PostIndex(posts) if posts else None
+        if not sharded:
+            seekers, demand = _convert_rows(source.data_rows(), parse_demand, demand_identity, _seeker, progress)
+    if not sharded:
+        result.seekers = len(seekers)
+        if seekers and post_index is not None:
+            table = match_table(SeekerIndex(seekers), post_index, today=today, top_k=top_k, by=by)
+            result.matches = replace(table, seeker_keys=[demand.labels[key] for key in table.seeker_keys],
+                                     post_keys=[supply.labels[key] for key in table.post_keys])
+        result.skipped = _skipped("demand", file_shards.merge([demand]).skipped)
+    else:
+        here = os.getpid()
+
+        def work(part: Sequence[SourceRow]) -> file_shards.Shard:
+            mine = progress if os.getpid() == here else None  # only this process draws the progress bar
+            seekers, shard = _convert_rows(part, parse_demand, demand_identity, _seeker, mine)
+            if seekers and post_index is not None:
+                table = match_table(SeekerIndex(seekers), post_index, today=today, top_k=top_k, by=by)
+                shard.groups, shard.body = _csv_groups(table, shard.labels, supply.labels)
+            shard.labels = {}
+            return shard
+
+        parts = file_shards.split(demand_rows, processes)
+        del demand_rows
+        shards = file_shards.run(parts, work)
+        if progress is not None:
+            progress(sum(len(part) for part in parts[1:]))
+        merged = file_shards.merge(shards)
+        result.seekers, result.written = merged.seekers, merged.matches
+        result.skipped = _skipped("demand", merged.skipped)
+    result.skipped += _skipped("supply", file_shards.merge([supply]).skipped)
+    if output is not None:
+        if sharded:
+            target = check_writable(output)
+            try:
+                write_csv_body(target, OUTPUT_COLUMNS, merged.body)
+            except OSError as error:
+                raise _not_writable(target, error) from None
+        else:
+            write_output(result, output)
     return result
 
 
-def _read(path, kind, make_parser, convert, result: FileMatch, progress, on_open) -> list:
-    with open_list(path, kind) as source:
-        if on_open is not None:
-            on_open(source)
-        parse, identity = make_parser(source)
-        return _convert_rows(source.data_rows(), kind, parse, identity, convert, result, progress)
+def _skipped(kind: str, rows: list[tuple[int, str]]) -> list[Skipped]:
+    return [Skipped(kind, row, message) for row, message in rows]
 
 
-def _convert_rows(rows, kind, parse, identity, convert, result: FileMatch, progress) -> list:
-    """Validate rows as an import would and convert the valid ones; the others go to ``result.skipped``."""
+def _convert_rows(rows: Iterable[SourceRow], parse, identity, convert, progress
+                  ) -> tuple[list, file_shards.Shard]:
+    """Validate rows as an import would and convert the valid ones (keyed by row number: ``labels`` holds the
+    key each row shows); what each row came to is in the returned shard record."""
     items: list = []
-    seen: dict[object, int] = {}
+    shard = file_shards.Shard()
+    seen, labels = shard.seen, shard.labels
     counted = 0
     for row in rows:
         counted += 1
         if progress is not None and counted == _PROGRESS_STEP:  # a progress bar's update is not free
             progress(counted)
             counted = 0
+        number = row.number
         try:
             parsed = parse(row)
         except RowRejected as rejected:
-            message = "；".join(f"{issue.column}：{issue.message}" for issue in rejected.issues)
-            result.skipped.append(Skipped(kind, row.number, message))
+            shard.skipped.append((number, "；".join(f"{issue.column}：{issue.message}" for issue in rejected.issues)))
             continue
         key, column, _value, what = identity(parsed)
+        shard.words = (column, what)
         if key in seen:
-            result.skipped.append(Skipped(kind, row.number, f"{column}：{what}与第{seen[key]}行重复，本行未参与匹配"))
+            shard.duplicates.append((number, key))
             continue
-        seen[key] = row.number
+        seen[key] = number
         try:
-            items.append(convert(parsed, _row_key(parsed.row_key, row.number)))
+            items.append(convert(parsed, str(number)))
         except ValueError as error:
-            result.skipped.append(Skipped(kind, row.number, str(error)))
+            shard.skipped.append((number, str(error)))
+            continue
+        shard.kept.append(number)
+        labels[str(number)] = _row_key(parsed.row_key, number)
     if progress is not None and counted:
         progress(counted)
-    return items
+    return items, shard
+
+
+def _csv_groups(table: MatchTable, seeker_labels: dict[str, str], post_labels: dict[str, str]
+                ) -> tuple[list[tuple[int, int, int]], bytes]:
+    """The table's CSV lines (UTF-8, no BOM, no header) and, per worker in order, ``(row, end, lines)``: the
+    worker's row number, where its lines end in the bytes, and how many lines it has."""
+    seekers, ranks = table.seeker_keys, table.rank
+    if not ranks:
+        return [], b""
+    starts = [i for i, rank in enumerate(ranks) if rank == 1]  # each worker's offers start at rank 1
+    columns = safe_csv_columns(([seeker_labels[key] for key in seekers],
+                                [post_labels[key] for key in table.post_keys], ranks, table.score, table.reasons))
+    rows = list(zip(*columns, strict=True))
+    text = io.StringIO(newline="")
+    writer = csv.writer(text, lineterminator="\n")
+    marks = []
+    for first, last in zip(starts, [*starts[1:], len(rows)], strict=True):
+        writer.writerows(rows[first:last])
+        marks.append(text.tell())
+    written = text.getvalue()
+    groups, parts, start, end = [], [], 0, 0
+    for first, last, mark in zip(starts, [*starts[1:], len(rows)], marks, strict=True):
+        part = written[start:mark].encode()
+        parts.append(part)
+        end += len(part)
+        groups.append((int(seekers[first]), end, last - first))
+        start = mark
+    return groups, b"".join(parts)
 
 
 def _row_key(row_key: str | None, number: int) -> str:
@@ -130,22 +229,19 @@ def _post(row: SupplyRow, key: str) -> Post:
     return post_of_row(row, key)
 
 
-def _cells(found: Match) -> tuple[str, str, int, float, str]:
-    return (found.seeker_key, found.post_key, found.rank, found.score, found.reasons)
-
-
 def write_output(result: FileMatch, path: str | Path) -> None:
     """Write the pairs as CSV (UTF-8 with BOM, so Excel opens it right) or xlsx, by the file's suffix; every
     cell through :mod:`jobs.rendering` (never a live formula). An unwritable path raises
     :class:`~jobs.rendering.xlsx.OutputNotWritable`."""
     target = check_writable(path)
-    rows = [_cells(found) for found in result.matches]
+    found = result.matches
+    columns = (found.seeker_keys, found.post_keys, found.rank, found.score, found.reasons)
     if target.suffix.lower() == ".xlsx":
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "匹配结果"
         append_row(sheet, OUTPUT_COLUMNS)
-        for row in rows:
+        for row in zip(*columns, strict=True):
             append_row(sheet, row)
         sheet.freeze_panes = "A2"
         for column, width in zip("ABCDE", (12, 12, 6, 8, 100), strict=True):
@@ -153,8 +249,12 @@ def write_output(result: FileMatch, path: str | Path) -> None:
         save(workbook, target)
         return
     buffer = io.BytesIO()
-    write_csv(buffer, OUTPUT_COLUMNS, rows)
+    write_csv_columns(buffer, OUTPUT_COLUMNS, columns)
     try:
         target.write_bytes(buffer.getvalue())
     except OSError as error:
-        raise OutputNotWritable(f"无法写入输出文件“{target}”：{error.strerror or type(error).__name__}。") from None
+        raise _not_writable(target, error) from None
+
+
+def _not_writable(target: Path, error: OSError) -> OutputNotWritable:
+    return OutputNotWritable(f"无法写入输出文件“{target}”：{error.strerror or type(error).__name__}。")

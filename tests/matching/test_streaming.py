@@ -63,3 +63,17 @@ def test_an_engine_run_in_several_passes_finds_exactly_the_one_pass_result(by, m
     assert _by_owner(as_rows(passes), by) == _by_owner(as_rows(one_pass), by)
     assert as_rows(match(seekers, posts, today=TODAY, top_k=6, by=by)) == as_rows(one_pass)  # input order kept
     assert stats.rescored == one_pass_stats.rescored < (150 if by == "seeker" else 60)  # blocking was in play
+
+
+@pytest.mark.parametrize("by", ["seeker", "post"])
+def test_the_table_holds_the_same_matches_in_the_same_order_as_the_list(by, monkeypatch):
+    from matching import engine, match_table
+
+    seekers, posts = world(seed=17, n_seekers=140, n_posts=50)
+    monkeypatch.setattr(engine, "_PASS_OWNERS", 23)  # several passes, whose blocks the table puts in order
+    whole = match(seekers, posts, today=TODAY, top_k=5, by=by)
+    table = match_table(seekers, posts, today=TODAY, top_k=5, by=by)
+    assert len(table) == len(whole) > 100
+    assert list(zip(table.seeker_keys, table.post_keys, table.rank, table.score, table.reasons, strict=True)) == [
+        (m.seeker_key, m.post_key, m.rank, m.score, m.reasons) for m in whole]
+    assert len(match_table([], posts, today=TODAY)) == 0

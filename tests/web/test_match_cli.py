@@ -120,15 +120,14 @@ def test_match_run_rematches_only_what_changed_and_never_duplicates(runner, froz
 
 
 def test_match_output_holds_no_live_formula_and_an_unwritable_path_is_refused(runner, tmp_path):
-    from types import SimpleNamespace
-
     from jobs.lists.match_files import FileMatch, write_output
+    from matching import MatchTable
     from tests.jobs.lists.gallery import supply_list
 
-    hostile = SimpleNamespace(seeker_key="=1+1", post_key="@SUM(A1)", rank=1, score=90.0, reasons="-x")
-    write_output(FileMatch(matches=[hostile]), tmp_path / "out.csv")
+    hostile = MatchTable(seeker_keys=["=1+1"], post_keys=["@SUM(A1)"], rank=[1], score=[90.0], reasons=["-x"])
+    write_output(FileMatch(matches=hostile), tmp_path / "out.csv")
     assert (tmp_path / "out.csv").read_text(encoding="utf-8-sig").splitlines()[1] == "'=1+1,'@SUM(A1),1,90.0,'-x"
-    write_output(FileMatch(matches=[hostile]), tmp_path / "out.xlsx")
+    write_output(FileMatch(matches=hostile), tmp_path / "out.xlsx")
     assert [c.data_type for c in load_workbook(tmp_path / "out.xlsx").active[2]][:2] == ["s", "s"]
     blocked = tmp_path / "file"
     blocked.write_text("x")
