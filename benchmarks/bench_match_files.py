@@ -21,6 +21,7 @@ import argparse
 import datetime as dt
 import gc
 import json
+import os
 import random
 import resource
 import statistics
@@ -101,14 +102,13 @@ def stages(demand: Path, supply: Path, out: Path) -> dict[str, float]:
     demand_rows = partial(demand_parser, occupation_codes=False)  # as match_files reads them
     for path, kind, parser_of, convert in ((demand, "demand", demand_rows, files._seeker),
                                            (supply, "supply", supply_parser, files._post)):
-        result = files.FileMatch()
         with open_list(path, kind) as source:
             start = clock()
             rows = list(source.data_rows())
             read += clock() - start
             start = clock()
             parse, identity = parser_of(source, today=TODAY)
-            items = files._convert_rows(rows, kind, parse, identity, convert, result, None)
+            items, _outcomes = files._convert_rows(rows, parse, identity, convert, None)
             validate += clock() - start
         lists[kind] = items
     timings["read both files"] = read
@@ -144,8 +144,7 @@ def naive_pairs(demand: Path, supply: Path) -> tuple[list[str], list[str]]:
                                            (supply, "supply", supply_parser, files._post)):
         with open_list(path, kind) as source:
             parse, identity = parser_of(source, today=TODAY)
-            items = files._convert_rows(list(source.data_rows()), kind, parse, identity, convert,
-                                        files.FileMatch(), None)
+            items, _outcomes = files._convert_rows(list(source.data_rows()), parse, identity, convert, None)
         texts[kind] = ["、".join(item.wanted_titles) if kind == "demand" else item.title for item in items]
     return texts["demand"], texts["supply"]
 
@@ -217,18 +216,22 @@ def main(argv: list[str] | None = None) -> int:
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             stage_runs.append((cpu, json.loads(done.stdout)))
 
-        ends, loops = [], []
+        variants = {"default": command, "one process": [*command, "--processes", "1"]}
+        ends: dict[str, list[tuple[float, float]]] = {name: [] for name in variants}
+        loops = []
         for _ in range(args.runs):
-            ends.append(_process(command))
+            for name, variant in variants.items():
+                ends[name].append(_process(variant))
             loops.append(naive_loop(wanted, titles))
+        load = os.getloadavg()[0]
 
     pairs = len(wanted) * len(titles)
     print(f"# `bangfu match` county file to file — {args.workers:,} workers × {args.posts:,} posts in the files; "
           f"{summary['seekers']:,} × {summary['posts']:,} valid, {summary['matches']:,} matches, "
           f"{len(summary['skipped']):,} rows skipped; {pairs:,} pairs for the naive loop; "
-          f"medians of {args.runs} runs")
+          f"medians of {args.runs} runs; {os.cpu_count()} CPUs, 1-minute load {load:.1f} at the end")
     print()
-    print("| stage (inside one fresh process) | CPU seconds |")
+    print("| stage (inside one fresh process, one shard) | CPU seconds |")
     print("|---|---:|")
     print(f"| start the Python interpreter (`python -c pass`) | {python_start:.3f} |")
     names = list(stage_runs[0][1])
@@ -239,18 +242,22 @@ def main(argv: list[str] | None = None) -> int:
     print("| work | wall s (median) | CPU s (median) | wall ratio | CPU ratio | target |")
     print("|---|---:|---:|---:|---:|---|")
     loop_wall, loop_cpu = (statistics.median(run[i] for run in loops) for i in (0, 1))
-    end_wall, end_cpu = (statistics.median(run[i] for run in ends) for i in (0, 1))
-    wall_ratios = [e[0] / n[0] for e, n in zip(ends, loops, strict=True)]
-    cpu_ratios = [e[1] / n[1] for e, n in zip(ends, loops, strict=True)]
-    verdict = "meets" if statistics.median(cpu_ratios) <= 0.6 else "misses"
     print(f"| naive Python loop of `fuzz.ratio` over the same pairs (loop only) | {loop_wall:.2f} | {loop_cpu:.2f} "
           "| 1.00 | 1.00 | baseline |")
-    print(f"| **`bangfu match DEMAND SUPPLY -o OUT.csv`, whole process** | **{end_wall:.2f}** | **{end_cpu:.2f}** | "
-          f"{statistics.median(wall_ratios):.2f} | **{statistics.median(cpu_ratios):.2f}** "
-          f"(runs: {', '.join(f'{r:.2f}' for r in cpu_ratios)}) | ≤ 0.6 ({verdict}) |")
+    for name, runs in ends.items():
+        end_wall, end_cpu = (statistics.median(run[i] for run in runs) for i in (0, 1))
+        wall_ratios = [e[0] / n[0] for e, n in zip(runs, loops, strict=True)]
+        cpu_ratios = [e[1] / n[1] for e, n in zip(runs, loops, strict=True)]
+        verdict = "meets" if statistics.median(wall_ratios) <= 0.6 else "misses"
+        label = "`bangfu match DEMAND SUPPLY -o OUT.csv`" + (" `--processes 1`" if name == "one process" else
+                                                              f" (default: {min(4, os.cpu_count() or 1)} processes)")
+        print(f"| **{label}, whole process** | **{end_wall:.2f}** | {end_cpu:.2f} | "
+              f"**{statistics.median(wall_ratios):.2f}** (runs: {', '.join(f'{r:.2f}' for r in wall_ratios)}) | "
+              f"{statistics.median(cpu_ratios):.2f} | ≤ 0.6 ({verdict}) |")
     print()
-    print("Runs of the command and of the loop alternate; on a shared machine the CPU ratio is the one to quote "
-          "(wall-clock seconds include the time other programs held the processors).")
+    print("Runs of the command and of the loop alternate. The target is wall time, the time a clerk waits; the "
+          "CPU column adds up the time of every process (the shards run side by side). On a busy machine the "
+          "shards wait for processors that other programs hold: compare at a load well below the CPU count.")
     return 0
 
 

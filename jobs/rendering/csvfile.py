@@ -38,11 +38,13 @@ def write_csv(stream: IO[bytes], headers: Sequence[str], rows: Iterable[Sequence
 
 
 def safe_csv_columns(columns: Sequence[Sequence[object]]) -> list[Sequence[object]]:
-    """``columns`` with every value as :func:`csv_value` writes it, computed once per distinct value (a match
-    result repeats each key ten times)."""
+    """``columns`` with every value as :func:`csv_value` writes it. A column of numbers and of text that no
+    spreadsheet would run is kept as it is (the common case, checked in one pass); in another, each distinct
+    value is converted once (a match result repeats each key ten times)."""
     safe: list[Sequence[object]] = []
     for column in columns:
-        if all(type(value) in _AS_IS for value in column):
+        if all((kind := type(value)) in _AS_IS or (kind is str and not value.startswith(FORMULA_STARTS))
+               for value in column):
             safe.append(column)
             continue
         made: dict[object, object] = {}
