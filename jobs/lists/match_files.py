@@ -24,7 +24,7 @@ from jobs.rendering.xlsx import OutputNotWritable, append_row, check_writable, s
 from jobs.lists.demand_rows import DemandRow, demand_parser
 from jobs.lists.importing import RowRejected
 from jobs.lists import file_shards
-from jobs.lists.reading import ListSource, SourceRow, open_list
+from jobs.lists.reading import ListSource, RowSlice, SourceRow, open_list
 from jobs.lists.supply_rows import SupplyRow, supply_parser
 from jobs.placements.engine_input import post_of_row, seeker_of_row
 from matching import MatchTable, Post, PostIndex, Seeker, SeekerIndex, match_table
@@ -97,8 +97,11 @@ def match_files(
         # Wanted jobs stay as written: the engine codes all of them at once (SeekerIndex).
         parse_demand, demand_identity = demand_parser(source, today=today, occupation_codes=False)
         sharded = shard_output and (source.estimated_rows or 0) >= _SHARD_ROWS
-        # One process validates the rows as they are read; shards need them all first.
-        demand_rows = list(source.data_rows()) if sharded else None
+        # One process validates the rows as they are read. Shards read each their own slice of the sheet; where
+        # it cannot be cut (a CSV, a sheet not plainly written), its rows are read here and handed out.
+        parts: list = []
+        if sharded:
+            parts = source.slices(processes) or file_shards.split(list(source.data_rows()), processes)
         with open_list(supply_path, "supply") as supply_source:
             if on_open is not None:
                 on_open(supply_source)
@@ -108,33 +111,31 @@ def match_files(
         post_index = PostIndex(posts) if posts else None
         if not sharded:
             seekers, demand = _convert_rows(source.data_rows(), parse_demand, demand_identity, _seeker, progress)
-    if not sharded:
-        result.seekers = len(seekers)
-        if seekers and post_index is not None:
-            table = match_table(SeekerIndex(seekers), post_index, today=today, top_k=top_k, by=by)
-            result.matches = replace(table, seeker_keys=[demand.labels[key] for key in table.seeker_keys],
-                                     post_keys=[supply.labels[key] for key in table.post_keys])
-        result.skipped = _skipped("demand", file_shards.merge([demand]).skipped)
-    else:
-        here = os.getpid()
-
-        def work(part: Sequence[SourceRow]) -> file_shards.Shard:
-            mine = progress if os.getpid() == here else None  # only this process draws the progress bar
-            seekers, shard = _convert_rows(part, parse_demand, demand_identity, _seeker, mine)
+            result.seekers = len(seekers)
             if seekers and post_index is not None:
                 table = match_table(SeekerIndex(seekers), post_index, today=today, top_k=top_k, by=by)
-                shard.groups, shard.body = _csv_groups(table, shard.labels, supply.labels)
-            shard.labels = {}
-            return shard
+                result.matches = replace(table, seeker_keys=[demand.labels[key] for key in table.seeker_keys],
+                                         post_keys=[supply.labels[key] for key in table.post_keys])
+            result.skipped = _skipped("demand", file_shards.merge([demand]).skipped)
+        else:
+            here = os.getpid()
 
-        parts = file_shards.split(demand_rows, processes)
-        del demand_rows
-        shards = file_shards.run(parts, work)
-        if progress is not None:
-            progress(sum(len(part) for part in parts[1:]))
-        merged = file_shards.merge(shards)
-        result.seekers, result.written = merged.seekers, merged.matches
-        result.skipped = _skipped("demand", merged.skipped)
+            def work(part: RowSlice | Sequence[SourceRow]) -> file_shards.Shard:
+                mine = progress if os.getpid() == here else None  # only this process draws the progress bar
+                rows = source.read_slice(part) if isinstance(part, RowSlice) else part
+                seekers, shard = _convert_rows(rows, parse_demand, demand_identity, _seeker, mine)
+                if seekers and post_index is not None:
+                    table = match_table(SeekerIndex(seekers), post_index, today=today, top_k=top_k, by=by)
+                    shard.groups, shard.body = _csv_groups(table, shard.labels, supply.labels)
+                shard.labels = {}
+                return shard
+
+            shards = file_shards.run(parts, work)
+            if progress is not None:
+                progress(sum(len(shard.seen) + len(shard.duplicates) + len(shard.skipped) for shard in shards[1:]))
+            merged = file_shards.merge(shards)
+            result.seekers, result.written = merged.seekers, merged.matches
+            result.skipped = _skipped("demand", merged.skipped)
     result.skipped += _skipped("supply", file_shards.merge([supply]).skipped)
     if output is not None:
         if sharded:

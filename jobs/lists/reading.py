@@ -23,7 +23,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,7 +46,7 @@ from jobs.lists.values import clean_text, is_blank
 from jobs.rendering.cells import MAX_CELL_TEXT
 
 __all__ = ["NotAList", "SourceRow", "ListSource", "ReadLimits", "DEFAULT_LIMITS", "open_list",
-           "HEADER_SEARCH_ROWS"]
+           "HEADER_SEARCH_ROWS", "RowSlice"]
 
 # How far down a sheet the header row may be (title, 填报单位, notes above it).
 HEADER_SEARCH_ROWS = 30
@@ -124,6 +124,8 @@ class ListSource:
     preamble: list[str] = field(default_factory=list)
     estimated_rows: int | None = None
     _rows: Iterator[SourceRow] | None = None
+    _slicer: _SheetSlicer | None = None
+    _origin: tuple[object, int] | None = None  # (the xlsx sheet, its first data row), to make the slicer
 
     @property
     def ignored_columns(self) -> list[str]:
@@ -144,6 +146,20 @@ class ListSource:
         if self._rows is None:
             raise RuntimeError("data_rows() can be iterated only once")
         rows, self._rows = self._rows, None
+        return self._data_only(rows)
+
+    def slices(self, parts: int) -> list[RowSlice] | None:
+        """The data rows cut into at most ``parts`` consecutive slices that :meth:`read_slice` reads on its own,
+        in this process or in one forked from it; None when the list cannot be cut so (a CSV, an upload read
+        from a stream, a sheet whose XML is not plainly written, or too few rows to be worth it)."""
+        return self._slicer.slices(parts) if self._slicer is not None else None
+
+    def read_slice(self, part: RowSlice) -> Iterator[SourceRow]:
+        """The data rows of one slice, as :meth:`data_rows` gives them (the slices, in order, give them all)."""
+        assert self._slicer is not None, "slices come from this source's slices()"
+        return self._data_only(row for row in self._slicer.rows(part) if row.number > self._slicer.first_data)
+
+    def _data_only(self, rows: Iterable[SourceRow]) -> Iterator[SourceRow]:
         key_positions = [self.header.positions[k] for k in KEY_COLUMNS[self.kind]]
         row_key = self.header.positions.get("row_key")
         for row in rows:
@@ -190,7 +206,8 @@ def open_list(source: str | Path | IO[bytes], kind: ListKind, *, name: str | Non
         head = stream.read(8)
         stream.seek(0)
         if head.startswith(_ZIP_MAGIC):
-            opened = _open_xlsx(stream, name, kind, limits)
+            opened = _open_xlsx(stream, name, kind, limits, path=Path(source) if isinstance(source, (str, Path))
+                                else None)
         elif head.startswith(_OLE_MAGIC):
             raise NotAList(
                 f"“{name}”是旧版Excel（.xls）文件，无法直接读取：请在Excel中“另存为”Excel工作簿（.xlsx）后再导入。"
@@ -407,7 +424,8 @@ class _Sheet(ReadOnlyWorksheet):
 
 
 @contextmanager
-def _open_xlsx(stream: IO[bytes], name: str, kind: ListKind, limits: ReadLimits) -> Iterator[ListSource]:
+def _open_xlsx(stream: IO[bytes], name: str, kind: ListKind, limits: ReadLimits, *, path: Path | None = None
+               ) -> Iterator[ListSource]:
     broken = f"无法读取“{name}”：文件已损坏，或不是Excel工作簿（.xlsx）。"
     try:
         reader = _LimitedReader(stream, name, limits)
@@ -422,7 +440,11 @@ def _open_xlsx(stream: IO[bytes], name: str, kind: ListKind, limits: ReadLimits)
     workbook = reader.wb
     opened: list[Iterator] = []
     try:
-        yield _first_list_sheet(name, workbook, kind, opened, limits)
+        source = _first_list_sheet(name, workbook, kind, opened, limits)
+        if path is not None:
+            sheet, first_data = source._origin
+            source._slicer = _SheetSlicer(name, path, workbook, sheet, limits, first_data)
+        yield source
     finally:
         for rows in opened:  # a sheet's row generator holds its part of the archive open until closed
             rows.close()
@@ -648,9 +670,117 @@ def _first_list_sheet(name: str, workbook, kind: ListKind, opened: list[Iterator
             preamble=found.preamble,
             estimated_rows=max(estimated - first_data, 0) if estimated else None,
         )
+        source._origin = (sheet, first_data)
         source._rows = _after(top, rows, first_data)
         return source
     raise _not_found(name, kind, seen)
+
+
+@dataclass(frozen=True)
+class RowSlice:
+    """A consecutive run of a sheet's rows, as the byte ranges of the sheet's XML part that make a well-formed
+    sheet holding only those rows: the part's head up to its first row, the run's rows, and the part's tail
+    from the end of its last row. Any reader of sheets reads it, numbering rows by their own references."""
+
+    member: str
+    pieces: tuple[tuple[int, int], ...]
+
+
+# Slices are cut only where the rows' XML is written plainly, so that a cut can never land inside anything but
+# the space between two rows: no comment, CDATA, DOCTYPE or processing instruction past the declaration (which
+# may hold "<row " as text), every row tag unprefixed and carrying its reference first (what openpyxl, Excel,
+# WPS and LibreOffice write).
+_ROW_TAG, _REFERENCED_ROW_TAG, _ROWS_END = b"<row ", b'<row r="', b"</sheetData>"
+_SLICE_MIN_BYTES = 1 << 20  # a smaller part is read whole: cutting it would cost more than it saves
+
+
+class _SheetSlicer:
+    """Cuts one xlsx sheet's rows into slices and reads a slice again from the file (by its path, so that a
+    forked process never shares the parent's open file)."""
+
+    def __init__(self, name: str, path: Path, workbook, sheet, limits: ReadLimits, first_data: int) -> None:
+        self.name, self.path, self.workbook, self.sheet, self.limits = name, path, workbook, sheet, limits
+        self.first_data = first_data
+
+    def slices(self, parts: int) -> list[RowSlice] | None:
+        member = self.sheet._worksheet_path
+        try:
+            size = self.workbook._archive.getinfo(member).file_size
+            if parts < 2 or size < _SLICE_MIN_BYTES:
+                return None
+            with self.workbook._archive.open(member) as stream:
+                data = stream.read(self.limits.part_bytes + 1)  # the part's size was checked when it was opened
+        except (KeyError, zipfile.BadZipFile, OSError, AttributeError):
+            return None
+        first, end = data.find(_ROW_TAG), data.rfind(_ROWS_END)
+        rows = data.count(_ROW_TAG)
+        if (first < 0 or end < first or rows > self.limits.rows or data.count(_REFERENCED_ROW_TAG) != rows
+                or b"<!" in data or data.find(b"<?", 1) >= 0 or data.find(_ROW_TAG, end) >= 0):
+            return None
+        cuts = [first]
+        for index in range(1, parts):
+            cut = data.find(_ROW_TAG, max(cuts[-1] + 1, first + (end - first) * index // parts))
+            if cut < 0 or cut >= end:
+                break
+            cuts.append(cut)
+        cuts.append(end)
+        head = (0, first)
+        tail = (end, len(data))
+        return [RowSlice(member, (head, (start, stop), tail)) for start, stop in zip(cuts, cuts[1:], strict=False)
+                if stop > start]
+
+    def rows(self, part: RowSlice) -> Iterator[SourceRow]:
+        try:
+            archive = zipfile.ZipFile(self.path)
+        except (OSError, zipfile.BadZipFile) as error:
+            raise NotAList(f"无法读取“{self.name}”：文件已损坏。（{type(error).__name__}）") from None
+        with archive:
+            yield from _sheet_rows(self.name, self.workbook, _SliceSheet(self.sheet, archive, part), self.limits)
+
+
+class _SliceSheet:
+    """What :func:`_sheet_rows` needs of a sheet, with a slice's bytes as the sheet's XML."""
+
+    def __init__(self, sheet, archive: zipfile.ZipFile, part: RowSlice) -> None:
+        self.title = sheet.title
+        self._shared_strings = sheet._shared_strings
+        self._archive, self._part = archive, part
+
+    @contextmanager
+    def _get_source(self) -> Iterator[IO[bytes]]:
+        with self._archive.open(self._part.member) as stream:
+            yield _Pieces(stream, self._part.pieces)
+
+
+class _Pieces(io.RawIOBase):
+    """A forward-only stream of chosen byte ranges of another stream, in order (the bytes between are read and
+    dropped: a zip member cannot seek cheaply)."""
+
+    def __init__(self, stream: IO[bytes], pieces: tuple[tuple[int, int], ...]) -> None:
+        self._stream, self._pieces, self._at = stream, list(pieces), 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while self._pieces:
+            start, stop = self._pieces[0]
+            if self._at < start:  # skip to the piece
+                skipped = self._stream.read(min(start - self._at, _CHUNK))
+                if not skipped:
+                    return 0
+                self._at += len(skipped)
+                continue
+            if self._at >= stop:
+                self._pieces.pop(0)
+                continue
+            data = self._stream.read(min(len(buffer), stop - self._at))
+            if not data:
+                return 0
+            buffer[: len(data)] = data
+            self._at += len(data)
+            return len(data)
+        return 0
 
 
 def _count_rows(workbook, sheet) -> int | None:

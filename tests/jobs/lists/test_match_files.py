@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from jobs.lists import file_shards
+from jobs.lists import file_shards, reading
 from jobs.lists import match_files as files
 from jobs.lists.match_files import match_files
 from tests.jobs.lists.gallery import TODAY, generated_people, write_xlsx
@@ -52,7 +52,12 @@ def _run(demand, supply, out, processes, **options):
     return result.summary(), out.read_bytes()
 
 
-def test_shards_write_the_same_file_and_summary_as_one_process(tmp_path, shards_everywhere):
+@pytest.mark.parametrize("cut", ["sheet slices", "rows read here"])
+def test_shards_write_the_same_file_and_summary_as_one_process(tmp_path, shards_everywhere, monkeypatch, cut):
+    if cut == "sheet slices":  # each shard reads its own part of the sheet
+        monkeypatch.setattr(reading, "_SLICE_MIN_BYTES", 0)
+    else:
+        monkeypatch.setattr(reading.ListSource, "slices", lambda self, parts: None)
     rows = _people_rows(40)
     rows[10][2] = rows[3][2]  # a duplicate ID number in the same shard as its first row
     rows[30][2] = rows[5][2]  # ... and one in a later shard: the later row is skipped, its offers dropped
@@ -72,6 +77,21 @@ def test_shards_write_the_same_file_and_summary_as_one_process(tmp_path, shards_
     assert "与第5行重复" in skipped[0][1] and skipped[1][1].startswith("身份证号：")
     assert "与第7行重复" in skipped[2][1] and "与第7行重复" in skipped[3][1]
     assert body.decode("utf-8-sig").splitlines()[1].startswith("'@甲1,")
+
+
+def test_a_damaged_sheet_is_refused_as_one_process_refuses_it(tmp_path, shards_everywhere, monkeypatch):
+    from jobs.lists.reading import NotAList
+    from tests.jobs.lists.test_reading_slices import _rewritten
+
+    monkeypatch.setattr(reading, "_SLICE_MIN_BYTES", 0)
+    demand = _rewritten(_demand(tmp_path, _people_rows(40)),
+                        lambda xml: xml.replace(b'<row r="35"', b'<row r="35"><oops', 1))
+    with pytest.raises(NotAList, match="文件在第35行附近已损坏") as one:
+        match_files(demand, supply_list(tmp_path), today=TODAY, output=tmp_path / "one.csv", processes=1)
+    with pytest.raises(NotAList) as shards:
+        match_files(demand, supply_list(tmp_path), today=TODAY, output=tmp_path / "two.csv", processes=2)
+    assert shards.value.message == one.value.message
+    assert not (tmp_path / "two.csv").exists()
 
 
 def test_a_shard_whose_process_fails_is_done_again_here(tmp_path, shards_everywhere, monkeypatch):
