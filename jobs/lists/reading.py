@@ -852,25 +852,25 @@ def _qualified(prefix: str | None, local: str) -> str:
 
 class _Pieces:
     """The stream after ``pending`` (what was read already) in pieces that each end at the last ``end`` tag
-    read so far; when the stream is over (or no ``end`` comes for :data:`_LONGEST_PIECE` bytes), ``pending``
-    holds what follows the last piece."""
+    read so far; when the stream is over (``finished``) or no ``end`` comes for :data:`_LONGEST_PIECE` bytes,
+    ``pending`` holds what follows the last piece."""
 
     def __init__(self, source: IO[bytes], pending: bytes, end: bytes) -> None:
         self.source = source
         self.pending = bytearray(pending)
         self.end = end
+        self.finished = False
 
     def __iter__(self) -> Iterator[bytes]:
         pending, end_tag = self.pending, self.end
         searched = 0  # pending before this offset holds no end tag
-        finished = False
         while True:
             end = pending.rfind(end_tag, searched)
             if end < 0:
-                if finished or len(pending) > _LONGEST_PIECE:
+                if self.finished or len(pending) > _LONGEST_PIECE:
                     return
                 chunk = self.source.read(_PIECE)
-                finished = not chunk
+                self.finished = not chunk
                 searched = max(len(pending) - len(end_tag) + 1, 0)
                 pending += chunk
                 continue
@@ -1217,6 +1217,8 @@ class _FastStrings:
                     strings.append(string.replace("x005F_", "") if escaped or rich else string)
                 if len(strings) > self.limit:
                     raise NotAList(f"无法读取“{self.name}”：共享字符串超过上限{self.limit:,}个。")
+            if not pieces.finished:  # a string of megabytes: expat reads it part by part
+                return None
             # What follows the last </si>: expat checks it, and it must hold no string.
             tail = _SharedStrings(self.name, self.limit)
             if tail.read(io.BytesIO(head.prefix + pieces.rest() + source.read())) or tail._parts:
