@@ -163,16 +163,23 @@ class ListSource:
         key_positions = [self.header.positions[k] for k in KEY_COLUMNS[self.kind]]
         row_key = self.header.positions.get("row_key")
         for row in rows:
+            cells = row.cells
+            width = len(cells)
             # A row with a key cell is neither blank, nor only a 序号, nor a footer: the common case is
             # decided on the key cells alone.
-            if not any(not is_blank(row.cell(i)) for i in key_positions):
-                filled = [i for i, value in enumerate(row.cells) if not is_blank(value)]
+            for i in key_positions:
+                if i < width and not is_blank(cells[i]):
+                    break
+            else:
+                filled = [i for i, value in enumerate(cells) if not is_blank(value)]
                 if not filled or filled == [row_key]:
                     continue
-                first = clean_text(row.cells[filled[0]], limit=MAX_CELL_TEXT) or ""
+                first = clean_text(cells[filled[0]], limit=MAX_CELL_TEXT) or ""
                 if _FOOTER.match(first):
                     continue
-            if row_key is not None and (clean_text(row.cell(row_key), limit=MAX_CELL_TEXT) or "") in _EXAMPLE_KEYS:
+            # Only a text cleans to 示例 (a number, date or truth value never does).
+            if row_key is not None and row_key < width and isinstance(cells[row_key], str) and (
+                    clean_text(cells[row_key], limit=MAX_CELL_TEXT) or "") in _EXAMPLE_KEYS:
                 continue
             yield row
 
@@ -332,7 +339,10 @@ class _LimitedReader(ExcelReader):
             _count_tags(source, b"<si>", b"<si ", limit=self.limits.shared_strings,
                         message=f"无法读取“{self.name}”：共享字符串超过上限{self.limits.shared_strings:,}个。")
         with self.archive.open(member) as source:
-            strings = _SharedStrings(self.name, self.limits.shared_strings).read(source)
+            strings = _FastStrings(self.name, self.limits.shared_strings).read(source)
+        if strings is None:
+            with self.archive.open(member) as source:
+                strings = _SharedStrings(self.name, self.limits.shared_strings).read(source)
         self.shared_strings = strings
 
     def read_worksheets(self) -> None:
@@ -462,28 +472,21 @@ def _sheet_rows(name: str, workbook, sheet, limits: ReadLimits) -> Iterator[Sour
                                   workbook.epoch)
             last = 0
             count = 0
-            rows = parser.rows(source)
-            while True:
-                try:
-                    number, cells = next(rows)
-                except StopIteration:
-                    break
-                except readable as error:
-                    raise NotAList(f"无法读取“{name}”的工作表“{sheet.title}”：文件在第{last + 1}行附近已损坏，"
-                                   f"未导入任何数据。（{type(error).__name__}）") from None
-                count += 1
-                if count > limits.rows:
-                    raise NotAList(f"“{name}”的工作表“{sheet.title}”超过行数上限{limits.rows:,}行，"
-                                   "未导入任何数据：请拆分成几个文件再导入。")
-                last = number
-                width = max((column for column, _value in cells), default=0)
-                if width > limits.columns:
-                    raise NotAList(f"“{name}”的工作表“{sheet.title}”第{number}行有第{width}列的单元格，"
-                                   f"超过列数上限{limits.columns}列，未导入任何数据：请删除多余的列。")
-                values: list[object] = [None] * width
-                for column, value in cells:
-                    values[column - 1] = value
-                yield _row(number, values)
+            try:
+                # Only reading raises these here: the loop's own refusals are NotAList.
+                for number, width, values, long in _FastSheet(parser, limits.columns).rows(source):
+                    count += 1
+                    if count > limits.rows:
+                        raise NotAList(f"“{name}”的工作表“{sheet.title}”超过行数上限{limits.rows:,}行，"
+                                       "未导入任何数据：请拆分成几个文件再导入。")
+                    last = number
+                    if width > limits.columns:
+                        raise NotAList(f"“{name}”的工作表“{sheet.title}”第{number}行有第{width}列的单元格，"
+                                       f"超过列数上限{limits.columns}列，未导入任何数据：请删除多余的列。")
+                    yield _row(number, values) if long else SourceRow(number, tuple(values))
+            except readable as error:
+                raise NotAList(f"无法读取“{name}”的工作表“{sheet.title}”：文件在第{last + 1}行附近已损坏，"
+                               f"未导入任何数据。（{type(error).__name__}）") from None
     except readable as error:
         raise NotAList(f"无法读取“{name}”的工作表“{sheet.title}”：文件已损坏。（{type(error).__name__}）") from None
 
@@ -617,17 +620,19 @@ class _SheetParser:
             self._parts.append(data)
 
     def _cell_value(self) -> object:
-        kind = self._type
+        return self.convert(self._type, self._style, self._value, self._inline)
+
+    def convert(self, kind: str, style: int, value: str | None, inline: list[str] | None) -> object:
+        """A cell's value from its type (``t``), style index (``s``), ``<v>`` text and inline-string texts."""
         if kind == "inlineStr":
-            return "".join(self._inline) if self._inline is not None else None
-        value = self._value
+            return "".join(inline) if inline is not None else None
         if not value:
             return None
         if kind == "n":
             number = float(value) if ("." in value or "E" in value or "e" in value) else int(value)
-            if self._style in self.date_formats:
+            if style in self.date_formats:
                 try:
-                    return from_excel(number, self.epoch, timedelta=self._style in self.timedelta_formats)
+                    return from_excel(number, self.epoch, timedelta=style in self.timedelta_formats)
                 except (OverflowError, ValueError):
                     return "#VALUE!"  # a date out of range: openpyxl's error value
             return number
@@ -638,6 +643,613 @@ class _SheetParser:
         if kind == "d":
             return from_ISO8601(value)
         return value  # "str" (a formula's text), "e" (an error such as #N/A)
+
+    def fresh(self, number: int = 0) -> _SheetParser:
+        """A parser over the same workbook that starts after row ``number`` (what a row without ``r`` follows)."""
+        parser = _SheetParser(self.shared_strings, self.date_formats, self.timedelta_formats, self.epoch)
+        parser._number = number
+        return parser
+
+    def parse_all(self, data: bytes) -> list[tuple[int, list[tuple[int, object]]]]:
+        """The rows of a whole document in memory (raises what :meth:`rows` raises, without the rows before)."""
+        parser = expat.ParserCreate(namespace_separator="}")
+        parser.buffer_text = True
+        parser.StartElementHandler = self._start
+        parser.EndElementHandler = self._end
+        parser.CharacterDataHandler = self._text
+        parser.Parse(data, True)
+        return self.done
+
+
+# --------------------------------------------------------------------------------------------------------
+# The fast path: worksheet XML as real writers produce it, matched with compiled regular expressions
+
+
+_WS = "[ \t\r\n]"  # XML's white space (not str.isspace: U+3000 between attributes is malformed XML)
+_QNAME = "[A-Za-z_][A-Za-z0-9_.-]*(?::[A-Za-z_][A-Za-z0-9_.-]*)?"
+# Characters XML 1.0 forbids (expat refuses them): C0 controls but tab and line ends, U+FFFE, U+FFFF. They never
+# match the patterns below, so a piece that holds one is read by expat. ("]]>" is looked for separately.)
+_FORBIDDEN = "\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff"
+_CHARACTERS = f"[^<{_FORBIDDEN}]"
+_ATTRIBUTES = f"(?:{_WS}+{_QNAME}{_WS}*={_WS}*(?:\"[^\"<{_FORBIDDEN}]*\"|'[^'<{_FORBIDDEN}]*'))*+"
+# One token of the rows' XML: a whole cell, or a row's start or end tag or any other character (which the fast
+# path does not know). Groups: 1 the reference's column letters, 2 s, 3 t (the three in the order openpyxl,
+# Excel, WPS and LibreOffice write them), 4 any other attributes (then all are read one by one), 5 <v>'s text,
+# 6 ">" + the text of an inline string's single <t>, 7 any other inline string, 8 a row tag or another character.
+_TOKEN = re.compile(
+    f"{_WS}*+(?:"
+    f"<c(?: r=\"([A-Z]{{1,3}})[0-9]+\")?(?: s=\"(0|[1-9][0-9]*)\")?(?: t=\"([A-Za-z]+)\")?({_ATTRIBUTES}){_WS}*"
+    f"(?:/>|>{_WS}*(?:"
+    f"(?:<f{_ATTRIBUTES}{_WS}*(?:/>|>{_CHARACTERS}*</f>){_WS}*)?(?:<v>({_CHARACTERS}*)</v>{_WS}*|<v{_WS}*/>{_WS}*)?"
+    f"|<is><t(?: xml:space=\"preserve\")?(>{_CHARACTERS}*)</t></is>{_WS}*"
+    f"|(<is>(?:{_CHARACTERS}++|<(?!/is>)[^<>{_FORBIDDEN}]*+>)*+</is>|<is{_WS}*/>){_WS}*"
+    f")</c>)"
+    f"|(<row{_ATTRIBUTES}{_WS}*/?>|</row>|[\\s\\S]))"
+)
+# One shared string: ">" + the text of its single <t>, any other <si> (rich text, phonetic runs), or junk.
+_STRING_TOKEN = re.compile(
+    f"{_WS}*+(?:<si>{_WS}*<t(?: xml:space=\"preserve\")?(>{_CHARACTERS}*)</t>{_WS}*</si>"
+    f"|(<si>(?:{_CHARACTERS}++|<(?!/si>)[^<>{_FORBIDDEN}]*+>)*+</si>|<si{_WS}*/>)"
+    f"|([\\s\\S]))"
+)
+_ATTRIBUTE = re.compile(f"{_WS}+({_QNAME}){_WS}*={_WS}*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_INLINE_TOKEN = re.compile(f"([^<]+)|<(/?)({_QNAME})({_ATTRIBUTES}){_WS}*(/?)>|([\\s\\S])")
+_REFERENCE_SHAPE = re.compile("[A-Z]{1,3}[0-9]+")
+_STYLE_SHAPE = re.compile("0|[1-9][0-9]*")
+_TYPE_SHAPE = re.compile("[A-Za-z]+")
+_BAD_ENTITY = re.compile("&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});)")
+_CHARACTER_REFERENCE = re.compile("&#(x?)([0-9a-fA-F]+);")
+_ENTITY = re.compile("&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot|apos);")
+_NAMED_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+_XML_NS = "http://www.w3.org/XML/1998/namespace"
+_PARSER_TAGS = frozenset({"row", "c", "v", "is", "t", "rPh"})  # what _SheetParser reacts to
+_ROW_END = b"</row>"
+_STRING_END = b"</si>"
+_PIECE = 1 << 14  # bytes read at a time: a piece (up to its last </row>) is then shorter than MAX_CELL_TEXT
+_LONGEST_PIECE = 8 * _MB  # rows this long (or a sheet without </row>) are left to expat
+_TROUBLED_PIECES = 4  # pieces in a row that need expat: the rest of the sheet goes to expat directly
+
+
+class _Trouble(Exception):
+    """The fast path meets something it does not read with certainty: expat reads that part instead."""
+
+
+def _is_xml_character(code: int) -> bool:
+    return code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD or 0x10000 <= code <= 0x10FFFF
+
+
+def _plain_xml(text: str) -> bool:
+    """No "]]>" (refused outside markup), and every ``&`` starts one of the five entities or a valid character
+    reference (a DTD could define others: a sheet with one is left to expat from its start)."""
+    if "]]>" in text:
+        return False
+    if "&" in text:
+        if _BAD_ENTITY.search(text):
+            return False
+        for hexadecimal, digits in _CHARACTER_REFERENCE.findall(text):
+            if not _is_xml_character(int(digits, 16 if hexadecimal else 10)):
+                return False
+    return True
+
+
+def _entity(found: re.Match) -> str:
+    name = found[1]
+    if name[0] == "#":
+        return chr(int(name[2:], 16) if name[1] == "x" else int(name[1:]))
+    return _NAMED_ENTITIES[name]
+
+
+def _decode(raw: str) -> str:
+    """Character data as expat reports it: line ends normalised to "\\n" (before references are replaced,
+    so that ``&#13;`` stays a carriage return), then entity and character references replaced."""
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" in raw:
+        raw = _ENTITY.sub(_entity, raw)
+    return raw
+
+
+class _Prepended:
+    """``head`` and then the rest of ``source``, read as one stream."""
+
+    def __init__(self, head: bytes, source: IO[bytes]) -> None:
+        self.head = head
+        self.source = source
+
+    def read(self, size: int = -1) -> bytes:
+        if self.head:
+            head, self.head = self.head, b""
+            return head
+        return self.source.read(size)
+
+
+@dataclass
+class _Head:
+    """What precedes the rows: where they start, and the root and ``<sheetData>`` start tags rebuilt with
+    their namespace declarations (a prefix after which expat reads any later part as it would in place)."""
+
+    body: int  # offset of the first byte after <sheetData ...>
+    prefix: bytes
+    suffix: bytes
+    namespaces: dict[str, str]  # prefix -> namespace, for the attributes of rows and cells
+
+
+class _HeadFound(Exception):
+    pass
+
+
+def _start_tag(prefix: str | None, local: str, declarations: list[tuple[str | None, str]]) -> str:
+    from xml.sax.saxutils import quoteattr
+
+    name = f"{prefix}:{local}" if prefix else local
+    declared = "".join(f" xmlns:{p}={quoteattr(uri)}" if p else f" xmlns={quoteattr(uri)}" for p, uri in declarations)
+    return f"<{name}{declared}>"
+
+
+def _read_head(source: IO[bytes], container: str | None) -> tuple[bytes, _Head | None]:
+    """The bytes read up to and including the start tag of the root (``container`` None) or of the root's
+    unprefixed child ``container`` in the main namespace (``"sheetData"``), checked with expat (namespaces on,
+    as :class:`_SheetParser` reads them), and where the content starts. ``None`` instead when the head is
+    anything else, not UTF-8, has a DTD, or holds an element :class:`_SheetParser` reads before the container.
+    All bytes read so far are returned in both cases."""
+    data = bytearray()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.namespace_prefixes = True
+    pending: list[tuple[str | None, str]] = []
+    depth = 0
+    root: tuple[str | None, str, list[tuple[str | None, str]]] | None = None
+    refused = False
+
+    def declaration(_version, encoding, _standalone) -> None:
+        nonlocal refused
+        if encoding is not None and encoding.lower().replace("_", "-") not in ("utf-8", "utf8"):
+            refused = True
+
+    def doctype(*_arguments) -> None:
+        nonlocal refused
+        refused = True
+
+    def namespace(prefix: str | None, uri: str) -> None:
+        pending.append((prefix, uri))
+
+    def start(name: str, _attributes) -> None:
+        nonlocal depth, root, pending, refused
+        depth += 1
+        parts = name.split("}")
+        uri, local, prefix = (parts + [None])[:3] if len(parts) > 1 else (None, name, None)
+        declarations, pending = pending, []
+        if depth == 1:
+            root = (prefix, local, declarations)
+            if container is None:
+                raise _HeadFound(parser.CurrentByteIndex, [])
+        elif depth == 2 and uri == SHEET_MAIN_NS and local == container and prefix is None:
+            raise _HeadFound(parser.CurrentByteIndex, declarations)
+        if uri == SHEET_MAIN_NS and local in _PARSER_TAGS:
+            refused = True
+            raise _HeadFound(-1, [])
+
+    def end(_name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.XmlDeclHandler = declaration
+    parser.StartDoctypeDeclHandler = doctype
+    parser.StartNamespaceDeclHandler = namespace
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        while len(data) < _LONGEST_PIECE:
+            chunk = source.read(_PIECE)
+            data += chunk
+            parser.Parse(chunk, not chunk)
+            if not chunk or refused:
+                break
+    except _HeadFound as found:
+        offset, declarations = found.args
+        if refused or root is None or offset < 0:
+            return bytes(data), None
+        root_prefix, root_local, root_declarations = root
+        tag = re.compile(f"<{re.escape(container or _qualified(root_prefix, root_local))}{_ATTRIBUTES}{_WS}*>"
+                         .encode()).match(data, offset)
+        if tag is None:  # <sheetData/>, or a tag the pattern does not know
+            return bytes(data), None
+        namespaces = {"xml": _XML_NS}
+        for prefix, uri in (*root_declarations, *declarations):
+            if prefix:
+                namespaces[prefix] = uri
+        opening = _start_tag(root_prefix, root_local, root_declarations)
+        closing = f"</{_qualified(root_prefix, root_local)}>"
+        if container is not None:
+            opening += _start_tag(None, container, declarations)
+            closing = f"</{container}>{closing}"
+        return bytes(data), _Head(tag.end(), opening.encode(), closing.encode(), namespaces)
+    except Exception:  # noqa: BLE001 - whatever is wrong, expat reading from the start says it as before
+        return bytes(data), None
+    return bytes(data), None
+
+
+def _qualified(prefix: str | None, local: str) -> str:
+    return f"{prefix}:{local}" if prefix else local
+
+
+class _Pieces:
+    """The stream after ``pending`` (what was read already) in pieces that each end at the last ``end`` tag
+    read so far; when the stream is over (``finished``) or no ``end`` comes for :data:`_LONGEST_PIECE` bytes,
+    ``pending`` holds what follows the last piece."""
+
+    def __init__(self, source: IO[bytes], pending: bytes, end: bytes) -> None:
+        self.source = source
+        self.pending = bytearray(pending)
+        self.end = end
+        self.finished = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        pending, end_tag = self.pending, self.end
+        searched = 0  # pending before this offset holds no end tag
+        while True:
+            end = pending.rfind(end_tag, searched)
+            if end < 0:
+                if self.finished or len(pending) > _LONGEST_PIECE:
+                    return
+                chunk = self.source.read(_PIECE)
+                self.finished = not chunk
+                searched = max(len(pending) - len(end_tag) + 1, 0)
+                pending += chunk
+                continue
+            end += len(end_tag)
+            piece = bytes(pending[:end])
+            del pending[:end]
+            searched = max(len(pending) - len(end_tag) + 1, 0)
+            yield piece
+
+    def rest(self) -> bytes:
+        """What has been read but not handed out yet."""
+        return bytes(self.pending)
+
+
+def _attributes(text: str, namespaces: dict[str, str]) -> dict[str, str]:
+    """The unprefixed attributes of a tag; _Trouble for a namespace declaration, an unbound prefix or an
+    attribute given twice (expat's errors)."""
+    found: dict[str, str] = {}
+    seen: set[object] = set()
+    for name, double, single in _ATTRIBUTE.findall(text):
+        prefix, _colon, local = name.rpartition(":")
+        if prefix:
+            uri = namespaces.get(prefix)
+            if uri is None:
+                raise _Trouble
+            key: object = (uri, local)
+        elif name == "xmlns":
+            raise _Trouble
+        else:
+            key = name
+        if key in seen:
+            raise _Trouble
+        seen.add(key)
+        if not prefix:
+            found[name] = double or single
+    return found
+
+
+def _inline_text(body: str, namespaces: dict[str, str], element: str) -> str:
+    """The text of the ``<t>`` elements outside phonetic runs (``<rPh>``) in ``body``, the content of an inline
+    string's ``<is>`` or a shared string's ``<si>`` (``element``), as :class:`_SheetParser` and
+    :class:`_SharedStrings` join them; _Trouble for anything but elements without a prefix and text (no
+    element inside a ``<t>``, none that those parsers react to)."""
+    texts: list[str] = []
+    stack: list[str] = []
+    phonetic = 0
+    collecting: list[str] | None = None
+    in_text = False
+    for text, closing, name, attributes, empty, junk in _INLINE_TOKEN.findall(body):
+        if text:
+            if collecting is not None:
+                collecting.append(text)
+            continue
+        if junk or ":" in name:
+            raise _Trouble
+        if closing:
+            if attributes or empty or not stack or stack.pop() != name:
+                raise _Trouble
+            if name == "t":
+                in_text = False
+                if collecting is not None:
+                    texts.append(_decode("".join(collecting)))
+                    collecting = None
+            elif name == "rPh":
+                phonetic -= 1
+            continue
+        if in_text or name in (element, "row", "c", "v"):
+            raise _Trouble
+        if attributes:
+            _attributes(attributes, namespaces)
+        if name == "t":
+            if empty:
+                if not phonetic:
+                    texts.append("")
+            else:
+                stack.append(name)
+                in_text = True
+                collecting = None if phonetic else []
+        elif name == "rPh":
+            if not empty:
+                stack.append(name)
+                phonetic += 1
+        elif not empty:
+            stack.append(name)
+    if stack:
+        raise _Trouble
+    return "".join(texts)
+
+
+class _FastSheet:
+    """The rows of a worksheet part at a few Python operations per cell, value for value as
+    :class:`_SheetParser` reads them.
+
+    The XML after ``<sheetData>`` is cut into pieces that end at a ``</row>``; each piece is decoded and
+    matched token by token with :data:`_TOKEN` (one C call per piece). A piece holding anything the
+    tokens do not cover exactly (a namespace prefix, a comment, CDATA, an unknown element, a bad reference,
+    a forbidden character, bytes that are not UTF-8) is read by expat instead, wrapped in the sheet's own root
+    and ``<sheetData>`` start tags; when that fails too (malformed XML, a ``<sheetData>`` inside), expat reads
+    the rest of the part from that piece on, so that the rows and the error are exactly those of
+    :class:`_SheetParser` reading the whole part. The head of the part, and what follows the last
+    ``</row>``, are checked by expat as well.
+
+    Yields (row number, width, dense cells or ``None`` over the column limit, whether a text may be longer than
+    :data:`MAX_CELL_TEXT`). ``fallbacks`` counts the pieces expat read (and "head"/"rest" when it read from
+    the start or to the end), for the tests.
+    """
+
+    def __init__(self, parser: _SheetParser, max_columns: int) -> None:
+        self.parser = parser
+        self.max_columns = max_columns
+        self.strings = parser.shared_strings
+        self.long_strings = max(map(len, self.strings), default=0) > MAX_CELL_TEXT
+        self.date_styles = {str(style) for style in parser.date_formats}
+        if 0 in parser.date_formats:
+            self.date_styles.add("")
+        self.namespaces: dict[str, str] = {}
+        self.number = 0
+        # Attribute strings known good: a row's after its r (no other r), a cell's other than r, s, t (none of them).
+        self.row_rests: set[str] = {""}
+        self.cell_others: set[str] = set()
+        self.fallbacks: list[str] = []
+
+    def rows(self, source: IO[bytes]) -> Iterator[tuple[int, int, list[object] | None, bool]]:
+        data, head = _read_head(source, "sheetData")
+        if head is None:
+            self.fallbacks.append("head")
+            yield from self._expat(_Prepended(data, source))
+            return
+        self.namespaces = head.namespaces
+        pieces = _Pieces(source, data[head.body:], _ROW_END)
+        del data
+        troubled = 0
+        for piece in pieces:
+            rows = self._piece(piece)
+            if rows is None:
+                rows = self._wrapped(piece, head)
+                if rows is None:
+                    self.fallbacks.append("rest")
+                    yield from self._expat(_Prepended(head.prefix + piece + pieces.rest(), source))
+                    return
+                self.fallbacks.append("piece")
+                troubled += 1
+            else:
+                troubled = 0
+            yield from rows
+            if troubled >= _TROUBLED_PIECES:
+                self.fallbacks.append("rest")
+                yield from self._expat(_Prepended(head.prefix + pieces.rest(), source))
+                return
+        # What follows the last </row> (</sheetData>, merged cells, the end of the document, or garbage).
+        yield from self._expat(_Prepended(head.prefix + pieces.rest(), source))
+
+    def _expat(self, source: _Prepended) -> Iterator[tuple[int, int, list[object] | None, bool]]:
+        yield from self._dense(self.parser.fresh(self.number).rows(source))
+
+    def _dense(self, rows) -> Iterator[tuple[int, int, list[object] | None, bool]]:
+        for number, cells in rows:
+            width = max((column for column, _value in cells), default=0)
+            if width > self.max_columns:
+                yield number, width, None, True
+                continue
+            values: list[object] = [None] * width
+            for column, value in cells:
+                values[column - 1] = value
+            yield number, width, values, True
+
+    def _wrapped(self, piece: bytes, head: _Head) -> list | None:
+        """The rows of one piece read by expat inside the sheet's own start tags; None when it is malformed
+        there (or holds a ``<sheetData>``, whose declarations the next piece would not see)."""
+        if b"sheetData" in piece:
+            return None
+        parser = self.parser.fresh(self.number)
+        try:
+            found = parser.parse_all(head.prefix + piece + head.suffix)
+        except Exception:  # noqa: BLE001 - expat reading the rest from here raises it again, in place
+            return None
+        self.number = parser._number
+        return list(self._dense(found))
+
+    def _piece(self, piece: bytes) -> list | None:
+        """The rows of one piece, or None when anything in it is not certain."""
+        try:
+            text = piece.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        if not _plain_xml(text):
+            return None
+        plain = "&" not in text and "\r" not in text
+        long = self.long_strings or (len(text) > MAX_CELL_TEXT and max(map(len, text.split("<"))) > MAX_CELL_TEXT)
+        strings = self.strings
+        date_styles = self.date_styles
+        convert = self.parser.convert
+        column_index = _COLUMN_INDEX
+        max_columns = self.max_columns
+        checked = self.cell_others
+        done: list[tuple[int, int, list[object] | None, bool]] = []
+        number = self.number
+        row: list[object] | None = None
+        column = following = 0
+        try:
+            for letters, style, kind, other, value, simple, inline, tag in _TOKEN.findall(text):
+                if not tag:  # a cell
+                    if other and other not in checked:
+                        letters, style, kind = self._cell_attributes(other, letters, style, kind)
+                    if letters:
+                        column = column_index.get(letters) or _column_of(letters)
+                    else:
+                        column += 1
+                    if value:
+                        if not plain:
+                            value = _decode(value)
+                        if kind == "s":
+                            value = strings[int(value)]
+                        elif not kind or kind == "n":
+                            if style in date_styles:
+                                value = convert("n", int(style) if style else 0, value, None)
+                            elif "." in value or "E" in value or "e" in value:
+                                value = float(value)
+                            else:
+                                value = int(value)
+                        else:
+                            value = convert(kind, int(style) if style else 0, value, None)
+                    elif simple:
+                        value = (simple[1:] if plain else _decode(simple[1:])) if kind == "inlineStr" else None
+                    elif inline:
+                        value = _inline_text(inline[4:-5], self.namespaces, "is") if inline[3] == ">" else ""
+                        if kind != "inlineStr":
+                            value = None
+                    else:
+                        value = None
+                    if column == following:
+                        row.append(value)
+                        following += 1
+                    elif column > following:
+                        if column > max_columns:  # the row is refused: expat's pairs say how wide it is
+                            raise _Trouble
+                        row.extend([None] * (column - following))
+                        row.append(value)
+                        following = column + 1
+                    else:
+                        row[column - 1] = value
+                elif tag == "</row>":
+                    if row is None:
+                        raise _Trouble
+                    done.append((number, len(row), row, long))
+                    row = None
+                elif tag[:4] == "<row":
+                    if row is not None:
+                        raise _Trouble
+                    attributes = tag[4:-1]
+                    empty = attributes.endswith("/")
+                    if empty:
+                        attributes = attributes[:-1]
+                    number = self._row_number(attributes, number) if attributes else number + 1
+                    if empty:
+                        done.append((number, 0, [], False))
+                    else:
+                        row = []
+                        column, following = 0, 1
+                else:
+                    raise _Trouble
+        except Exception:  # noqa: BLE001 - _Trouble, or a value _SheetParser would refuse: expat says which
+            return None
+        if row is not None:
+            return None
+        self.number = number
+        return done
+
+    def _cell_attributes(self, other: str, letters: str, style: str, kind: str) -> tuple[str, str, str]:
+        attributes = _attributes(other, self.namespaces)
+        if not ("r" in attributes or "s" in attributes or "t" in attributes):
+            self.cell_others.add(other)
+            return letters, style, kind
+        for name, value in (("r", letters), ("s", style), ("t", kind)):
+            if value and name in attributes:
+                raise _Trouble
+        if "r" in attributes:
+            if not _REFERENCE_SHAPE.fullmatch(attributes["r"]):
+                raise _Trouble
+            letters = attributes["r"].rstrip("0123456789")
+        if "s" in attributes:
+            style = attributes["s"]
+            if not _STYLE_SHAPE.fullmatch(style):
+                raise _Trouble
+        if "t" in attributes:
+            kind = attributes["t"]
+            if not _TYPE_SHAPE.fullmatch(kind):
+                raise _Trouble
+        return letters, style, kind
+
+    def _row_number(self, attributes: str, number: int) -> int:
+        if attributes.startswith(' r="'):  # as every writer puts it, maybe before spans="1:17" ht="15" ...
+            end = attributes.find('"', 4)
+            given, rest = attributes[4:end], attributes[end + 1:]
+            if rest not in self.row_rests:
+                if "r" in _attributes(rest, self.namespaces):
+                    raise _Trouble
+                self.row_rests.add(rest)
+            if not (given.isascii() and given.isdigit()):
+                raise _Trouble
+            return int(given)
+        given = _attributes(attributes, self.namespaces).get("r")
+        if given is None:
+            return number + 1
+        if not (given.isascii() and given.isdigit()):
+            raise _Trouble
+        return int(given)
+
+
+class _FastStrings:
+    """The shared-string table read like the rows of :class:`_FastSheet` (pieces ending at a ``</si>``, one
+    regular expression per piece), string for string as :class:`_SharedStrings` reads it. All or nothing:
+    :meth:`read` gives None when anything is not certain (a prefix, a comment, a string longer than
+    :data:`MAX_CELL_TEXT` that expat would cap part by part ...), and the caller reads the table with
+    :class:`_SharedStrings` instead, which then says what is wrong as before."""
+
+    def __init__(self, name: str, limit: int) -> None:
+        self.name = name
+        self.limit = limit
+
+    def read(self, source: IO[bytes]) -> list[str] | None:
+        data, head = _read_head(source, None)
+        if head is None:
+            return None
+        strings: list[str] = []
+        pieces = _Pieces(source, data[head.body:], _STRING_END)
+        del data
+        try:
+            for piece in pieces:
+                text = piece.decode("utf-8")
+                if not _plain_xml(text):
+                    return None
+                plain = "&" not in text and "\r" not in text
+                escaped = not plain or "x005F_" in text
+                for simple, rich, junk in _STRING_TOKEN.findall(text):
+                    if simple:
+                        string = simple[1:] if plain else _decode(simple[1:])
+                    elif rich:
+                        string = _inline_text(rich[4:-5], head.namespaces, "si") if rich[3] == ">" else ""
+                    else:
+                        return None
+                    if len(string) > MAX_CELL_TEXT:
+                        return None
+                    strings.append(string.replace("x005F_", "") if escaped or rich else string)
+                if len(strings) > self.limit:
+                    raise NotAList(f"无法读取“{self.name}”：共享字符串超过上限{self.limit:,}个。")
+            if not pieces.finished:  # a string of megabytes: expat reads it part by part
+                return None
+            # What follows the last </si>: expat checks it, and it must hold no string.
+            tail = _SharedStrings(self.name, self.limit)
+            if tail.read(io.BytesIO(head.prefix + pieces.rest() + source.read())) or tail._parts:
+                return None
+        except NotAList:
+            raise
+        except Exception:  # noqa: BLE001 - _SharedStrings reading the table says what is wrong, as before
+            return None
+        return strings
 
 
 def _first_list_sheet(name: str, workbook, kind: ListKind, opened: list[Iterator], limits: ReadLimits
