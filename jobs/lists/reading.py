@@ -1361,10 +1361,10 @@ class _SliceSheet:
     @contextmanager
     def _get_source(self) -> Iterator[IO[bytes]]:
         with self._archive.open(self._part.member) as stream:
-            yield _Pieces(stream, self._part.pieces)
+            yield _ByteRanges(stream, self._part.pieces)
 
 
-class _Pieces(io.RawIOBase):
+class _ByteRanges(io.RawIOBase):
     """A forward-only stream of chosen byte ranges of another stream, in order (the bytes between are read and
     dropped: a zip member cannot seek cheaply)."""
 
