@@ -8,7 +8,6 @@ where 序号 is missing) and ``score`` is 0–100.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import os
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from jobs.rendering.csvfile import safe_csv_columns, write_csv_body, write_csv_columns
+from jobs.rendering.csvfile import csv_lines, write_csv_body, write_csv_columns
 from jobs.rendering.xlsx import OutputNotWritable, append_row, check_writable, save
 
 from jobs.lists.demand_rows import DemandRow, demand_parser
@@ -198,23 +197,14 @@ def _csv_groups(table: MatchTable, seeker_labels: dict[str, str], post_labels: d
     if not ranks:
         return [], b""
     starts = [i for i, rank in enumerate(ranks) if rank == 1]  # each worker's offers start at rank 1
-    columns = safe_csv_columns(([seeker_labels[key] for key in seekers],
-                                [post_labels[key] for key in table.post_keys], ranks, table.score, table.reasons))
-    rows = list(zip(*columns, strict=True))
-    text = io.StringIO(newline="")
-    writer = csv.writer(text, lineterminator="\n")
-    marks = []
-    for first, last in zip(starts, [*starts[1:], len(rows)], strict=True):
-        writer.writerows(rows[first:last])
-        marks.append(text.tell())
-    written = text.getvalue()
-    groups, parts, start, end = [], [], 0, 0
-    for first, last, mark in zip(starts, [*starts[1:], len(rows)], marks, strict=True):
-        part = written[start:mark].encode()
+    lines = csv_lines(([seeker_labels[key] for key in seekers], [post_labels[key] for key in table.post_keys],
+                       ranks, table.score, table.reasons))
+    groups, parts, end = [], [], 0
+    for first, last in zip(starts, [*starts[1:], len(lines)], strict=True):
+        part = "".join(lines[first:last]).encode()
         parts.append(part)
         end += len(part)
         groups.append((int(seekers[first]), end, last - first))
-        start = mark
     return groups, b"".join(parts)
 
 
