@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -92,23 +91,18 @@ def stages(demand: Path, supply: Path, out: Path) -> dict[str, float]:
     timings["open the region index"] = clock() - start
 
     from jobs.lists import match_files as files
-    from jobs.lists.demand_rows import demand_parser
     from jobs.lists.reading import open_list
-    from jobs.lists.supply_rows import supply_parser
 
     gc.disable()  # as the command does from here on
     read = validate = 0.0
     lists = {}
-    demand_rows = partial(demand_parser, occupation_codes=False)  # as match_files reads them
-    for path, kind, parser_of, convert in ((demand, "demand", demand_rows, files._seeker),
-                                           (supply, "supply", supply_parser, files._post)):
+    for path, kind, reader in ((demand, "demand", files._demand_reader), (supply, "supply", files._supply_reader)):
         with open_list(path, kind) as source:
             start = clock()
             rows = list(source.data_rows())
             read += clock() - start
             start = clock()
-            parse, identity = parser_of(source, today=TODAY)
-            items, _outcomes = files._convert_rows(rows, parse, identity, convert, None)
+            items, _outcomes = files._convert_rows(rows, reader(source, today=TODAY), None)
             validate += clock() - start
         lists[kind] = items
     timings["read both files"] = read
@@ -134,17 +128,12 @@ def stages(demand: Path, supply: Path, out: Path) -> dict[str, float]:
 def naive_pairs(demand: Path, supply: Path) -> tuple[list[str], list[str]]:
     """The (wanted jobs, post title) strings of the valid rows, as the naive loop compares them."""
     from jobs.lists import match_files as files
-    from jobs.lists.demand_rows import demand_parser
     from jobs.lists.reading import open_list
-    from jobs.lists.supply_rows import supply_parser
 
     texts: dict[str, list[str]] = {}
-    demand_rows = partial(demand_parser, occupation_codes=False)  # as match_files reads them
-    for path, kind, parser_of, convert in ((demand, "demand", demand_rows, files._seeker),
-                                           (supply, "supply", supply_parser, files._post)):
+    for path, kind, reader in ((demand, "demand", files._demand_reader), (supply, "supply", files._supply_reader)):
         with open_list(path, kind) as source:
-            parse, identity = parser_of(source, today=TODAY)
-            items, _outcomes = files._convert_rows(list(source.data_rows()), parse, identity, convert, None)
+            items, _outcomes = files._convert_rows(list(source.data_rows()), reader(source, today=TODAY), None)
         texts[kind] = ["、".join(item.wanted_titles) if kind == "demand" else item.title for item in items]
     return texts["demand"], texts["supply"]
 

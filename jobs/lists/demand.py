@@ -31,7 +31,7 @@ from jobs.lists.importing import (
     import_list,
     place_option,
 )
-from jobs.lists.demand_rows import DemandRow, DemandRows, demand_parser
+from jobs.lists.demand_rows import DemandRow, DemandRows
 from jobs.lists.preamble import ListInfo, county_from_text, stated_region
 from jobs.lists.reading import DEFAULT_LIMITS, ListSource, ReadLimits
 from jobs.storage import audit
@@ -39,7 +39,7 @@ from jobs.storage.models import DemandEntry, DemandList, Person, Placement
 from jobs.people.persons import _PLAIN_FIELDS, Outcome, add_people, facts_of, store_person, stored_facts
 from jobs.people.regions import RegionTable, region_table
 
-__all__ = ["DemandRow", "demand_parser", "import_demand"]
+__all__ = ["DemandRow", "import_demand"]
 
 # The facts :func:`jobs.people.persons.facts_of` compares, in its order, and the column each comes from.
 _FACT_COLUMNS = dict(zip(

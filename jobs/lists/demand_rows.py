@@ -8,13 +8,14 @@ no ORM.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from functools import partial
 
 from jobs.storage.enums import EmploymentStatus, LabourAbility, PersonCategory
 from jobs.people.identity import IdNumber, normalise_mobile, parse_id_number
 from jobs.people.person_data import PersonData
-from jobs.lists.importing import RowReader, header_of, occupation_code
+from jobs.lists.importing import SKIP, ColumnReader, RowRejected, header_of, occupation_code
 from jobs.lists.places import Place, Places
 from jobs.lists.reading import ListSource, SourceRow
 from jobs.lists.values import (
@@ -31,9 +32,9 @@ from jobs.lists.values import (
     parse_yes_no,
     split_values,
 )
-from jobs.people.regions import RegionError, RegionTable, region_table
+from jobs.people.regions import RegionError, RegionTable
 
-__all__ = ["DemandRow", "DemandRows", "demand_parser"]
+__all__ = ["DemandColumns", "DemandRow", "DemandRows"]
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,27 @@ class DemandRow:
     person: PersonData
 
 
+# The facts of a worker, in the order :class:`PersonData` takes them.
+_PERSON_FIELDS = tuple(field.name for field in fields(PersonData))
+_UNEMPLOYED = (EmploymentStatus.UNEMPLOYED, None)
+
+
+@dataclass(frozen=True)
+class DemandColumns:
+    """A batch of rows read column by column: each row's key, each fact of :class:`PersonData` as one list
+    with a value per row (what the row's worker would have; meaningless for a rejected row), and the rejected
+    rows, by their index in the batch, with their problems."""
+
+    row_keys: list[str | None]
+    facts: dict[str, list]
+    rejected: dict[int, RowRejected]
+
+
 class DemandRows:
     """Parses the rows of one demand list: each row's cells checked and normalised, every problem named."""
 
     kind = "demand"
+    identity_words = (header_of("demand", "id_number"), "身份证号")  # (column, what) of :meth:`identity`
 
     def __init__(self, source: ListSource, *, today: dt.date, table: RegionTable, origin: str | None,
                  occupation_codes: bool = True) -> None:
@@ -57,56 +75,73 @@ class DemandRows:
         self.table = table
         self.places = Places(table)
         self.origin = origin
-        self._memo: dict[tuple, object] = {}
+        self._memo: dict[str, dict] = {}
 
     def parse(self, row: SourceRow) -> DemandRow:
-        cells = RowReader(self.source, row, self._memo)
-        take = cells.take
-        name = take("name", self._name)
-        id_number = take("id_number", self._id_number)
-        phone = take("phone", self._phone)
-        category = take("category", self._category, remember=True)
-        ability = take("labour_ability", parse_labour_ability, remember=True)
-        education = take("education", parse_education, remember=True)
-        skills = take("skills", lambda raw: clean_text(raw, label="技能特长"))
-        status = take("employment_status", parse_employment_status, remember=True)
-        intent = take("employment_intent", lambda raw: parse_yes_no(raw, label="就业意愿"), remember=True)
+        """One row's worker (:class:`RowRejected` with every problem of the row otherwise)."""
+        parsed = self.parse_many([row])[0]
+        if isinstance(parsed, RowRejected):
+            raise parsed
+        return parsed
+
+    def parse_many(self, rows: Sequence[SourceRow]) -> list[DemandRow | RowRejected]:
+        """Each row's worker, or its :class:`RowRejected` with every problem of the row: what :meth:`parse`
+        gives row by row, read column by column (:meth:`read_many`)."""
+        columns = self.read_many(rows)
+        rejected = columns.rejected
+        facts = zip(columns.row_keys, zip(*(columns.facts[name] for name in _PERSON_FIELDS)))
+        return [rejected[index] if index in rejected else DemandRow(row_key, PersonData(*person))
+                for index, (row_key, person) in enumerate(facts)]
+
+    def read_many(self, rows: Sequence[SourceRow]) -> DemandColumns:
+        """A batch of rows read column by column, each distinct cell parsed once (the columns a worker's facts
+        depend on: the household on the county of the ID number, the wanted places on the household)."""
+        columns = ColumnReader(self.source, rows, self._memo)
+        take = columns.take
+        names = take("name", self._name)
+        id_numbers = take("id_number", self._id_number)
+        phones = take("phone", self._phone)
+        categories = take("category", self._category, remember=True)
+        abilities = take("labour_ability", parse_labour_ability, remember=True)
+        educations = take("education", parse_education, remember=True)
+        skills = take("skills", partial(clean_text, label="技能特长"))
+        statuses = take("employment_status", parse_employment_status, remember=True)
+        intents = take("employment_intent", partial(parse_yes_no, label="就业意愿"), remember=True)
         occupations = take("wanted_occupations", self._occupations, remember=True)
-        wage = take("expected_wage", lambda raw: parse_wage(raw, label="期望月薪"), remember=True)
-        training = take("training_intent", lambda raw: parse_yes_no(raw, label="培训意愿"), remember=True)
-        notes = take("notes", lambda raw: clean_text(raw, label="备注"))
-        row_key = take("row_key", lambda raw: clean_text(raw, limit=32, label="序号"))
-        household = None
-        if isinstance(id_number, IdNumber):
-            from_id = self._county_of(id_number.issuing_code)
-            household = take("household", lambda raw: self._household(raw, from_id), remember=True, context=from_id)
-        regions = ()
-        if household is not None:
-            regions = take("wanted_regions", lambda raw: self.places.wanted(
-                split_values(raw, label="意向地区"), home=household.code), remember=True, context=household.code)
-        cells.check()
-        employment = status or (EmploymentStatus.UNEMPLOYED, None)
-        data = PersonData(
-            name=name,
-            id_number=id_number,
-            household_region_code=household.code,
-            household_address=household.address,
-            category=category,
-            labour_ability=ability or LabourAbility.FULL,
-            phone=phone,
-            education=education,
-            skills=skills,
-            employment_status=employment[0],
-            employment_place=employment[1],
-            employment_intent=True if intent is None else intent,
-            training_intent=bool(training),
-            wanted_occupations=occupations or (),
-            wanted_regions=regions or (),
-            expected_wage_min=wage.minimum if wage else None,
-            expected_wage_max=wage.maximum if wage else None,
-            notes=notes,
-        )
-        return DemandRow(row_key, data)
+        wages = take("expected_wage", partial(parse_wage, label="期望月薪"), remember=True)
+        trainings = take("training_intent", partial(parse_yes_no, label="培训意愿"), remember=True)
+        notes = take("notes", partial(clean_text, label="备注"))
+        row_keys = take("row_key", partial(clean_text, limit=32, label="序号"))
+        counties = {number.issuing_code: None for number in id_numbers if number is not None}
+        for code in counties:
+            counties[code] = self._county_of(code)
+        households = take("household", self._household, remember=True, contexts=[
+            SKIP if number is None else counties[number.issuing_code] for number in id_numbers])
+        regions = take("wanted_regions", lambda raw, home: self.places.wanted(
+            split_values(raw, label="意向地区"), home=home), remember=True, contexts=[
+            SKIP if household is None else household.code for household in households])
+        statuses = [status or _UNEMPLOYED for status in statuses]
+        facts = {
+            "name": names,
+            "id_number": id_numbers,
+            "household_region_code": [None if place is None else place.code for place in households],
+            "category": categories,
+            "labour_ability": [ability or LabourAbility.FULL for ability in abilities],
+            "phone": phones,
+            "household_address": [None if place is None else place.address for place in households],
+            "education": educations,
+            "skills": skills,
+            "employment_status": [status[0] for status in statuses],
+            "employment_place": [status[1] for status in statuses],
+            "employment_intent": [True if intent is None else intent for intent in intents],
+            "training_intent": [bool(training) for training in trainings],
+            "wanted_occupations": [wanted or () for wanted in occupations],
+            "wanted_regions": [places or () for places in regions],
+            "expected_wage_min": [wage.minimum if wage else None for wage in wages],
+            "expected_wage_max": [wage.maximum if wage else None for wage in wages],
+            "notes": notes,
+        }
+        return DemandColumns(row_keys, facts, columns.rejected())
 
     @staticmethod
     def _name(raw: object) -> str:
@@ -161,18 +196,12 @@ class DemandRows:
         return self.places.county(text, home=self.origin, fallback=from_id, label="户籍地")
 
     def identity(self, row: DemandRow) -> tuple[str, str, str, str]:
-        number = row.person.id_number.number
-        return number, header_of("demand", "id_number"), row.person.id_number.masked, "身份证号"
+        return self.identity_of(row.person.id_number)
+
+    def identity_of(self, id_number: IdNumber) -> tuple[str, str, str, str]:
+        """(key, column, value shown, what) of the worker with this ID number: one row per worker."""
+        column, what = self.identity_words
+        return id_number.number, column, id_number.masked, what
 
     def describe(self, row: DemandRow) -> str:
         return f"{row.person.name}（{row.person.id_number.masked}）"
-
-
-def demand_parser(source: ListSource, *, today: dt.date, occupation_codes: bool = True
-                  ) -> tuple[Callable[[SourceRow], DemandRow], Callable]:
-    """The row parser and identity of a demand-list import, without a database (e.g. to match two files):
-    rows are validated exactly as :func:`import_demand` validates them. Without ``occupation_codes`` the wanted
-    jobs are kept as written, uncoded (a code never decides whether a row is valid): the matching engine
-    classifies all of them at once, which costs a fraction of coding them one cell at a time."""
-    rows = DemandRows(source, today=today, table=region_table(), origin=None, occupation_codes=occupation_codes)
-    return rows.parse, rows.identity

@@ -4,8 +4,8 @@ Read and validate first
 -----------------------
 The whole file is read and every row validated before anything is written, so a file that turns out to be
 unreadable half-way (a broken xlsx, a CSV field over the limit, a sheet over the row limit) writes nothing
-and the message says where. Rows are parsed once; the accepted ones are kept (parsed, not as cells) until
-the store phase.
+and the message says where. Rows are parsed once, a batch at a time and column by column (:class:`ColumnReader`);
+the accepted ones are kept (parsed, not as cells) until the store phase.
 
 Crash and resume
 ----------------
@@ -32,9 +32,11 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -55,6 +57,7 @@ if TYPE_CHECKING:  # the file-to-file match parses rows with this module and imp
 
 __all__ = [
     "DEFAULT_BATCH_SIZE",
+    "PARSE_ROWS",
     "ImportResult",
     "Issue",
     "ListImport",
@@ -65,7 +68,8 @@ __all__ = [
     "RowError",
     "RowRejected",
     "ProgressCallback",
-    "RowReader",
+    "ColumnReader",
+    "SKIP",
     "Updated",
     "header_of",
     "import_list",
@@ -74,6 +78,7 @@ __all__ = [
 ]
 
 DEFAULT_BATCH_SIZE = 1000
+PARSE_ROWS = 1000  # rows validated together, column by column (each distinct cell of a batch parsed once)
 # Columns whose text a formula-looking value most likely came from someone trying a formula injection.
 _FORMULA_WATCH = ("name", "employer", "title", "contact_name")
 
@@ -239,53 +244,133 @@ def occupation_code(title: str) -> str | None:
 
 
 _REMEMBERED = (str, int, float, type(None))
+# The types whose equal values are the same value (0.0 and -0.0 are equal but show differently, and so are two
+# aware datetimes in different zones): a column that is not remembered parses each distinct value of these
+# types once per batch, and every other cell on its own, as a row-by-row reading would.
+_EXACT = frozenset({str, int, bool, type(None)})
+_PLAIN = frozenset({str, type(None)})
+_PROBLEMS = (CellError, InvalidValue)
 _MISSING = object()
+SKIP = object()
+"""The context of a row whose cell a column does not read (what it depends on had a problem)."""
 
 
-class RowReader:
-    """Reads the cells of one row through parsers, collecting every problem instead of stopping at the first.
+class _Failed:
+    """A parser's error for a cell, as a column's outcome."""
 
-    Columns whose values repeat (categories, wages, places …) are read with ``remember=True``: each distinct
-    (column, value, context) is parsed once per import, its result or error kept in ``memo``. Columns of
-    unique values (names, ID numbers, free text) are not remembered. Problems with ID and phone numbers
-    quote them masked.
+    __slots__ = ("message",)
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+
+class _Alone:
+    """A cell parsed on its own, never shared with equal cells (a datetime; a float in a column that is not
+    remembered; anything else no file holds, hashable or not)."""
+
+    __slots__ = ("cell",)
+
+    def __init__(self, cell: tuple) -> None:
+        self.cell = cell
+
+
+class ColumnReader:
+    """Reads a batch of rows column by column through parsers, collecting every problem of every row instead
+    of stopping at the first.
+
+    :meth:`take` reads one column of every row at once and parses each distinct cell (type, value and
+    context) once. Columns whose values repeat (categories, wages, places …) are read with ``remember=True``:
+    each distinct (column, value, context) is parsed once per import, its result or error kept in ``memo``
+    across batches. Columns of unique values (names, ID numbers, free text) are remembered within the batch
+    only. Problems with ID and phone numbers quote them masked. :meth:`rejected` gives each row that had a
+    problem its :class:`RowRejected`, problems in the order of the file's columns.
     """
 
-    def __init__(self, source: ListSource, row: SourceRow, memo: dict[tuple, object]) -> None:
+    def __init__(self, source: ListSource, rows: Sequence[SourceRow], memo: dict[str, dict]) -> None:
         self.source = source
-        self.row = row
         self.memo = memo
-        self.issues: list[Issue] = []
+        self.issues: dict[int, list[Issue]] = {}
+        self._rows = [row.cells for row in rows]
         self._positions = source.header.positions
 
-    def take(self, key: str, parse: Callable[[object], Any], *, remember: bool = False, context: object = None
-             ) -> Any:
-        # ``source.get(row, key)`` inlined: this runs once per cell of every list.
+    def raw(self, key: str) -> list[object]:
+        """The raw cells of column ``key``, one per row (None where a row or the file has no such cell)."""
         position = self._positions.get(key)
-        cells = self.row.cells
-        raw = cells[position] if position is not None and position < len(cells) else None
-        memo_key = (key, type(raw), raw, context) if remember and isinstance(raw, _REMEMBERED) else None
-        outcome = self.memo.get(memo_key, _MISSING) if memo_key is not None else _MISSING
-        if outcome is _MISSING:
-            try:
-                outcome = parse(raw)
-            except (CellError, InvalidValue) as error:
-                outcome = error
-            if memo_key is not None:
-                self.memo[memo_key] = outcome
-        if isinstance(outcome, (CellError, InvalidValue)):
-            shown, message = display_value(raw), outcome.message
-            if key in SENSITIVE_KEYS:
-                shown, message = mask_numbers_in(shown), mask_numbers_in(message)
-            self.issues.append(Issue(header_of(self.source.kind, key), shown, message))
-            return None
-        return outcome
+        if position is None:
+            return [None] * len(self._rows)
+        try:
+            return list(map(itemgetter(position), self._rows))
+        except IndexError:  # a row shorter than the header
+            return [cells[position] if position < len(cells) else None for cells in self._rows]
 
-    def check(self) -> None:
-        """Raise :class:`RowRejected` when any cell had a problem (problems in the order of the columns)."""
-        if self.issues:
-            order = {header_of(self.source.kind, key): index for key, index in self.source.header.positions.items()}
-            raise RowRejected(sorted(self.issues, key=lambda issue: order.get(issue.column, len(order))))
+    def take(self, key: str, parse: Callable[..., Any], *, remember: bool = False, contexts: list | None = None
+             ) -> list[Any]:
+        """Each row's value of column ``key`` through ``parse(raw)``, or ``parse(raw, context)`` with
+        ``contexts`` (one per row; :data:`SKIP` leaves the row's cell unread and its value None). A cell whose
+        parser raises :class:`CellError` or :class:`InvalidValue` gives None and a problem of its row."""
+        raws = self.raw(key)
+        rows = None  # the rows read, when some are skipped
+        if contexts is not None:
+            rows = [index for index, context in enumerate(contexts) if context is not SKIP]
+            if len(rows) < len(raws):
+                raws, contexts = [raws[index] for index in rows], [contexts[index] for index in rows]
+            else:
+                rows = None
+        types = set(map(type, raws))
+        if contexts is None and types <= _PLAIN:
+            keys: list = raws  # a text or blank cell is its own key
+        else:
+            keys = list(zip(map(type, raws), raws) if contexts is None else zip(map(type, raws), raws, contexts))
+            alone = {kind for kind in types if not issubclass(kind, _REMEMBERED)} if remember else types - _EXACT
+            if alone:
+                keys = [_Alone(cell) if cell[0] in alone else cell for cell in keys]
+        distinct = dict.fromkeys(keys)
+        outcomes = self.memo.setdefault(key, {}) if remember else {}
+        failed = False
+        for cell in distinct:
+            outcome = outcomes.get(cell, _MISSING)
+            if outcome is _MISSING:
+                arguments = cell.cell if type(cell) is _Alone else cell
+                try:
+                    outcome = parse(*arguments[1:]) if type(arguments) is tuple else parse(arguments)
+                except _PROBLEMS as error:
+                    outcome = _Failed(error.message)
+                outcomes[cell] = outcome
+            failed = failed or type(outcome) is _Failed
+        values = list(map(outcomes.__getitem__, keys))
+        if remember:
+            for cell in distinct:  # a cell parsed on its own is not worth remembering past this batch
+                if type(cell) is _Alone:
+                    del outcomes[cell]
+        if failed:
+            self._failed(key, raws, values, rows)
+        if rows is None:
+            return values
+        found: list[Any] = [None] * len(self._rows)
+        for index, value in zip(rows, values):
+            found[index] = value
+        return found
+
+    def _failed(self, key: str, raws: list[object], values: list[Any], rows: list[int] | None) -> None:
+        """Record the problems of column ``key`` (each quoting its own cell) and leave None in their place."""
+        column = header_of(self.source.kind, key)
+        sensitive = key in SENSITIVE_KEYS
+        for index in [index for index, value in enumerate(values) if type(value) is _Failed]:
+            shown, message = display_value(raws[index]), values[index].message
+            if sensitive:
+                shown, message = mask_numbers_in(shown), mask_numbers_in(message)
+            values[index] = None
+            self.issues.setdefault(index if rows is None else rows[index], []).append(Issue(column, shown, message))
+
+    def rejected(self) -> dict[int, RowRejected]:
+        """Each row that had a problem (by its index in the batch) and its problems, in the order of the
+        columns."""
+        if not self.issues:
+            return {}
+        order = {header_of(self.source.kind, key): index for key, index in self.source.header.positions.items()}
+        last = len(order)
+        return {index: RowRejected(sorted(issues, key=lambda issue: order.get(issue.column, last)))
+                for index, issues in self.issues.items()}
 
 
 def header_of(kind: ListKind, key: str) -> str:
@@ -304,6 +389,16 @@ class ListImport(ABC, Generic[T]):
     @abstractmethod
     def parse(self, row: SourceRow) -> T:
         """The row's values, checked and normalised (RowRejected with its issues otherwise)."""
+
+    def parse_many(self, rows: Sequence[SourceRow]) -> list[T | RowRejected]:
+        """Each row's values, or its RowRejected: :meth:`parse` row by row, unless a kind reads a batch at once."""
+        found: list[T | RowRejected] = []
+        for row in rows:
+            try:
+                found.append(self.parse(row))
+            except RowRejected as rejected:
+                found.append(rejected)
+        return found
 
     @abstractmethod
     def identity(self, data: T) -> tuple[Any, str, str, str]:
@@ -362,7 +457,7 @@ def import_list(
         importer.period = ((period or "").strip() or info.period or info.year or str(today.year))[:32]
         if on_open is not None:
             on_open(opened)
-        result = run_import(session, opened, parse_row=importer.parse, identity_of=importer.identity,
+        result = run_import(session, opened, parse_rows=importer.parse_many, identity_of=importer.identity,
                             write_batch=importer.write, describe=importer.describe, dry_run=dry_run,
                             forget=importer.forget, batch_size=batch_size, progress=progress)
     list_id, region_code = importer.stored_list()
@@ -376,7 +471,7 @@ def run_import(
     session: Session,
     source: ListSource,
     *,
-    parse_row: Callable[[SourceRow], T],
+    parse_rows: Callable[[Sequence[SourceRow]], list[T | RowRejected]],
     identity_of: Callable[[T], tuple[Any, str, str, str]],
     write_batch: Callable[[list[Parsed[T]]], list[Outcome | Updated | NeedsConfirmation | RowRejected]],
     describe: Callable[[T], str] | None = None,
@@ -388,7 +483,8 @@ def run_import(
     """Import every data row of ``source``: each is created, updated, unchanged, rejected or left for
     confirmation.
 
-    ``parse_row`` returns the row's validated data or raises :class:`RowRejected`. ``identity_of`` gives
+    ``parse_rows`` returns each row's validated data or its :class:`RowRejected`, for a batch of rows at a time
+    (:data:`PARSE_ROWS`). ``identity_of`` gives
     (key, column, value, what) for the thing the row describes; a second row with the same key is rejected
     with a reference to the first, never merged. ``write_batch`` stores a batch and says what happened to
     each row. Every row is read and validated before the first batch is written; batches are then committed
@@ -408,13 +504,17 @@ def run_import(
     pending_progress = 0
     try:
         _end_transaction(session, dry_run)  # whatever was read while options were resolved: no lock while reading
-        for row in source.data_rows():
-            result.rows += 1
-            pending_progress += 1
-            _take_row(result, source, row, parse_row, identity_of, first_seen, accepted)
-            if progress is not None and pending_progress >= 100:
-                progress(pending_progress)
-                pending_progress = 0
+        rows = source.data_rows()
+        while batch := list(islice(rows, PARSE_ROWS)):
+            parsed = iter(parse_rows([row for row in batch if not row.overlong]))
+            for row in batch:
+                result.rows += 1
+                pending_progress += 1
+                _take_row(result, source, row, None if row.overlong else next(parsed), identity_of, first_seen,
+                          accepted)
+                if progress is not None and pending_progress >= 100:
+                    progress(pending_progress)
+                    pending_progress = 0
         if progress is not None and pending_progress:
             progress(pending_progress)
         if result.rows == 0:
@@ -439,7 +539,7 @@ def _end_transaction(session: Session, dry_run: bool) -> None:
         session.commit()
 
 
-def _take_row(result: ImportResult, source: ListSource, row: SourceRow, parse_row, identity_of, first_seen,
+def _take_row(result: ImportResult, source: ListSource, row: SourceRow, data, identity_of, first_seen,
               accepted) -> None:
     if row.overlong:
         by_position = {index: key for key, index in source.header.positions.items()}
@@ -451,10 +551,8 @@ def _take_row(result: ImportResult, source: ListSource, row: SourceRow, parse_ro
             issues.append(Issue(column, "", f"单元格内容超过{MAX_CELL_TEXT:,}个字符的上限，本行未导入：请精简后重新导入。"))
         result.reject(row, issues)
         return
-    try:
-        data = parse_row(row)
-    except RowRejected as rejected:
-        result.reject(row, rejected.issues)
+    if isinstance(data, RowRejected):
+        result.reject(row, data.issues)
         return
     key, column, value, what = identity_of(data)
     earlier = first_seen.get(key)

@@ -13,6 +13,8 @@ import io
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import partial
+from itertools import islice
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -20,16 +22,18 @@ from openpyxl import Workbook
 from jobs.rendering.csvfile import csv_lines, write_csv_body, write_csv_columns
 from jobs.rendering.xlsx import OutputNotWritable, append_row, check_writable, save
 
-from jobs.lists.demand_rows import DemandRow, demand_parser
+from jobs.lists.demand_rows import DemandRows
 from jobs.lists.importing import RowRejected
 from jobs.lists import file_shards
 from jobs.lists.reading import ListSource, RowSlice, SourceRow, open_list
-from jobs.lists.supply_rows import SupplyRow, supply_parser
-from jobs.placements.engine_input import post_of_row, seeker_of_row
-from matching import MatchTable, Post, PostIndex, Seeker, SeekerIndex, match_table
+from jobs.lists.supply_rows import SupplyRows
+from jobs.people.regions import region_table
+from jobs.placements.engine_input import post_of_row, seekers_of_facts
+from matching import MatchTable, PostIndex, SeekerIndex, match_table
 
 OUTPUT_COLUMNS = ("demand_key", "supply_key", "rank", "score", "reasons")
 _PROGRESS_STEP = 100  # rows read between two updates of the caller's progress
+_BATCH_ROWS = 1000  # rows validated together, column by column
 _SHARD_ROWS = 2000  # demand lists shorter than this are matched in one process (a fork costs more than it saves)
 
 
@@ -93,8 +97,7 @@ def match_files(
     with open_list(demand_path, "demand") as source:
         if on_open is not None:
             on_open(source)
-        # Wanted jobs stay as written: the engine codes all of them at once (SeekerIndex).
-        parse_demand, demand_identity = demand_parser(source, today=today, occupation_codes=False)
+        read_demand = _demand_reader(source, today=today)
         sharded = shard_output and (source.estimated_rows or 0) >= _SHARD_ROWS
         # One process validates the rows as they are read. Shards read each their own slice of the sheet; where
         # it cannot be cut (a CSV, a sheet not plainly written), its rows are read here and handed out.
@@ -104,12 +107,12 @@ def match_files(
         with open_list(supply_path, "supply") as supply_source:
             if on_open is not None:
                 on_open(supply_source)
-            parse_supply, supply_identity = supply_parser(supply_source, today=today)
-            posts, supply = _convert_rows(supply_source.data_rows(), parse_supply, supply_identity, _post, progress)
+            posts, supply = _convert_rows(supply_source.data_rows(), _supply_reader(supply_source, today=today),
+                                          progress)
         result.posts = len(posts)
         post_index = PostIndex(posts) if posts else None
         if not sharded:
-            seekers, demand = _convert_rows(source.data_rows(), parse_demand, demand_identity, _seeker, progress)
+            seekers, demand = _convert_rows(source.data_rows(), read_demand, progress)
             result.seekers = len(seekers)
             if seekers and post_index is not None:
                 table = match_table(SeekerIndex(seekers), post_index, today=today, top_k=top_k, by=by)
@@ -122,7 +125,7 @@ def match_files(
             def work(part: RowSlice | Sequence[SourceRow]) -> file_shards.Shard:
                 mine = progress if os.getpid() == here else None  # only this process draws the progress bar
                 rows = source.read_slice(part) if isinstance(part, RowSlice) else part
-                seekers, shard = _convert_rows(rows, parse_demand, demand_identity, _seeker, mine)
+                seekers, shard = _convert_rows(rows, read_demand, mine)
                 if seekers and post_index is not None:
                     table = match_table(SeekerIndex(seekers), post_index, today=today, top_k=top_k, by=by)
                     shard.groups, shard.body = _csv_groups(table, shard.labels, supply.labels)
@@ -152,38 +155,99 @@ def _skipped(kind: str, rows: list[tuple[int, str]]) -> list[Skipped]:
     return [Skipped(kind, row, message) for row, message in rows]
 
 
-def _convert_rows(rows: Iterable[SourceRow], parse, identity, convert, progress
+@dataclass
+class _Batch:
+    """A batch of rows validated: the rejected rows (by index), each row's identity (one row per thing) and
+    key, the words a duplicate's message uses, and ``convert(indices, keys)``, the engine's input of those rows
+    (each item, or the ValueError that refuses it)."""
+
+    rejected: dict[int, RowRejected]
+    identities: list
+    row_keys: list[str | None]
+    words: tuple[str, str]
+    convert: Callable[[list[int], list[str]], list]
+
+
+def _demand_reader(source: ListSource, *, today: dt.date) -> Callable[[Sequence[SourceRow]], _Batch]:
+    """Demand rows validated as an import would, read column by column and turned into the engine's workers
+    without a ``PersonData`` per row. Wanted jobs stay as written: the engine codes all of them at once
+    (SeekerIndex)."""
+    demand = DemandRows(source, today=today, table=region_table(), origin=None, occupation_codes=False)
+
+    def read(rows: Sequence[SourceRow]) -> _Batch:
+        columns = demand.read_many(rows)
+        facts = columns.facts
+        identities = [None if number is None else demand.identity_of(number)[0] for number in facts["id_number"]]
+        return _Batch(columns.rejected, identities, columns.row_keys, demand.identity_words,
+                      partial(seekers_of_facts, facts))
+
+    return read
+
+
+def _supply_reader(source: ListSource, *, today: dt.date) -> Callable[[Sequence[SourceRow]], _Batch]:
+    """Supply rows validated as an import would, a batch at a time, and turned into the engine's posts."""
+    supply = SupplyRows(source, today=today, table=region_table())
+
+    def read(rows: Sequence[SourceRow]) -> _Batch:
+        parsed = supply.parse_many(rows)
+        rejected = {index: row for index, row in enumerate(parsed) if isinstance(row, RowRejected)}
+        identities = [None if index in rejected else supply.identity(row) for index, row in enumerate(parsed)]
+        words = next(((column, what) for _key, column, _value, what in filter(None, identities)), ("", ""))
+
+        def convert(indices: list[int], keys: list[str]) -> list:
+            return [_converted(post_of_row, parsed[index], key) for index, key in zip(indices, keys, strict=True)]
+
+        return _Batch(rejected, [None if found is None else found[0] for found in identities],
+                      [None if index in rejected else row.row_key for index, row in enumerate(parsed)], words, convert)
+
+    return read
+
+
+def _converted(convert: Callable, row: object, key: str) -> object:
+    try:
+        return convert(row, key)
+    except ValueError as error:
+        return error
+
+
+def _convert_rows(rows: Iterable[SourceRow], read: Callable[[Sequence[SourceRow]], _Batch], progress
                   ) -> tuple[list, file_shards.Shard]:
-    """Validate rows as an import would and convert the valid ones (keyed by row number: ``labels`` holds the
-    key each row shows); what each row came to is in the returned shard record."""
+    """Validate rows as an import would, a batch at a time (``read``), and convert the valid ones (keyed by row
+    number: ``labels`` holds the key each row shows); what each row came to is in the returned shard record."""
     items: list = []
     shard = file_shards.Shard()
     seen, labels = shard.seen, shard.labels
     counted = 0
-    for row in rows:
-        counted += 1
-        if progress is not None and counted == _PROGRESS_STEP:  # a progress bar's update is not free
-            progress(counted)
-            counted = 0
-        number = row.number
-        try:
-            parsed = parse(row)
-        except RowRejected as rejected:
-            shard.skipped.append((number, "；".join(f"{issue.column}：{issue.message}" for issue in rejected.issues)))
-            continue
-        key, column, _value, what = identity(parsed)
-        shard.words = (column, what)
-        if key in seen:
-            shard.duplicates.append((number, key))
-            continue
-        seen[key] = number
-        try:
-            items.append(convert(parsed, str(number)))
-        except ValueError as error:
-            shard.skipped.append((number, str(error)))
-            continue
-        shard.kept.append(number)
-        labels[str(number)] = _row_key(parsed.row_key, number)
+    rows = iter(rows)
+    while batch := list(islice(rows, _BATCH_ROWS)):
+        found = read(batch)
+        accepted: list[int] = []
+        for index, row in enumerate(batch):
+            counted += 1
+            if progress is not None and counted == _PROGRESS_STEP:  # a progress bar's update is not free
+                progress(counted)
+                counted = 0
+            rejected = found.rejected.get(index)
+            if rejected is not None:
+                shard.skipped.append((row.number, "；".join(f"{issue.column}：{issue.message}"
+                                                           for issue in rejected.issues)))
+                continue
+            key = found.identities[index]
+            shard.words = found.words
+            if key in seen:
+                shard.duplicates.append((row.number, key))
+                continue
+            seen[key] = row.number
+            accepted.append(index)
+        numbers = [batch[index].number for index in accepted]
+        for index, number, item in zip(accepted, numbers, found.convert(accepted, [str(n) for n in numbers]),
+                                       strict=True):
+            if isinstance(item, ValueError):
+                shard.skipped.append((number, str(item)))
+                continue
+            items.append(item)
+            shard.kept.append(number)
+            labels[str(number)] = _row_key(found.row_keys[index], number)
     if progress is not None and counted:
         progress(counted)
     return items, shard
@@ -210,14 +274,6 @@ def _csv_groups(table: MatchTable, seeker_labels: dict[str, str], post_labels: d
 
 def _row_key(row_key: str | None, number: int) -> str:
     return row_key if row_key else str(number)
-
-
-def _seeker(row: DemandRow, key: str) -> Seeker:
-    return seeker_of_row(row.person, key)
-
-
-def _post(row: SupplyRow, key: str) -> Post:
-    return post_of_row(row, key)
 
 
 def write_output(result: FileMatch, path: str | Path) -> None:

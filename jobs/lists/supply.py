@@ -42,10 +42,10 @@ from jobs.lists.reading import DEFAULT_LIMITS, ListSource, ReadLimits
 from jobs.storage import audit
 from jobs.storage.models import Employer, Post, Region, SupplyList, Workstation
 from jobs.people.person_data import Outcome
-from jobs.lists.supply_rows import SupplyRow, SupplyRows, supply_parser
+from jobs.lists.supply_rows import SupplyRow, SupplyRows
 from jobs.people.regions import RegionTable, region_table
 
-__all__ = ["SupplyRow", "import_supply", "supply_parser"]
+__all__ = ["SupplyRow", "import_supply"]
 
 # The post's columns and the list column each comes from (what "updated" rows name).
 _POST_COLUMNS = {

@@ -8,12 +8,13 @@ no ORM.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from functools import partial
 
 from jobs.storage.enums import LabourIntensity
 from jobs.people.identity import normalise_contact_phone, normalise_credit_code
-from jobs.lists.importing import RowReader, header_of
+from jobs.lists.importing import ColumnReader, RowRejected, header_of
 from jobs.lists.places import Place, Places
 from jobs.lists.reading import ListSource, SourceRow
 from jobs.lists.values import (
@@ -34,9 +35,9 @@ from jobs.lists.values import (
     parse_labour_intensity,
     parse_wage,
 )
-from jobs.people.regions import RegionTable, region_table
+from jobs.people.regions import RegionTable
 
-__all__ = ["SupplyRow", "SupplyRows", "supply_parser"]
+__all__ = ["SupplyRow", "SupplyRows"]
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,9 @@ class SupplyRow:
         return self.credit_code or f"名称:{self.employer_name}"
 
 
+_SUPPLY_FIELDS = tuple(field.name for field in fields(SupplyRow))  # in the order SupplyRow takes them
+
+
 class SupplyRows:
     """Parses the rows of one supply list: each row's cells checked and normalised, every problem named."""
 
@@ -75,32 +79,42 @@ class SupplyRows:
         self.source = source
         self.today = today
         self.places = Places(table)
-        self._memo: dict[tuple, object] = {}
+        self._memo: dict[str, dict] = {}
 
     def parse(self, row: SourceRow) -> SupplyRow:
-        cells = RowReader(self.source, row, self._memo)
-        take = cells.take
+        """One row's post (:class:`RowRejected` with every problem of the row otherwise)."""
+        parsed = self.parse_many([row])[0]
+        if isinstance(parsed, RowRejected):
+            raise parsed
+        return parsed
+
+    def parse_many(self, rows: Sequence[SourceRow]) -> list[SupplyRow | RowRejected]:
+        """Each row's post, or its :class:`RowRejected` with every problem of the row: what :meth:`parse`
+        gives row by row, read column by column (each distinct cell of a batch parsed once)."""
+        columns = ColumnReader(self.source, rows, self._memo)
+        take = columns.take
         values = {
-            "row_key": take("row_key", lambda raw: clean_text(raw, limit=32, label="序号")),
+            "row_key": take("row_key", partial(clean_text, limit=32, label="序号")),
             "employer_name": take("employer", self._employer, remember=True),
             "credit_code": take("credit_code", self._credit_code, remember=True),
             "title": take("title", self._title, remember=True),
             "place": take("place", self._place, remember=True),
             "headcount": take("headcount", parse_headcount, remember=True),
-            "wage": take("wage", lambda raw: parse_wage(raw, label="月薪"), remember=True),
+            "wage": take("wage", partial(parse_wage, label="月薪"), remember=True),
             "age": take("age", parse_age_range, remember=True),
             "education": take("education", parse_education, remember=True),
-            "skills": take("skills", lambda raw: clean_text(raw, label="技能要求")),
+            "skills": take("skills", partial(clean_text, label="技能要求")),
             "intensity": take("intensity", parse_labour_intensity, remember=True),
             "board": take("board", parse_board, remember=True),
             "contract_months": take("contract", parse_contract_months, remember=True),
-            "contact_name": take("contact_name", lambda raw: clean_name(raw, limit=64, label="联系人")),
+            "contact_name": take("contact_name", partial(clean_name, limit=64, label="联系人")),
             "contact_phone": take("contact_phone", self._contact_phone),
-            "closing_date": take("closing_date", lambda raw: parse_date(raw, label="截止日期"), remember=True),
-            "notes": take("notes", lambda raw: clean_text(raw, label="备注")),
+            "closing_date": take("closing_date", partial(parse_date, label="截止日期"), remember=True),
+            "notes": take("notes", partial(clean_text, label="备注")),
         }
-        cells.check()
-        return SupplyRow(**values)
+        rejected = columns.rejected()
+        rows_facts = zip(*(values[name] for name in _SUPPLY_FIELDS))
+        return [rejected[index] if index in rejected else SupplyRow(*facts) for index, facts in enumerate(rows_facts)]
 
     @staticmethod
     def _credit_code(raw: object) -> str | None:
@@ -140,10 +154,3 @@ class SupplyRows:
 
     def describe(self, row: SupplyRow) -> str:
         return f"{row.employer_name} {row.title}"
-
-
-def supply_parser(source: ListSource, *, today: dt.date) -> tuple[Callable[[SourceRow], SupplyRow], Callable]:
-    """The row parser and identity of a supply-list import, without a database (e.g. to match two files):
-    rows are validated exactly as :func:`import_supply` validates them."""
-    rows = SupplyRows(source, today=today, table=region_table())
-    return rows.parse, rows.identity

@@ -117,9 +117,12 @@ def clean_text(raw: object, *, limit: int | None = None, label: str = "内容") 
     Returns None for a blank cell. ``limit`` is the longest text the database holds (``label`` names the
     column in the error message).
     """
-    if is_blank(raw):
+    if type(raw) is int:
+        text = str(raw)  # digits and a sign: nothing to fold or collapse
+    elif is_blank(raw):
         return None
-    text = _SPACES.sub(" ", display_value(raw).translate(_FOLD)).strip()
+    else:
+        text = _SPACES.sub(" ", display_value(raw).translate(_FOLD)).strip()
     if limit is not None and len(text) > limit:
         raise CellError(f"{label}太长：最多{limit}个字，这里有{len(text)}个字。")
     return text or None

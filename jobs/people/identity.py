@@ -152,6 +152,7 @@ _ID_CHARS = re.compile(r"[0-9X]*")
 _SCIENTIFIC = re.compile(r"\d+(?:[.,]\d+)?E[+-]?\d+", re.IGNORECASE)
 _FLOAT_TEXT = re.compile(r"\d{12,}\.\d*")
 _EXCEL_ZEROED_TAIL = "000"
+_LAST = frozenset("0123456789xX")  # the characters an ID number may end with, as written
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ class IdNumber:
     @property
     def masked(self) -> str:
         """The number as shown to users without the right to see it, e.g. ``430124********4513``."""
-        return mask_id(self.number)
+        return self.number[:6] + "********" + self.number[-4:]  # :func:`mask_id` of the canonical number
 
     def age_on(self, day: date) -> int:
         """Age in completed years on ``day``."""
@@ -238,6 +239,8 @@ def parse_id_number(
 
 def _id_text(raw: object) -> str:
     """The canonical 18-character text of an ID cell, or the error for its shape."""
+    if type(raw) is str and len(raw) == ID_LENGTH and raw.isascii() and raw[:17].isdigit() and raw[17] in _LAST:
+        return raw.upper()  # already 17 digits and a check character: what the steps below would give
     if isinstance(raw, float) and not math.isnan(raw):
         raise _excel_number_error(repr(raw))
     text = _cell_text(raw).replace("-", "")
@@ -278,7 +281,7 @@ def _excel_number_error(shown: str) -> InvalidIdNumber:
 
 def _check_id_checksum(number: str) -> None:
     """GB 11643-1999 §8.2: the 18th character must equal the MOD 11-2 check character."""
-    if number[-1] == check_digit(number[:17]):
+    if number[-1] == ric.calc_check_digit(number):  # ``number`` is 17 ASCII digits and a last character
         return
     if number.endswith(_EXCEL_ZEROED_TAIL):
         # Excel keeps 15 significant digits: an 18-digit number typed into a numeric cell comes back
@@ -343,29 +346,36 @@ def _check_issuing_code(
     code: str, birth_year: int, this_year: int, valid_for_year: Callable[[str, int], bool] | None
 ) -> None:
     """The code must have been in use in some year from the birth year up to this year."""
+    problem = _issuing_code_problem(code, birth_year, this_year, valid_for_year)
+    if problem is not None:
+        raise InvalidIdNumber("id.region_unknown", problem)
+
+
+@lru_cache(maxsize=1 << 14)
+def _issuing_code_problem(
+    code: str, birth_year: int, this_year: int, valid_for_year: Callable[[str, int], bool] | None
+) -> str | None:
+    """Why ``code`` cannot begin the ID number of someone born in ``birth_year`` (None when it can), each
+    distinct question answered once: a list of 10^4 people has a few hundred (``valid_for_year`` answers
+    from a region table, which does not change)."""
     if valid_for_year is not None:
         if any(valid_for_year(code, year) for year in range(birth_year, this_year + 1)):
-            return
-        raise InvalidIdNumber(
-            "id.region_unknown",
+            return None
+        return (
             f"身份证号前6位地区码“{code}”在出生年份{birth_year}年及以后都不是有效的行政区划代码，"
-            "号码可能录入有误。",
+            "号码可能录入有误。"
         )
     ranges = _code_years(code)
     if ranges is None:
-        raise InvalidIdNumber(
-            "id.region_unknown",
-            f"身份证号前6位地区码“{code}”不是已知的行政区划代码，号码可能录入有误。",
-        )
+        return f"身份证号前6位地区码“{code}”不是已知的行政区划代码，号码可能录入有误。"
     if any(
         (end is None or end >= birth_year) and (start is None or start <= this_year) for start, end in ranges
     ):
-        return
+        return None
     retired = max(end for _start, end in ranges if end is not None)
-    raise InvalidIdNumber(
-        "id.region_unknown",
+    return (
         f"身份证号前6位地区码“{code}”在{retired}年后已停用，不可能出现在{birth_year}年出生的人的身份证号中，"
-        "号码可能录入有误。",
+        "号码可能录入有误。"
     )
 
 
@@ -448,6 +458,8 @@ def normalise_mobile(raw: object) -> str:
     :class:`InvalidPhone` with code ``phone.empty``, ``phone.multiple_numbers``, ``phone.illegal_characters``,
     ``phone.wrong_length`` or ``phone.not_mobile``.
     """
+    if type(raw) is str and len(raw) == 11 and raw.isascii() and _MOBILE.fullmatch(raw):
+        return raw  # already 11 plain digits of a mobile: what the steps below would give
     text = _phone_text(raw).replace("(", "").replace(")", "")
     text, _prefixed = _strip_country_code(text)
     digits = text.replace("-", "")

@@ -8,7 +8,7 @@ are; the rules of the translation (current county codes, 不限 as ANY, a post's
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from jobs.people.regions import region_table
@@ -19,7 +19,6 @@ from matching import Seeker as EngineSeeker
 
 if TYPE_CHECKING:  # the file-to-file match translates list rows with this module and imports no ORM
     from jobs.lists.supply_rows import SupplyRow
-    from jobs.people.person_data import PersonData
     from jobs.storage.crypto import Vault
     from jobs.storage.models import Person, Post
 
@@ -39,21 +38,31 @@ def seeker(
     education: str | None,
 ) -> EngineSeeker:
     """A worker as the engine sees them: current home county, wanted places as code prefixes (不限 = ANY)."""
-    regions = tuple(wanted_regions)
+    areas, labels = _wanted_areas(tuple(wanted_regions))
     return EngineSeeker(
         key=key,
-        home_county=region_table().current(household_region_code).code,
+        home_county=_home_county(household_region_code),
         birth_date=birth_date,
         category=category,
         labour_ability=labour_ability,
         wanted_titles=tuple(wanted_titles),
-        wanted_areas=tuple(code or ANY for _text, code in regions) or (ANY,),
-        wanted_area_labels=tuple(text for text, _code in regions) or ("不限",),
+        wanted_areas=areas,
+        wanted_area_labels=labels,
         expected_wage_min=expected_wage_min,
         expected_wage_max=expected_wage_max,
         skills=skills or "",
         education=education,
     )
+
+
+def _home_county(household_region_code: str) -> str:
+    """The current county of a household (UnknownRegion, a ValueError, for a code without one)."""
+    return region_table().current(household_region_code).code
+
+
+def _wanted_areas(regions: tuple[tuple[str, str | None], ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The engine's wanted areas (a place without a code is ANY; none at all is ANY) and their labels."""
+    return tuple(code or ANY for _text, code in regions) or (ANY,), tuple(text for text, _code in regions) or ("不限",)
 
 
 def post(key: str, *, region_code: str, **facts) -> EnginePost:
@@ -85,21 +94,58 @@ def seeker_of(person: Person, vault: Vault) -> EngineSeeker:
     )
 
 
-def seeker_of_row(data: PersonData, key: str) -> EngineSeeker:
-    """A worker read from a demand-list row."""
-    return seeker(
-        key,
-        household_region_code=data.household_region_code,
-        birth_date=data.id_number.birth_date,
-        category=data.category.value,
-        labour_ability=data.labour_ability.value,
-        wanted_titles=(text for text, _code in data.wanted_occupations),
-        wanted_regions=data.wanted_regions,
-        expected_wage_min=data.expected_wage_min,
-        expected_wage_max=data.expected_wage_max,
-        skills=data.skills,
-        education=data.education,
-    )
+def seekers_of_facts(facts: Mapping[str, Sequence], rows: Sequence[int], keys: Sequence[str]
+                     ) -> list[EngineSeeker | ValueError]:
+    """Workers of demand-list rows read column by column (``facts``: each field of ``PersonData`` as a list,
+    :meth:`jobs.lists.demand_rows.DemandRows.read_many`): for each of ``rows`` (indices into the lists), the
+    worker :func:`seeker` makes of that row's facts under its key from ``keys``, or the ValueError it raises.
+    Each distinct home county, set of wanted places and of wanted jobs is translated once."""
+    homes: dict[str, str | ValueError] = {}
+    household = facts["household_region_code"]
+    for code in {household[index] for index in rows}:
+        try:
+            homes[code] = _home_county(code)
+        except ValueError as error:
+            homes[code] = error
+    areas: dict[tuple, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+    titles: dict[tuple, tuple[str, ...]] = {}
+    id_numbers, categories, abilities = facts["id_number"], facts["category"], facts["labour_ability"]
+    values = {member: member.value for member in {*(categories[i] for i in rows), *(abilities[i] for i in rows)}}
+    occupations, regions = facts["wanted_occupations"], facts["wanted_regions"]
+    wage_min, wage_max = facts["expected_wage_min"], facts["expected_wage_max"]
+    skills, education = facts["skills"], facts["education"]
+    found: list[EngineSeeker | ValueError] = []
+    for index, key in zip(rows, keys, strict=True):
+        home = homes[household[index]]
+        if isinstance(home, ValueError):
+            found.append(home)
+            continue
+        wanted = regions[index]
+        places = areas.get(wanted)
+        if places is None:
+            places = areas[wanted] = _wanted_areas(wanted)
+        jobs = occupations[index]
+        texts = titles.get(jobs)
+        if texts is None:
+            texts = titles[jobs] = tuple(text for text, _code in jobs)
+        try:
+            found.append(EngineSeeker(
+                key=key,
+                home_county=home,
+                birth_date=id_numbers[index].birth_date,
+                category=values[categories[index]],
+                labour_ability=values[abilities[index]],
+                wanted_titles=texts,
+                wanted_areas=places[0],
+                wanted_area_labels=places[1],
+                expected_wage_min=wage_min[index],
+                expected_wage_max=wage_max[index],
+                skills=skills[index] or "",
+                education=education[index],
+            ))
+        except ValueError as error:
+            found.append(error)
+    return found
 
 
 def post_of(stored: Post) -> EnginePost:
@@ -145,4 +191,4 @@ def post_of_row(row: SupplyRow, key: str) -> EnginePost:
     )
 
 
-__all__ = ["post", "post_of", "post_of_row", "seeker", "seeker_of", "seeker_of_row"]
+__all__ = ["post", "post_of", "post_of_row", "seeker", "seeker_of", "seekers_of_facts"]
