@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -82,7 +83,13 @@ def run(shards: Sequence[Sequence], work: Callable[[Sequence], Shard]) -> list[S
     children: list[tuple[int, int] | None] = []
     for part in shards[1:]:
         children.append(_fork(work, part))
-    done = [work(shards[0])]
+    try:
+        done = [work(shards[0])]
+    except BaseException:
+        for child in children:  # this process's part failed: the others' work is of no use
+            if child is not None:
+                _stop(child)
+        raise
     for part, child in zip(shards[1:], children, strict=True):
         found = _collect(child) if child is not None else None
         done.append(found if found is not None else work(part))  # a failed process: this one does its work
@@ -112,6 +119,16 @@ def _fork(work: Callable[[Sequence], Shard], part: Sequence) -> tuple[int, int] 
             os._exit(status)
     os.close(writer)
     return pid, reader
+
+
+def _stop(child: tuple[int, int]) -> None:
+    pid, reader = child
+    os.close(reader)
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
 
 
 def _collect(child: tuple[int, int]) -> Shard | None:

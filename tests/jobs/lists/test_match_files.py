@@ -134,3 +134,29 @@ def test_merging_settles_duplicates_across_shards_as_one_pass_would():
     assert merged.body == b"a\nb\nc\n" and (merged.seekers, merged.matches) == (3, 3)
     assert merged.skipped == [(4, "姓名：为空"), (5, "身份证号：身份证号与第3行重复，本行未参与匹配"),
                               (6, "身份证号：身份证号与第3行重复，本行未参与匹配")]
+
+
+def test_when_this_process_fails_its_part_the_other_processes_are_stopped_and_reaped(monkeypatch):
+    forked = []
+    real_fork = file_shards._fork
+
+    def recorded(work, part):
+        child = real_fork(work, part)
+        forked.append(child[0])
+        return child
+
+    def work(part):
+        if part == ["mine"]:
+            raise ValueError("this part breaks")
+        import time
+
+        time.sleep(60)  # a part that would outlive the failure
+        return file_shards.Shard()
+
+    monkeypatch.setattr(file_shards, "_fork", recorded)
+    with pytest.raises(ValueError, match="this part breaks"):
+        file_shards.run([["mine"], ["theirs"], ["theirs"]], work)
+    assert len(forked) == 2
+    for pid in forked:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # stopped and reaped: not even a zombie is left
