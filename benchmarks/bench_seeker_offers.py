@@ -400,12 +400,12 @@ def serve(url: str, instance: str, *, threads: int, processes: int, connection_l
     app = make_app()
     routes = {rule.rule for rule in app.url_map.iter_rules()}
     runtime_of(app).db.dispose()  # nothing pooled crosses a fork
-    sock = serving.bind("127.0.0.1", 0)
+    sockets = serving.bind("127.0.0.1", 0, processes=processes)
     signal.signal(signal.SIGALRM, lambda *_: os.kill(os.getpid(), signal.SIGTERM))
     signal.alarm(max(1, int(max_seconds)))
-    print(f"PORT {sock.getsockname()[1]}", flush=True)
+    print(f"PORT {sockets[0].getsockname()[1]}", flush=True)
     print("ROUTES " + " ".join(sorted(routes)), flush=True)
-    return serving.run(make_app if processes > 1 else (lambda: app), sock, threads=threads, processes=processes,
+    return serving.run(make_app if processes > 1 else (lambda: app), sockets, threads=threads, processes=processes,
                        connection_limit=connection_limit, ident="bangfu-bench",
                        on_stop=lambda served: runtime_of(served).db.dispose())
 
@@ -453,6 +453,20 @@ def _children(pid: int) -> list[int]:
         except (OSError, ValueError):
             continue  # the process ended meanwhile
     return sorted(found)
+
+
+def _postgres_cpu() -> dict[int, float]:
+    """CPU seconds of every PostgreSQL process on this machine (none when the server runs elsewhere)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+            if text.split("(", 1)[1].startswith("postgres)"):
+                fields = text.rsplit(")", 1)[1].split()
+                found[int(stat.parent.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -597,6 +611,7 @@ class Run:
     seconds: float
     client_cpu: float
     server_cpu: dict[int, float]
+    database_cpu: float  # every PostgreSQL process of this machine (0 when the server runs elsewhere)
     offered: float | None = None  # requests/s, open loop only
 
     @property
@@ -642,11 +657,12 @@ def _measured(server: Server, body) -> Run:
     client's and the server's CPU read around it."""
     latencies: list[float] = []
     errors: list[str] = []
-    server_before, client_before = server.cpu(), time.process_time()
+    server_before, database_before, client_before = server.cpu(), _postgres_cpu(), time.process_time()
     seconds = asyncio.run(body(latencies, errors))
-    client, server_after = time.process_time() - client_before, server.cpu()
+    client, server_after, database_after = time.process_time() - client_before, server.cpu(), _postgres_cpu()
     used = {pid: server_after[pid] - server_before.get(pid, 0.0) for pid in server_after}
-    return Run(latencies, len(errors), errors[0] if errors else None, seconds, client, used)
+    database = sum(cpu - database_before.get(pid, 0.0) for pid, cpu in database_after.items())
+    return Run(latencies, len(errors), errors[0] if errors else None, seconds, client, used, database)
 
 
 def closed_loop(server: Server, target: Target, *, requests: int, sessions: int, seed: int = 11) -> Run:
@@ -873,8 +889,8 @@ def _report(args, counts, seekers, results, plan, seconds, loads) -> None:
           f"per rate, Poisson arrivals, latency from the scheduled send")
     print()
     print("| target | processes | load | database | offered /s | achieved /s | p50 ms | p95 ms | p99 ms | errors "
-          "| server CPU ms/req | client CPU ms/req | ratio p95 large/demo |")
-    print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| server CPU ms/req | PostgreSQL CPU ms/req | client CPU ms/req | ratio p95 large/demo |")
+    print("|---|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     loads_run = [("closed", n) for n in args.concurrency] + [("open", rate) for rate in args.rates]
     for label in TARGETS:
         for processes in args.processes:
@@ -885,7 +901,7 @@ def _report(args, counts, seekers, results, plan, seconds, loads) -> None:
                     f"open, {len(seekers.tokens)} sessions"
                 if demo is None or large is None:
                     print(f"| {label} | {processes} | {load} | — | not routed on this branch (hook in TARGETS) "
-                          "| | | | | | | | |")
+                          "| | | | | | | | | |")
                     continue
                 for name, run in (("demo", demo), ("large", large)):
                     ratio = ""
@@ -896,10 +912,12 @@ def _report(args, counts, seekers, results, plan, seconds, loads) -> None:
                           + " | ".join(f"{percentile(run.latencies, p):.1f}" if run.latencies else "—"
                                        for p in (50, 95, 99))
                           + f" | {run.errors} | {_per_request(sum(run.server_cpu.values()), run)}"
-                          + _split(run) + f" | {_per_request(run.client_cpu, run)} | {ratio} |")
+                          + _split(run) + f" | {_per_request(run.database_cpu, run)}"
+                          + f" | {_per_request(run.client_cpu, run)} | {ratio} |")
     print()
     print("Server CPU: user + system time of the serving processes over the run, per request (with several "
-          "processes, each one's share in brackets); client CPU: the same for this process's asyncio client.")
+          "processes, each one's share in brackets); PostgreSQL CPU: the same for every PostgreSQL process of this "
+          "machine (whatever else uses it meanwhile counts too); client CPU: this process's asyncio client.")
     print()
     print("Plans on the large database (EXPLAIN ANALYZE of the statements each target's read sends):")
     for line in plan:

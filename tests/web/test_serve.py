@@ -14,6 +14,10 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
+from web import serving
+
 ROOT = Path(__file__).resolve().parents[2]
 # However a test goes, it waits no longer than this for a server.
 DEADLINE_SECONDS = 120
@@ -28,9 +32,9 @@ def app(environ, start_response):
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [str(os.getpid()).encode()]
 
-sock = serving.bind("127.0.0.1", 0)
-print(sock.getsockname()[1], flush=True)
-sys.exit(serving.run(lambda: app, sock, threads=2, processes=2))
+sockets = serving.bind("127.0.0.1", 0, processes=2)
+print(sockets[0].getsockname()[1], flush=True)
+sys.exit(serving.run(lambda: app, sockets, threads=2, processes=2))
 """
 
 
@@ -101,6 +105,20 @@ def test_two_worker_processes_answer_on_one_port_and_sigterm_stops_them_all(tmp_
         assert server.wait(timeout=DEADLINE_SECONDS) == 0
     assert all(_gone(pid) for pid in answered)
     assert _port_is_free(port)
+
+
+def test_a_port_already_listened_on_is_refused_even_to_several_processes():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    for processes in (1, 2):  # whether the server on it runs in one process or in several
+        taken_by = serving.bind("127.0.0.1", port, processes=processes)
+        try:
+            with pytest.raises(OSError):
+                serving.bind("127.0.0.1", port, processes=2)
+        finally:
+            for sock in taken_by:
+                sock.close()
 
 
 def test_a_worker_that_dies_stops_the_others_and_the_server_exits_1(tmp_path):

@@ -32,11 +32,11 @@ def serve(host: str, port: int, threads: int, processes: int) -> None:
     if processes > 1 and str(app.config["RATELIMIT_STORAGE_URI"]).startswith("memory"):
         click.echo(f"注意：{processes}个进程各自计数登录限流（memory://），实际允许的尝试次数最多为设定值的{processes}倍；"
                    "请设置 BANGFU_RATELIMIT_STORAGE_URI=redis://… 让各进程共用计数。", err=True)
-    sock = serving.bind(host, port)
+    sockets = serving.bind(host, port, processes=processes)
     where = f"{processes}个进程，" if processes > 1 else ""
     click.echo(f"帮扶平台已启动：http://{host}:{port}/ （{where}按 Ctrl+C 停止）", err=True)
     if processes == 1:
-        status = serving.run(lambda: app, sock, threads=threads, ident="bangfu")
+        status = serving.run(lambda: app, sockets, threads=threads, ident="bangfu")
     else:
         app.extensions["bangfu"].db.dispose()  # no pooled connection may cross the fork
 
@@ -48,7 +48,7 @@ def serve(host: str, port: int, threads: int, processes: int) -> None:
                 relax_cookie_for_local_demo(built, host)
             return built
 
-        status = serving.run(worker_app, sock, threads=threads, processes=processes, ident="bangfu",
+        status = serving.run(worker_app, sockets, threads=threads, processes=processes, ident="bangfu",
                              on_stop=lambda built: built.extensions["bangfu"].db.dispose())
     if status:
         raise click.exceptions.Exit(status)
