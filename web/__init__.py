@@ -65,7 +65,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions[EXTENSION] = runtime
     app.json.ensure_ascii = False
 
-    from web import admin, api, auth, broker, county, errors, navigation, pages, people, routing, seeker, station, tasks
+    from web import admin, api, auth, broker, county, errors, navigation, pages, people, reads, routing, seeker, station
+    from web import tasks
     from web import alerts, dispatching, inbox_pages, placement_pages, service_pages
 
     @app.before_request
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             abort(503)
 
     routing.init_app(app)
+    reads.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     auth.init_app(app)

@@ -72,11 +72,12 @@ def provide_app_factory(ctx: click.Context) -> None:
     from flask.cli import ScriptInfo
 
     if ctx.find_object(ScriptInfo) is None:
-        ctx.find_root().obj = ScriptInfo(create_app=_create_app, set_debug_flag=False, load_dotenv_defaults=False)
+        ctx.find_root().obj = ScriptInfo(create_app=command_app, set_debug_flag=False, load_dotenv_defaults=False)
 
 
-def _create_app():
-    """The app for a command; a look-up key that does not fit the database is one clear message, exit 1."""
+def command_app():
+    """The app for a command (and for each worker process of ``bangfu serve --processes``); a look-up key that
+    does not fit the database is one clear message, exit 1."""
     from jobs.storage.keys import LookupKeyMismatch
     from web import create_app
 

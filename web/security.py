@@ -126,8 +126,9 @@ def init_app(app: Flask) -> None:
         user_id, _, version = ident.partition(":")
         if not (user_id.isdigit() and version.isdigit()):
             return None
-        runtime = current_app.extensions["bangfu"]
-        with runtime.db.session() as db:
+        from web.reads import read_session
+
+        with read_session(detach=True) as db:  # a hot read's view reads on in this session (web.reads)
             user = accounts.active_user(db, int(user_id), int(version))
         return SignedIn(user) if user is not None else None
 

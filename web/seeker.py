@@ -30,6 +30,7 @@ from jobs.storage.enums import Role
 from web import runtime_of
 from web.forms import Form, required, show_errors
 from web.paging import requested_page
+from web.reads import read_session, shares_read_session
 from web.security import SignedIn, limiter_of, remote_addr, start_session
 
 blueprint = Blueprint("seeker", __name__, url_prefix="/m")
@@ -219,10 +220,12 @@ def logout():
 
 
 @blueprint.get("/")
+@shares_read_session
 def offers():
-    """我的岗位推荐: the best current offers with the reasons in plain words."""
+    """我的岗位推荐: the best current offers with the reasons in plain words (read in the session the user was
+    loaded in: ``web.reads``)."""
     page = requested_page(OFFERS_PER_PAGE)
-    with _runtime().db.session() as db:
+    with read_session() as db:
         found = mine.my_offers(db, current_user.user, page=page.number, per_page=page.per_page)
         setattr(g, UNREAD, inbox.unread_count(db, user=current_user.user))
     page.items, page.total = found.items, found.total

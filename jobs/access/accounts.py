@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, joinedload
 
 from jobs.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
@@ -374,12 +374,15 @@ def sign_out(session: Session, *, user: User, remote_addr: str | None = None, re
                  after={"reason": reason}, remote_addr=remote_addr)
 
 
+#: The signed-in user of a web request, with the organisation (staff's scope needs its region) but not the person
+#: (a seeker's pages read what they need of it). Built once: every signed-in request runs it.
+_SIGNED_IN_USER = select(User).options(joinedload(User.organisation)).where(User.id == bindparam("user_id"))
+
+
 def active_user(session: Session, user_id: int, session_version: int) -> User | None:
     """The signed-in user behind a web session, or None when the account was disabled or its password changed
     since the session began."""
-    user = session.scalar(
-        select(User).options(joinedload(User.organisation), joinedload(User.person)).where(User.id == user_id)
-    )
+    user = session.scalar(_SIGNED_IN_USER, {"user_id": user_id})
     if user is None or not user.active or user.session_version != session_version:
         return None
     return user

@@ -14,11 +14,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import Row, select
+from sqlalchemy.orm import Session, joinedload, load_only, selectinload
 
 from jobs.access.permissions import Actor, scope, visible
-from jobs.access.queries import Page, _paginate, _place, _wage
+from jobs.access.queries import Page, _paginate, _place, _wage, live_offers
 from jobs.errors import NotFound
 from jobs.people.persons import masked_id_number, masked_phone
 from jobs.people.regions import RegionError, region_table
@@ -38,9 +38,6 @@ from jobs.storage.models import (
     Post,
     SubsidyClaim,
 )
-
-LIVE = (MatchStatus.PROPOSED, MatchStatus.PUSHED, MatchStatus.INTERESTED)
-
 
 def own_person(session: Session, user: Actor, *, options: tuple[Any, ...] = ()) -> Person:
     """The signed-in seeker's person record (NotFound for an account without one), read with the loader
@@ -103,7 +100,8 @@ def from_home(home: str | None, job: str | None) -> str:
     return f"在外省：从{_name(home[:2])}到{_name(job[:2])}"
 
 
-def board_lodging(post: Post) -> str:
+def board_lodging(post: Post | Row) -> str:
+    """Board and lodging in plain words; ``post`` is a post or a row of ``queries.OFFER_COLUMNS``."""
     if post.board and post.lodging:
         return "包吃包住"
     if post.lodging:
@@ -121,10 +119,10 @@ def contract(months: int | None) -> str:
     return f"合同{months}个月"
 
 
-def plain_reasons(person: Person, post: Post, engine_reasons: str = "") -> tuple[str, ...]:
+def plain_reasons(person: Person, post: Post | Row, engine_reasons: str = "") -> tuple[str, ...]:
     """Why this post is offered, as one would say it to the worker ("您想做焊工，这个岗位是焊工"). The matching
     engine's own verdict on the job type (its reasons start 工种相符/相近/相关/名称相似/不同) decides how the job is
-    compared; without it the titles are compared."""
+    compared; without it the titles are compared. ``post`` is a post or a row of ``queries.OFFER_COLUMNS``."""
     reasons = []
     wanted = [o.text for o in person.wanted_occupations]
     if wanted:
@@ -152,7 +150,7 @@ def plain_reasons(person: Person, post: Post, engine_reasons: str = "") -> tuple
     return tuple(reasons)
 
 
-def _wage_words(person: Person, post: Post) -> str:
+def _wage_words(person: Person, post: Post | Row) -> str:
     low, high = post.wage_min, post.wage_max or post.wage_min
     if low is None and high is None:
         return ""
@@ -169,28 +167,22 @@ def _wage_words(person: Person, post: Post) -> str:
 
 def my_offers(session: Session, user: Actor, *, page: int = 1, per_page: int = 10) -> Page[MyOffer]:
     """The seeker's live offers on open posts, best first, each with its reasons in plain words."""
-    # One query for the person and the few jobs and places they want (rather than one for each).
-    person = own_person(session, user, options=(joinedload(Person.wanted_occupations),
-                                                joinedload(Person.wanted_regions)))
-    query = (
-        select(Match, Post, Employer)
-        .join(Post, Match.post_id == Post.id).join(Employer, Post.employer_id == Employer.id)
-        .where(Match.person_id == person.id, scope(user, Match), Post.status == PostStatus.OPEN,
-               Match.status.in_(LIVE))
-        .order_by(Match.score.desc(), Match.id)
-    )
+    # One query for what the reasons need of the person and the few jobs and places they want (rather than one
+    # for each, and none of the personal data the page does not show).
+    person = own_person(session, user, options=(
+        load_only(Person.household_region_code, Person.expected_wage_min, Person.expected_wage_max),
+        joinedload(Person.wanted_occupations), joinedload(Person.wanted_regions)))
 
-    def row(found) -> MyOffer:
-        match, post, employer = found
+    def row(offer) -> MyOffer:  # a row of OFFER_COLUMNS: the post's columns under the post's attribute names
         return MyOffer(
-            match_id=match.id, title=post.title, employer=employer.name, place=_place(post.region_code),
-            from_home=from_home(person.household_region_code, post.region_code),
-            wage=post.wage_text or _wage(post.wage_min, post.wage_max), board_lodging=board_lodging(post),
-            contract=contract(post.contract_months), reasons=plain_reasons(person, post, match.reasons),
-            interested=match.status is MatchStatus.INTERESTED, answer_note=match.answer_note,
+            match_id=offer.match_id, title=offer.title, employer=offer.employer, place=_place(offer.region_code),
+            from_home=from_home(person.household_region_code, offer.region_code),
+            wage=offer.wage_text or _wage(offer.wage_min, offer.wage_max), board_lodging=board_lodging(offer),
+            contract=contract(offer.contract_months), reasons=plain_reasons(person, offer, offer.reasons),
+            interested=offer.status is MatchStatus.INTERESTED, answer_note=offer.answer_note,
         )
 
-    return _paginate(session, query, page, per_page, row)
+    return _paginate(session, live_offers(user, Match.person_id == person.id), page, per_page, row)
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, load_only, selectinload
 
 from jobs.access.permissions import Action, Actor, area_of, in_area, permitted, require, scope, visible
 from jobs.errors import InvalidInput
@@ -76,7 +76,9 @@ __all__ = [
     "DispatchDetail",
     "DispatchRow",
     "JobLossRow",
+    "LIVE_OFFER",
     "MatchRow",
+    "OFFER_COLUMNS",
     "OfferRow",
     "OutboxRow",
     "Page",
@@ -109,6 +111,7 @@ __all__ = [
     "kept_post",
     "kept_posts",
     "kept_supply_lists",
+    "live_offers",
     "matches",
     "offers_for_seeker",
     "outbox_messages",
@@ -269,20 +272,34 @@ class OfferRow:
     status: str
 
 
+#: What an offer shows, read as plain columns (no ORM objects to build: a page of offers is a hot read, the
+#: seeker's phone page and ``GET /api/v1/me/offers``). The post's columns keep their attribute names, so a row
+#: reads like the post where only these are needed (``jobs.access.mine.plain_reasons``).
+OFFER_COLUMNS = (
+    Match.id.label("match_id"), Match.person_id, Match.score, Match.reasons, Match.status, Match.answer_note,
+    Post.id.label("post_id"), Post.title, Post.region_code, Post.wage_text, Post.wage_min, Post.wage_max, Post.board,
+    Post.lodging, Post.contract_months, Employer.name.label("employer"),
+)
+LIVE_OFFER = (MatchStatus.PROPOSED, MatchStatus.PUSHED, MatchStatus.INTERESTED)
+
+
+def live_offers(user: Actor, *where: Any) -> Select:
+    """The live offers (matches proposed, pushed or answered with interest, on posts still open) that ``user`` may
+    see and that meet ``where``, best first, as :data:`OFFER_COLUMNS`."""
+    return (
+        select(*OFFER_COLUMNS)
+        .join(Post, Match.post_id == Post.id).join(Employer, Post.employer_id == Employer.id)
+        .where(*where, scope(user, Match), Post.status == PostStatus.OPEN, Match.status.in_(LIVE_OFFER))
+        .order_by(Match.score.desc(), Match.id)
+    )
+
+
 def offers_for_seeker(session: Session, user: Actor, person_id: int, *, page: int = 1,
                       per_page: int = 20) -> Page[OfferRow]:
     """The live offers (matches proposed, pushed or answered with interest) for a person, best first, on posts
     still open. The person must be visible to ``user`` (a seeker: themselves)."""
-    visible(session, user, Person, person_id)
-    query = (
-        select(Match, Post, Employer)
-        .join(Post, Match.post_id == Post.id).join(Employer, Post.employer_id == Employer.id)
-        .where(Match.person_id == person_id, scope(user, Match), Post.status == PostStatus.OPEN,
-               Match.status.in_([MatchStatus.PROPOSED, MatchStatus.PUSHED, MatchStatus.INTERESTED]))
-        .order_by(Match.score.desc(), Match.id)
-    )
-
-    return _paginate(session, query, page, per_page, lambda found: _offer_row(*found))
+    visible(session, user, Person, person_id, options=(load_only(Person.id),))  # the check only
+    return _paginate(session, live_offers(user, Match.person_id == person_id), page, per_page, _offer_row)
 
 
 @dataclass(frozen=True)
@@ -299,21 +316,16 @@ def people_with_best_offer(session: Session, user: Actor, filters: PeopleFilters
     found = people(session, user, filters, vault=vault, page=page, per_page=per_page)
     ids = [row.id for row in found.items]
     best: dict[int, OfferRow] = {}
-    for match, post, employer in session.execute(
-        select(Match, Post, Employer)
-        .join(Post, Match.post_id == Post.id).join(Employer, Post.employer_id == Employer.id)
-        .where(Match.person_id.in_(ids), scope(user, Match), Post.status == PostStatus.OPEN,
-               Match.status.in_([MatchStatus.PROPOSED, MatchStatus.PUSHED, MatchStatus.INTERESTED]))
-        .order_by(Match.score.desc(), Match.id)
-    ):
-        best.setdefault(match.person_id, _offer_row(match, post, employer))
+    for offer in session.execute(live_offers(user, Match.person_id.in_(ids))):
+        best.setdefault(offer.person_id, _offer_row(offer))
     return Page([ServedRow(row, best.get(row.id)) for row in found.items], found.total, found.page, found.per_page)
 
 
-def _offer_row(match: Match, post: Post, employer: Employer) -> OfferRow:
-    return OfferRow(match.id, post.id, post.title, employer.name, _place(post.region_code),
-                    post.wage_text or _wage(post.wage_min, post.wage_max), match.score, match.reasons,
-                    match.status.label)
+def _offer_row(offer: Any) -> OfferRow:
+    """An offer row from a row of :data:`OFFER_COLUMNS`."""
+    return OfferRow(offer.match_id, offer.post_id, offer.title, offer.employer, _place(offer.region_code),
+                    offer.wage_text or _wage(offer.wage_min, offer.wage_max), offer.score, offer.reasons,
+                    offer.status.label)
 
 
 @dataclass(frozen=True)
@@ -952,7 +964,7 @@ def passenger_choices(session: Session, user: Actor, dispatch_id: int, *, vault:
     for match, person, post in session.execute(
         select(Match, Person, Post).join(Person, Match.person_id == Person.id).join(Post, Match.post_id == Post.id)
         .where(scope(user, Match), scope(user, Person), Person.id.not_in(aboard), Post.status == PostStatus.OPEN,
-               Match.status.in_([MatchStatus.PROPOSED, MatchStatus.PUSHED, MatchStatus.INTERESTED]))
+               Match.status.in_(LIVE_OFFER))
         .order_by(Match.score.desc(), Match.id).limit(MAX_PASSENGER_CHOICES * 3)
     ):
         if person.id in seen or len(choices) >= MAX_PASSENGER_CHOICES:

@@ -13,7 +13,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from jobs.access import accounts
@@ -81,13 +81,17 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
+#: A presented token's row with its user and the user's organisation (not the person: the seeker's endpoints read
+#: what they need of it). Built once: every API request runs it.
+_PRESENTED = (select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.organisation))
+              .where(ApiToken.token_digest == bindparam("digest")))
+
+
 def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None:
     """The active user behind a presented token, or None (unknown, expired, revoked, password changed, disabled)."""
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
-    row = session.scalar(select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.organisation),
-                                                  joinedload(ApiToken.user).joinedload(User.person))
-                         .where(ApiToken.token_digest == _digest(token)))
+    row = session.scalar(_PRESENTED, {"digest": _digest(token)})
     now = now_utc()
     if row is None or row.revoked_at is not None or _aware(row.expires_at) <= now:
         return None

@@ -5,12 +5,14 @@ seeker's offer or message is 404, staff get 403, and every page stays under 100 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from jobs.access.permissions import SYSTEM
 from jobs.lists.importing import occupation_code
@@ -100,6 +102,21 @@ def sign_in_by_code(client, runtime, phone: str = SEEKER_PHONE) -> None:
 def seeker(client, runtime, offers):
     sign_in_by_code(client, runtime)
     return client
+
+
+@contextlib.contextmanager
+def connections_taken(runtime) -> Iterator[list[object]]:
+    """Each connection taken from the app's pool within the block."""
+    taken: list[object] = []
+
+    def note(_dbapi_connection, record, _proxy) -> None:
+        taken.append(record)
+
+    event.listen(runtime.db.engine, "checkout", note)
+    try:
+        yield taken
+    finally:
+        event.remove(runtime.db.engine, "checkout", note)
 
 
 def post_on(client, page: str, url: str, data: dict):
@@ -203,6 +220,17 @@ def test_offers_show_the_job_and_the_reasons_in_plain_words(seeker, offers):
         assert text in page, text
     # The read-aloud button is there for the script to show, hidden without it.
     assert 'class="speak"' in page and "hidden" in page and "seeker.js" in page
+
+
+def test_the_offers_page_takes_one_database_connection_other_pages_their_own(seeker, runtime, offers):
+    # The signed-in seeker is loaded in the session the offers are then read in (web.reads); another page reads
+    # in sessions of its own beside the one the seeker was loaded in.
+    with connections_taken(runtime) as taken:
+        assert "电焊工" in seeker.get("/m/").get_data(as_text=True)
+    assert len(taken) == 1
+    with connections_taken(runtime) as taken:
+        assert seeker.get("/m/messages").status_code == 200
+    assert len(taken) > 1
 
 
 def test_interest_reaches_the_brokers_and_the_countys_queue(app, seeker, runtime, offers, people_of_every_role):

@@ -16,6 +16,7 @@ from jobs.storage.enums import Role
 from jobs.subsidy import claims as claim_cases
 from web import runtime_of
 from web.api import bearer_token, schemas as s
+from web.reads import read_session, shares_read_session
 from web.security import limiter_of, remote_addr
 
 
@@ -34,8 +35,9 @@ def _authenticate() -> None:
     if token is None:
         raise Unauthorized("缺少接口令牌：请在请求头中提供 Authorization: Bearer <令牌>")
     database = _runtime().db
-    # A read session (begins deferred: never SQLite's write lock); closing it keeps what was loaded.
-    with database.session() as db:
+    # A read session (begins deferred: never SQLite's write lock); what was loaded is kept, detached. A hot read's
+    # view reads on in this session (web.reads).
+    with read_session(detach=True) as db:
         found = tokens.user_for_token(db, token)
         if found is None:
             raise Unauthorized("接口令牌无效、已过期或已撤销，请重新申请")
@@ -159,13 +161,14 @@ def whoami():
 
 
 @me.get("/offers")
+@shares_read_session
 @me.arguments(s.PageArgs, location="query")
 @me.response(200, s.OfferPage)
 @me.alt_response(403, schema=s.Problem, description="非求职者账号")
 def my_offers(args):
     """求职者本人的岗位推荐，匹配度高的在前"""
     user = _seeker()
-    with _runtime().db.session() as db:
+    with read_session() as db:
         return _page(queries.offers_for_seeker(db, user, user.person_id, **args))
 
 

@@ -5,6 +5,7 @@ permission module): see tests/jobs/access/test_permissions.py for the rules them
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from tests.web.api.conftest import USERS
 
@@ -160,6 +161,22 @@ def test_me_and_my_offers(client, api_world):
     for url in ("/api/v1/me/offers", "/api/v1/me/placements", "/api/v1/me/claims"):
         staff = client.get(url, headers=api_world.bearer["county"])
         assert staff.status_code == 403 and "求职者" in staff.json["detail"]
+
+
+def test_my_offers_are_read_in_the_session_the_token_was_checked_in(client, api_world, runtime):
+    seeker = api_world.bearer["seeker"]
+    assert client.get("/api/v1/me/offers", headers=seeker).status_code == 200  # notes the token's use (a write)
+    taken: list[object] = []
+
+    def note(_dbapi_connection, record, _proxy) -> None:
+        taken.append(record)
+
+    event.listen(runtime.db.engine, "checkout", note)
+    try:
+        assert client.get("/api/v1/me/offers", headers=seeker).status_code == 200
+    finally:
+        event.remove(runtime.db.engine, "checkout", note)
+    assert len(taken) == 1  # the same minute: no write, and one connection for the token and the offers
 
 
 def test_a_seeker_s_own_placements_and_claims(client, api_world):
