@@ -41,7 +41,6 @@ from openpyxl.xml.functions import iterparse
 
 from jobs.errors import InvalidInput
 from jobs.lists.columns import COLUMNS, HeaderMap, ListKind, kind_label, map_headers
-from jobs.lists.sheet_rows import values_by_row
 from jobs.lists.values import clean_text, is_blank
 from jobs.rendering.cells import MAX_CELL_TEXT
 
