@@ -478,6 +478,8 @@ def _amounts(text: str) -> list[float]:
 
 
 def _checked_wage(value: float, shown: str, label: str) -> int:
+    if not math.isfinite(value):  # a numeric cell written "1e999" reads as infinity
+        raise _wage_error(shown, label)
     amount = int(round(value))
     if amount < MIN_MONTHLY_WAGE:
         raise CellError(
