@@ -158,11 +158,17 @@ def _bangfu() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "web.cli"]
 
 
+# The processes run as an installed program runs: with its modules' bytecode cached (pip compiles it at
+# install; an editable install writes it on the first run, the warm-up). A sandbox that sets
+# PYTHONDONTWRITEBYTECODE would have every run compile the project's modules from source again (0.07 s).
+CHILD_ENV = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def _process(command: list[str]) -> tuple[float, float]:
     """(wall, CPU) seconds of one run of ``command`` as a whole process (CPU: user + system, from the kernel)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -192,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
         out = Path(folder) / "out.csv"
         command = [*_bangfu(), "match", str(demand), str(supply), "-o", str(out), "--format", "json"]
         _process(command)  # warm-up: the region index is built into the cache folder once, files are cached
-        summary = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+        summary = json.loads(subprocess.run(command, check=True, capture_output=True, text=True,
+                                            env=CHILD_ENV).stdout)
         wanted, titles = naive_pairs(demand, supply)
 
         python_start = statistics.median(_process([sys.executable, "-c", "pass"])[1] for _ in range(3))
@@ -200,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.runs):
             before = resource.getrusage(resource.RUSAGE_CHILDREN)
             done = subprocess.run([sys.executable, __file__, "--stages", str(demand), str(supply), str(out)],
-                                  check=True, capture_output=True, text=True, cwd=HERE)
+                                  check=True, capture_output=True, text=True, cwd=HERE, env=CHILD_ENV)
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
             stage_runs.append((cpu, json.loads(done.stdout)))
