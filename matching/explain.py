@@ -245,13 +245,32 @@ def _interned(values: list) -> tuple[list, np.ndarray]:
 
 
 def _distinct(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """For rows given as parallel columns: each row's id among the distinct rows, and one row of each id."""
-    key = np.zeros(len(columns[0]), dtype=np.int64)
+    """For rows given as parallel columns: each row's id among the distinct rows, and one row of each id.
+
+    Integer and boolean columns are combined arithmetically (offset by their minimum, times the spans of the
+    columns before), so that one sort finds the distinct rows; a float column, or a combination whose span
+    would overflow, is first made dense by a sort of its own."""
+    key, span = np.zeros(len(columns[0]), dtype=np.int64), 1
     for column in columns:
-        _, ids = np.unique(column, return_inverse=True)
-        _, key = np.unique(key * (int(ids.max()) + 1) + ids, return_inverse=True)
-    _, first = np.unique(key, return_index=True)
-    return key, first
+        if column.dtype.kind in "biu":
+            ids = column.astype(np.int64)
+            ids -= ids.min()
+        else:
+            _, ids = np.unique(column, return_inverse=True)
+        size = int(ids.max()) + 1
+        if span * size >= _KEY_LIMIT:
+            _, key = np.unique(key, return_inverse=True)
+            span = int(key.max()) + 1
+            if span * size >= _KEY_LIMIT:
+                _, ids = np.unique(ids, return_inverse=True)
+                size = int(ids.max()) + 1
+        key = key * size + ids
+        span *= size
+    _, first, ids = np.unique(key, return_index=True, return_inverse=True)
+    return ids, first
+
+
+_KEY_LIMIT = 2 ** 62  # combined keys stay below it, far from int64's overflow
 
 
 def _parts(columns: Sequence[np.ndarray], build) -> tuple[np.ndarray, list[str]]:
