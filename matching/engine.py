@@ -27,7 +27,6 @@ with the same displayed score (one decimal), never above a higher one (人社部
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -90,7 +89,7 @@ class _Context:
     stats: MatchStats = field(default_factory=MatchStats)
 
     def __post_init__(self) -> None:
-        self.relation = _padded_relation()
+        self.relation = code_table().padded  # the id -1 (no code) agrees with nothing
         self.age, self.place_profile = self.seekers.on(self.today)
         self.available = self.posts.available(self.today)
         self._counties: tuple[dict, dict] | None = None
@@ -106,16 +105,6 @@ class _Context:
             every = self.posts.counties(self.available)
             self._counties = every, {c: self.seekers.accepting(c) for c in every}
         return self._counties
-
-
-@functools.cache
-def _padded_relation() -> np.ndarray:
-    """The agreement matrix with one zero row and column at the end, so that the id -1 (no code) agrees with
-    nothing."""
-    rel = code_table().relation
-    padded = np.zeros((rel.shape[0] + 1, rel.shape[1] + 1), dtype=np.float32)
-    padded[:-1, :-1] = rel
-    return padded
 
 
 def _text_lookup(ctx: _Context, wanted: np.ndarray, titles: np.ndarray) -> tuple[np.ndarray, np.ndarray,
