@@ -47,9 +47,10 @@ def _occupation_reason(wanted: tuple[str, ...], wanted_codes: tuple[str | None, 
     if not wanted:
         return "工种：意向不限"
     table = code_table()
+    relation, post_id = table.padded, table.id(code)  # the id -1 of an unknown code: the padding, no agreement
     best, best_text, how = -1.0, "", ""
     for text, wcode in zip(wanted, wanted_codes, strict=True):
-        rel = float(table.relation[table.id(wcode), table.id(code)]) if wcode and code else 0.0
+        rel = float(relation[table.id(wcode), post_id]) if wcode and code else 0.0
         ratio = fuzz.ratio(text, title, processor=None)
         sim = ratio * TEXT_MAX / 100 if ratio >= TEXT_CUTOFF else 0.0
         if rel >= sim and rel > best:
