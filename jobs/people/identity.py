@@ -372,9 +372,12 @@ def _issuing_code_problem(
         (end is None or end >= birth_year) and (start is None or start <= this_year) for start, end in ranges
     ):
         return None
-    retired = max(end for _start, end in ranges if end is not None)
+    ends = [end for _start, end in ranges if end is not None and end < birth_year]
+    if not ends:  # every period of the code starts after this year (the date checked against is an old one)
+        first = min(start for start, _end in ranges if start is not None)
+        return f"身份证号前6位地区码“{code}”自{first}年起才启用，{this_year}年时还不是有效的行政区划代码，号码可能录入有误。"
     return (
-        f"身份证号前6位地区码“{code}”在{retired}年后已停用，不可能出现在{birth_year}年出生的人的身份证号中，"
+        f"身份证号前6位地区码“{code}”在{max(ends)}年后已停用，不可能出现在{birth_year}年出生的人的身份证号中，"
         "号码可能录入有误。"
     )
 

@@ -143,6 +143,14 @@ class TestRetiredCountyCodesAreValidInTheirYears:
         assert error.code == "id.region_unknown"
         assert "432324" in error.message and "2000" in error.message
 
+    def test_a_code_not_yet_created_on_the_day_checked_is_rejected(self):
+        # 441204 (高要区) dates from 2015: on a day in 2012 no number could carry it.
+        with pytest.raises(InvalidIdNumber) as info:
+            parse_id_number(generate_id_number("441204", date(2010, 5, 1), 12), today=date(2012, 1, 1))
+        assert info.value.code == "id.region_unknown"
+        assert info.value.message == ("身份证号前6位地区码“441204”自2015年起才启用，2012年时还不是有效的行政区划代码，"
+                                      "号码可能录入有误。")
+
     @pytest.mark.parametrize("county", ["439999", "990101"])
     def test_an_unknown_county_code_is_rejected(self, county):
         error = error_of(parse, generate_id_number(county, date(1990, 1, 1), 123))
