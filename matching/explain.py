@@ -230,12 +230,15 @@ def explain_many(sx: SeekerIndex, px: PostIndex, s: Sequence[int], p: Sequence[i
         (np.where(needed > 0, needed * 64 + education, -1),),
         lambda i: _education_reason(int(needed[i]), int(education[i])) if needed[i] > 0 else "")
 
-    # Almost every pair's whole reason differs from the others': the parts are joined pair by pair.
-    columns = [np.array(texts, dtype=object)[ids].tolist() for ids, texts in (
-        (occupation_part, occupation_text), (extra_part, extra_text), (place_part, place_text),
-        (wage_part, wage_text), (lodging_part, lodging_text), (education_part, education_text))]
-    columns.append(np.where(sx.priority[s_arr], "优先保障对象", "").astype(object).tolist())
-    return [_SEP.join(filter(None, parts)) for parts in zip(*columns, strict=True)]
+    # Almost every pair's whole reason differs from the others': the parts are joined pair by pair, in C. Each
+    # distinct text after the first part carries its separator (an empty part stays empty); the occupation part
+    # always says something (_occupation_reason has no empty answer), so no reason starts with a separator.
+    parts = ((occupation_part, occupation_text), (extra_part, extra_text), (place_part, place_text),
+             (wage_part, wage_text), (lodging_part, lodging_text), (education_part, education_text),
+             (sx.priority[s_arr].astype(np.int64), ["", "优先保障对象"]))
+    columns = [np.array([text if index == 0 or not text else _SEP + text for text in texts], dtype=object)[ids]
+               .tolist() for index, (ids, texts) in enumerate(parts)]
+    return list(map("".join, zip(*columns, strict=True)))
 
 
 def _interned(values: list) -> tuple[list, np.ndarray]:
