@@ -66,8 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False
 
     from web import admin, api, auth, broker, county, errors, navigation, pages, people, reads, routing, seeker, station
-    from web import tasks
-    from web import alerts, dispatching, inbox_pages, placement_pages, service_pages
+    from web import alerts, dispatching, inbox_pages, placement_pages, service_pages, tasks
 
     @app.before_request
     def _lookup_key_guard() -> None:

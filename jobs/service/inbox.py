@@ -12,41 +12,37 @@ from jobs.errors import NotFound
 from jobs.storage.models import InboxMessage, User
 
 
-def _owned_by(user: User):
-    clauses = [InboxMessage.user_id == user.id]
-    if user.person_id is not None:
-        clauses.append(InboxMessage.person_id == user.person_id)
-    if user.organisation_id is not None:
-        clauses.append(InboxMessage.organisation_id == user.organisation_id)
-    return or_(*clauses)
+#: Messages addressed to a user: their own, their person's and their organisation's; a statement that uses it is
+#: executed with :func:`_owner`'s parameters. A user without a person or an organisation passes NULL for it, which
+#: equals nothing.
+_OWNED = or_(InboxMessage.user_id == bindparam("owner_user"), InboxMessage.person_id == bindparam("owner_person"),
+             InboxMessage.organisation_id == bindparam("owner_organisation"))
+
+
+def _owner(user: User) -> dict[str, int | None]:
+    return {"owner_user": user.id, "owner_person": user.person_id, "owner_organisation": user.organisation_id}
 
 
 def inbox(session: Session, *, user: User, unread_only: bool = False, limit: int = 100) -> list[InboxMessage]:
     """The user's messages (their own, their person's, their organisation's), newest first."""
-    query = select(InboxMessage).where(_owned_by(user)).order_by(InboxMessage.id.desc()).limit(limit)
+    query = select(InboxMessage).where(_OWNED).order_by(InboxMessage.id.desc()).limit(limit)
     if unread_only:
         query = query.where(InboxMessage.read_at.is_(None))
-    return list(session.scalars(query))
+    return list(session.scalars(query, _owner(user)))
 
 
-#: How many of a user's messages are unread, built once: every page's header asks. A user without a person or an
-#: organisation passes NULL for it, which equals nothing, as leaving that condition out (``_owned_by``) would.
-_UNREAD = select(func.count()).select_from(InboxMessage).where(
-    or_(InboxMessage.user_id == bindparam("user_id"), InboxMessage.person_id == bindparam("person_id"),
-        InboxMessage.organisation_id == bindparam("organisation_id")),
-    InboxMessage.read_at.is_(None),
-)
+#: How many of a user's messages are unread, built once: every page's header asks.
+_UNREAD = select(func.count()).select_from(InboxMessage).where(_OWNED, InboxMessage.read_at.is_(None))
 
 
 def unread_count(session: Session, *, user: User) -> int:
     """How many of the user's messages are unread."""
-    return session.scalar(_UNREAD, {"user_id": user.id, "person_id": user.person_id,
-                                    "organisation_id": user.organisation_id}) or 0
+    return session.scalar(_UNREAD, _owner(user)) or 0
 
 
 def mark_read(session: Session, *, user: User, message_id: int, now: dt.datetime) -> InboxMessage:
     """Mark one of the user's messages read; someone else's message is not found (404)."""
-    message = session.scalar(select(InboxMessage).where(InboxMessage.id == message_id, _owned_by(user)))
+    message = session.scalar(select(InboxMessage).where(InboxMessage.id == message_id, _OWNED), _owner(user))
     if message is None:
         raise NotFound(f"消息{message_id}不存在")
     if message.read_at is None:
@@ -67,18 +63,20 @@ class InboxRow:
 def inbox_page(session: Session, *, user: User, page: int = 1, per_page: int = 50) -> tuple[list[InboxRow], int]:
     """One page of the user's messages, unread first and newest first within each; and how many there are."""
     page, per_page = max(page, 1), min(max(per_page, 1), 200)
-    total = session.scalar(select(func.count()).select_from(InboxMessage).where(_owned_by(user))) or 0
+    owner = _owner(user)
+    total = session.scalar(select(func.count()).select_from(InboxMessage).where(_OWNED), owner) or 0
     found = session.scalars(
-        select(InboxMessage).where(_owned_by(user))
+        select(InboxMessage).where(_OWNED)
         .order_by(InboxMessage.read_at.is_not(None), InboxMessage.id.desc())
-        .limit(per_page).offset((page - 1) * per_page)
+        .limit(per_page).offset((page - 1) * per_page),
+        owner,
     )
     return [InboxRow(m.id, m.title, m.body, m.created_at, m.read_at is not None) for m in found], total
 
 
 def mark_all_read(session: Session, *, user: User, now: dt.datetime) -> int:
     """Mark every unread message of the user read; how many were."""
-    unread = list(session.scalars(select(InboxMessage).where(_owned_by(user), InboxMessage.read_at.is_(None))))
+    unread = list(session.scalars(select(InboxMessage).where(_OWNED, InboxMessage.read_at.is_(None)), _owner(user)))
     for message in unread:
         message.read_at = now
     session.flush()
