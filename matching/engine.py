@@ -594,13 +594,9 @@ def _build(ctx: _Context, s: np.ndarray, p: np.ndarray, rank: np.ndarray, with_r
     if len(s) == 0:
         return []
     sx, px = ctx.seekers, ctx.posts
-    position = _positions(ctx, s, p)
-    at = np.maximum(position, 0)
-    total, parts = _score(ctx, s, p, position, sx.area_len[s, at].astype(np.int64), sx.area_code[s, at],
-                          components=True)
+    shown, parts, reasons = _pairs(ctx, s, p, with_reasons, components=True)
     points = {n: np.round(np.float64(WEIGHTS[n]) * parts[n].astype(np.float64), 1).tolist() for n in COMPONENTS}
-    shown = (_shown(total) / 10).tolist()
-    reasons = explain_many(sx, px, s.tolist(), p.tolist(), position.tolist()) if with_reasons else [""] * len(s)
+    shown = (shown / 10).tolist()
     seeker_keys = [sx.keys[i] for i in s.tolist()]
     post_keys = [px.keys[i] for i in p.tolist()]
     components = [
@@ -610,6 +606,20 @@ def _build(ctx: _Context, s: np.ndarray, p: np.ndarray, rank: np.ndarray, with_r
     return [Match(sk, pk, sc, rk, comp, why)
             for sk, pk, sc, rk, comp, why in zip(seeker_keys, post_keys, shown, rank.tolist(), components, reasons,
                                                  strict=True)]
+
+
+def _pairs(ctx: _Context, s: np.ndarray, p: np.ndarray, with_reasons: bool, *, components: bool = False
+           ) -> tuple[np.ndarray, dict[str, np.ndarray] | None, list[str]]:
+    """For selected pairs: the displayed scores (tenths of a point), the score components (with ``components``)
+    and the reasons (empty without ``with_reasons``), recomputed for these pairs only (vectorised)."""
+    sx = ctx.seekers
+    position = _positions(ctx, s, p)
+    at = np.maximum(position, 0)
+    scored = _score(ctx, s, p, position, sx.area_len[s, at].astype(np.int64), sx.area_code[s, at],
+                    components=components)
+    total, parts = scored if components else (scored, None)
+    reasons = explain_many(sx, ctx.posts, s.tolist(), p.tolist(), position.tolist()) if with_reasons else [""] * len(s)
+    return _shown(total), parts, reasons
 
 
 def _positions(ctx: _Context, s: np.ndarray, p: np.ndarray) -> np.ndarray:
@@ -674,16 +684,12 @@ def match_table(seekers: Sequence[Seeker] | SeekerIndex, posts: Sequence[Post] |
     found_s, found_p, found_rank, found_shown, found_reasons = [], [], [], [], []
     ctx = None
     for ctx, s, p, rank in _selected(seekers, posts, today, top_k, by, False, stats, CHUNK_OWNERS):
-        sx = ctx.seekers
-        position = _positions(ctx, s, p)
-        at = np.maximum(position, 0)
-        total = _score(ctx, s, p, position, sx.area_len[s, at].astype(np.int64), sx.area_code[s, at])
+        shown, _, why = _pairs(ctx, s, p, reasons)
         found_s.append(s)
         found_p.append(p)
         found_rank.append(rank)
-        found_shown.append(_shown(total))
-        found_reasons.extend(explain_many(sx, ctx.posts, s.tolist(), p.tolist(), position.tolist()) if reasons
-                             else [""] * len(s))
+        found_shown.append(shown)
+        found_reasons.extend(why)
     if ctx is None:
         return MatchTable([], [], [], [], [])
     s, p, rank, shown = (np.concatenate(parts) for parts in (found_s, found_p, found_rank, found_shown))
