@@ -77,16 +77,9 @@ class DemandRows:
         self.origin = origin
         self._memo: dict[str, dict] = {}
 
-    def parse(self, row: SourceRow) -> DemandRow:
-        """One row's worker (:class:`RowRejected` with every problem of the row otherwise)."""
-        parsed = self.parse_many([row])[0]
-        if isinstance(parsed, RowRejected):
-            raise parsed
-        return parsed
-
     def parse_many(self, rows: Sequence[SourceRow]) -> list[DemandRow | RowRejected]:
-        """Each row's worker, or its :class:`RowRejected` with every problem of the row: what :meth:`parse`
-        gives row by row, read column by column (:meth:`read_many`)."""
+        """Each row's worker, or its :class:`RowRejected` with every problem of the row, read column by column
+        (:meth:`read_many`)."""
         columns = self.read_many(rows)
         rejected = columns.rejected
         facts = zip(columns.row_keys, zip(*(columns.facts[name] for name in _PERSON_FIELDS)))

@@ -379,7 +379,7 @@ def header_of(kind: ListKind, key: str) -> str:
 
 
 class ListImport(ABC, Generic[T]):
-    """What differs between the demand and the supply import: parsing a row, the identity that makes two rows
+    """What differs between the demand and the supply import: parsing rows, the identity that makes two rows
     the same thing, and storing a batch. :func:`import_list` runs the rest."""
 
     kind: ListKind
@@ -387,18 +387,8 @@ class ListImport(ABC, Generic[T]):
     period: str = ""
 
     @abstractmethod
-    def parse(self, row: SourceRow) -> T:
-        """The row's values, checked and normalised (RowRejected with its issues otherwise)."""
-
     def parse_many(self, rows: Sequence[SourceRow]) -> list[T | RowRejected]:
-        """Each row's values, or its RowRejected: :meth:`parse` row by row, unless a kind reads a batch at once."""
-        found: list[T | RowRejected] = []
-        for row in rows:
-            try:
-                found.append(self.parse(row))
-            except RowRejected as rejected:
-                found.append(rejected)
-        return found
+        """Each row's values, checked and normalised, or its RowRejected with every problem of the row."""
 
     @abstractmethod
     def identity(self, data: T) -> tuple[Any, str, str, str]:

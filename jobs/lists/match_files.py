@@ -23,7 +23,7 @@ from jobs.rendering.csvfile import csv_lines, write_csv_body, write_csv_columns
 from jobs.rendering.xlsx import OutputNotWritable, append_row, check_writable, save
 
 from jobs.lists.demand_rows import DemandRows
-from jobs.lists.importing import RowRejected
+from jobs.lists.importing import PARSE_ROWS, RowRejected
 from jobs.lists import file_shards
 from jobs.lists.reading import ListSource, RowSlice, SourceRow, open_list
 from jobs.lists.supply_rows import SupplyRows
@@ -33,7 +33,6 @@ from matching import MatchTable, PostIndex, SeekerIndex, match_table
 
 OUTPUT_COLUMNS = ("demand_key", "supply_key", "rank", "score", "reasons")
 _PROGRESS_STEP = 100  # rows read between two updates of the caller's progress
-_BATCH_ROWS = 1000  # rows validated together, column by column
 _SHARD_ROWS = 2000  # demand lists shorter than this are matched in one process (a fork costs more than it saves)
 
 
@@ -219,7 +218,7 @@ def _convert_rows(rows: Iterable[SourceRow], read: Callable[[Sequence[SourceRow]
     seen, labels = shard.seen, shard.labels
     counted = 0
     rows = iter(rows)
-    while batch := list(islice(rows, _BATCH_ROWS)):
+    while batch := list(islice(rows, PARSE_ROWS)):
         found = read(batch)
         accepted: list[int] = []
         for index, row in enumerate(batch):

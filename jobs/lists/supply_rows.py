@@ -81,16 +81,9 @@ class SupplyRows:
         self.places = Places(table)
         self._memo: dict[str, dict] = {}
 
-    def parse(self, row: SourceRow) -> SupplyRow:
-        """One row's post (:class:`RowRejected` with every problem of the row otherwise)."""
-        parsed = self.parse_many([row])[0]
-        if isinstance(parsed, RowRejected):
-            raise parsed
-        return parsed
-
     def parse_many(self, rows: Sequence[SourceRow]) -> list[SupplyRow | RowRejected]:
-        """Each row's post, or its :class:`RowRejected` with every problem of the row: what :meth:`parse`
-        gives row by row, read column by column (each distinct cell of a batch parsed once)."""
+        """Each row's post, or its :class:`RowRejected` with every problem of the row, read column by column
+        (each distinct cell of a batch parsed once)."""
         columns = ColumnReader(self.source, rows, self._memo)
         take = columns.take
         values = {
