@@ -170,7 +170,7 @@ class IdNumber:
     @property
     def masked(self) -> str:
         """The number as shown to users without the right to see it, e.g. ``430124********4513``."""
-        return self.number[:6] + "********" + self.number[-4:]  # :func:`mask_id` of the canonical number
+        return _masked_id(self.number)  # already canonical: no need for mask_id's normalising
 
     def age_on(self, day: date) -> int:
         """Age in completed years on ``day``."""
@@ -387,6 +387,11 @@ def mask_id(number: str) -> str:
     text = normalise_text(number).upper()
     if len(text) != ID_LENGTH:
         raise InvalidIdNumber("id.wrong_length", f"身份证号应为18位，这里有{len(text)}位，无法遮盖显示。")
+    return _masked_id(text)
+
+
+def _masked_id(text: str) -> str:
+    """An 18-character ID number with its birth date and order code hidden."""
     return text[:6] + "*" * 8 + text[-4:]
 
 
